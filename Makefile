@@ -1,0 +1,51 @@
+# Two commands: `make run` and `make test`. Both are idempotent and quick on a second run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint format bench seed clean help
+
+help:
+	@echo "make run    create .venv, install, seed the demo store if there is none, serve on :$(PORT)"
+	@echo "make test   install the dev requirements and run the whole suite (unit, AppTest, browser)"
+	@echo "make lint   ruff check and format check"
+	@echo "make bench  benchmarks (see README, Performance)"
+
+# The venv is rebuilt only when a requirements file changes (the stamp files record it).
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.X")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.requirements: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.requirements-dev: requirements-dev.txt requirements.txt $(VENV)/.requirements
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.requirements
+	$(BIN)/python -m tfc_dash ensure-store
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: $(VENV)/.requirements-dev
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.requirements-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.requirements-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.requirements-dev
+	$(BIN)/python -m bench
+
+seed: $(VENV)/.requirements
+	$(BIN)/python -m tfc_dash seed-demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

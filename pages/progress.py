@@ -1,0 +1,62 @@
+"""Progress: where the program stands against its goal, and whether it is on pace."""
+
+import streamlit as st
+
+import ui
+from tfc_dash import charts, metrics, queries
+from tfc_dash.text import day_label
+
+ctx = ui.page_context()
+filters, as_of = ctx.filters, ctx.as_of
+before = queries.four_weeks_before(as_of)
+
+goal = ctx.query(queries.goal_for, filters.cycle)
+target = goal.target if goal and filters.is_program_wide else None
+st.title(f"Progress toward {goal.target} projects" if goal else "Progress")
+st.caption(f"{filters.describe()} · as of {day_label(as_of)}")
+
+counts_now = ctx.query(queries.project_counts, filters, as_of)
+counts_before = ctx.query(queries.project_counts, filters, before)
+reach_now = ctx.query(queries.reach_counts, filters, as_of)
+reach_before = ctx.query(queries.reach_counts, filters, before)
+ui.scorecards(
+    metrics.progress_scorecards(counts_now, counts_before, reach_now, reach_before, target),
+    per_row=3,
+)
+
+timeline = ctx.query(queries.project_timeline, filters)
+series = metrics.burnup_series(timeline, as_of)
+pace = projection = None
+if goal and target:
+    pace = metrics.pace_projection(timeline, as_of, goal.target, goal.deadline)
+    projection = metrics.projection_series(pace)
+    (st.success if pace.on_track else st.warning)(pace.summary(), icon=":material/speed:")
+elif goal:
+    st.info(
+        f"The goal of {goal.target} projects is for the whole program: pace and projection "
+        "show when no state or category filter is set.",
+        icon=":material/filter_alt:",
+    )
+else:
+    st.info("Pick a single cycle to see its goal and pace.", icon=":material/filter_alt:")
+
+st.subheader("Projects over time")
+if series["started"].iloc[-1] == 0:
+    st.info("No projects started in this view by the as-of date.")
+st.altair_chart(charts.burnup_chart(series, pace, projection), width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("By category")
+    by_category = metrics.breakdown(counts_now, "category")
+    if by_category.empty:
+        st.info("No projects to break down.")
+    else:
+        st.altair_chart(charts.breakdown_chart(by_category, "category"), width="stretch")
+with right:
+    st.subheader("By state")
+    by_state = metrics.breakdown(counts_now, "state")
+    if by_state.empty:
+        st.info("No projects to break down.")
+    else:
+        st.altair_chart(charts.breakdown_chart(by_state, "state"), width="stretch")

@@ -1,0 +1,217 @@
+"""Shared fixtures: stores (demo and hand-built), the app under AppTest, and a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from sqlalchemy.engine import Engine
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from tfc_dash import store
+from tfc_dash.cli import seed_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+# --- stores -------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite store seeded with the demo dataset at scale 1 (read-only for tests)."""
+    path = tmp_path_factory.mktemp("demo") / "tfc.db"
+    url = f"sqlite:///{path}"
+    seed_demo(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_engine(demo_db_url: str) -> Engine:
+    return store.make_engine(demo_db_url)
+
+
+@pytest.fixture
+def make_store(tmp_path: Path) -> Callable[..., str]:
+    """Build a store from small hand-written tables; returns its URL.
+
+    ``make_store(projects=[...], campaigns=[...], ...)`` takes lists of dicts per table; goals
+    default to the 2018 goal of 500 by 6 Nov 2018.
+    """
+    counter = iter(range(1_000_000))
+
+    def build(goals: list[dict] | None = None, meta: Mapping[str, str] | None = None,
+              **tables: list[dict]) -> str:  # fmt: skip
+        url = f"sqlite:///{tmp_path / f'store{next(counter)}.db'}"
+        engine = store.make_engine(url)
+        store.init_schema(engine)
+        frames = {name: pd.DataFrame(rows) for name, rows in tables.items()}
+        if goals is None:
+            goals = [{"cycle": 2018, "metric": "projects", "target": 500,
+                      "deadline": pd.Timestamp("2018-11-06").date()}]  # fmt: skip
+        store.replace_dataset(
+            engine, frames, source="test", meta=meta or {}, goals=pd.DataFrame(goals)
+        )
+        engine.dispose()
+        return url
+
+    return build
+
+
+# --- the app under AppTest ----------------------------------------------------------------------
+@pytest.fixture
+def clear_caches() -> Iterator[None]:
+    # The cache outlives an AppTest run within one process: start every test from cold.
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def navigation_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make AppTest treat ``pages/`` the way a real server does once ``st.navigation`` ran.
+
+    AppTest (streamlit 1.67) re-detects the ``pages/`` folder before every run and, on a rerun,
+    executes the current page as an old-style page, without ``app.py``: no sidebar, no router.
+    A real server ignores the folder for good as soon as ``st.navigation`` is called, which our
+    router does on every run; this shim does the same under AppTest.
+    """
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def run_app(
+    monkeypatch: pytest.MonkeyPatch, clear_caches: None, navigation_app: None, demo_db_url: str
+):
+    """Run the app under AppTest against a store (the demo store unless ``url`` is given).
+
+    ``run_app(page="pages/progress.py", query={"state": ["VA"]}, url=...)`` returns the AppTest
+    after its run.
+    """
+
+    def run(
+        page: str | None = None,
+        query: Mapping[str, str | list[str]] | None = None,
+        url: str | None = None,
+        user: Mapping[str, object] | None = None,
+    ) -> AppTest:
+        monkeypatch.setenv("TFC_DATABASE_URL", url or demo_db_url)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        if user is not None:
+            at.user = dict(user)
+        if query:
+            at.query_params.update(dict(query))
+        at.run()
+        if page is not None:
+            at.switch_page(page)
+            at.run()
+        return at
+
+    return run
+
+
+# --- a real browser against `streamlit run` -----------------------------------------------------
+def chromium_path() -> str | None:
+    candidate = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+    if Path(candidate).exists():
+        return candidate
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        reason = "Chromium not found at /usr/bin/chromium or $CHROMIUM (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}: browser tests must run in CI.")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=path, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class AppServer:
+    def __init__(self, url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+        self.url = url
+        self.process = process
+        self.log = log
+
+
+def start_app_server(
+    database_url: str, log: Path, env: Mapping[str, str] | None = None
+) -> AppServer:
+    port = free_port()
+    environment = {**os.environ, "TFC_DATABASE_URL": database_url, **(env or {})}
+    out = log.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
+                if resp.status == 200:
+                    return AppServer(base, process, log)
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"streamlit did not answer on {base} within 30 s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def app_server(demo_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    server = start_app_server(demo_db_url, tmp_path_factory.mktemp("server") / "streamlit.log")
+    yield server
+    server.process.terminate()
+    server.process.wait(timeout=10)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1400})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()

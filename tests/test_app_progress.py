@@ -1,0 +1,166 @@
+"""The Progress page under AppTest: figures equal what the store holds, links and bad input."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+PAGE = "pages/progress.py"
+
+
+def raw(url: str, sql: str, *params) -> int:
+    """Ask the SQLite file directly, without tfc_dash, for an expected figure."""
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return int(conn.execute(sql, params).fetchone()[0])
+
+
+def expected(url: str, as_of: str, cycle: int, state: str | None = None) -> dict[str, int]:
+    scope = (
+        "from projects p join campaigns c using (campaign_id) where p.status in "
+        "('active','completed') and p.start_date <= ? and c.cycle = ? "
+        "and p.removed_at is null and c.removed_at is null"
+    )
+    params: list = [as_of, cycle]
+    if state:
+        scope += " and c.state = ?"
+        params.append(state)
+    started = raw(url, f"select count(*) {scope}", *params)
+    completed = raw(
+        url, f"select count(*) {scope} and p.status = 'completed' and p.completed_date <= ?",
+        *params, as_of,
+    )  # fmt: skip
+    return {
+        "Projects": started,
+        "Completed": completed,
+        "Active": started - completed,
+        "Campaigns": raw(url, f"select count(distinct c.campaign_id) {scope}", *params),
+        "States": raw(url, f"select count(distinct c.state) {scope}", *params),
+        "Volunteers deployed": raw(
+            url,
+            "select count(distinct a.volunteer_id) from assignments a join projects p "
+            f"using (project_id) join campaigns c using (campaign_id) where a.start_date <= ? "
+            f"and a.project_id in (select p.project_id {scope})",
+            as_of, *params,
+        ),
+    }  # fmt: skip
+
+
+def shown(at) -> dict[str, int]:
+    return {m.label: int(m.value.split(" of ")[0].replace(",", "")) for m in at.metric}
+
+
+def charts(at):
+    return [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
+
+
+def chart_rows(at, index: int) -> list[dict]:
+    """Every data row of a chart: Streamlit ships them as Arrow tables beside the spec."""
+    import pyarrow as pa
+
+    element = at.get("vega_lite_chart")[index]
+    rows: list[dict] = []
+    for dataset in element.proto.datasets:
+        rows += pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+    return rows
+
+
+def test_default_view_matches_the_store(run_app, demo_db_url):
+    at = run_app()
+    assert not at.exception
+    assert at.title[0].value == "Progress toward 500 projects"
+    assert shown(at) == expected(demo_db_url, "2018-09-14", 2018)
+    assert at.metric[0].value.endswith(" of 500")
+    assert any("Demo data" in el.value for el in at.sidebar.info)
+    assert len(charts(at)) == 3
+    pace = at.warning[0].value if at.warning else at.success[0].value
+    assert "trailing 4-week pace" in pace and "500" in pace
+
+
+def test_burnup_chart_carries_goal_deadline_and_projection(run_app):
+    at = run_app()
+    rows = chart_rows(at, 0)
+    labels = {row.get("goal_label") for row in rows} | {row.get("deadline_label") for row in rows}
+    assert {"Goal: 500", "Deadline 6 Nov 2018"} <= labels
+    lines = {row["line"] for row in rows if row.get("line")}
+    assert {"Projects started", "Completed", "Trailing 4-week pace", "Pace needed"} <= lines
+
+
+def test_link_opens_the_filtered_view(run_app, demo_db_url):
+    at = run_app(query={"cycle": "2017", "state": "VA"})
+    assert not at.exception
+    assert at.session_state["cycle"] == "2017" and at.session_state["state"] == ["VA"]
+    assert shown(at) == expected(demo_db_url, "2018-09-14", 2017, "VA")
+    assert shown(at)["Projects"] == 50
+
+
+def test_as_of_in_the_link_looks_back(run_app, demo_db_url):
+    at = run_app(query={"as_of": "2018-06-01"})
+    assert not at.exception
+    assert shown(at) == expected(demo_db_url, "2018-06-01", 2018)
+    assert shown(at)["Projects"] < expected(demo_db_url, "2018-09-14", 2018)["Projects"]
+    assert "as of 1 Jun 2018" in at.caption[0].value
+
+
+def test_widget_change_updates_numbers_and_the_link(run_app, demo_db_url):
+    at = run_app()
+    before = shown(at)["Projects"]
+    at.sidebar.multiselect(key="state").set_value(["PA"]).run()
+    assert not at.exception
+    assert shown(at) == expected(demo_db_url, "2018-09-14", 2018, "PA")
+    assert shown(at)["Projects"] < before
+    assert at.query_params.get("state") in ("PA", ["PA"])
+    # A state filter narrows the view: the program-wide pace is not claimed for it.
+    assert any("whole program" in el.value for el in at.info)
+
+
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ({"state": ["VA", "ZZ"]}, "state='ZZ'"),
+        ({"category": "knitting"}, "category='knitting'"),
+        ({"cycle": "1999"}, "cycle='1999'"),
+        ({"as_of": "not-a-date"}, "not a date"),
+    ],
+)
+def test_unknown_link_values_are_ignored_with_a_note(run_app, query, fragment):
+    at = run_app(query=query)
+    assert not at.exception
+    assert any(fragment in el.value for el in at.warning)
+    assert len(at.metric) == 6
+
+
+def test_missing_store_is_an_error_message(run_app, tmp_path: Path):
+    at = run_app(url=f"sqlite:///{tmp_path / 'missing.db'}")
+    assert not at.exception
+    assert "There is no store at" in at.error[0].value
+    assert "seed-demo" in at.info[0].value
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_corrupt_store_is_an_error_message(run_app, tmp_path: Path):
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"garbage" * 1000)
+    at = run_app(url=f"sqlite:///{path}")
+    assert not at.exception
+    assert "damaged or is not a database" in at.error[0].value
+
+
+def test_unreachable_server_is_an_error_message(run_app):
+    at = run_app(url="postgresql+psycopg://nobody:pw@127.0.0.1:1/none?connect_timeout=2")
+    assert not at.exception
+    assert "cannot be opened" in at.error[0].value
+    assert "pw@" not in at.error[0].value
+
+
+def test_empty_store_is_an_error_message(run_app, make_store):
+    at = run_app(url=make_store())
+    assert not at.exception
+    assert "is empty" in at.error[0].value
+
+
+def test_cycle_without_goal_and_all_cycles(run_app):
+    at = run_app(query={"cycle": "all"})
+    assert not at.exception
+    assert at.title[0].value == "Progress"
+    assert any("single cycle" in el.value for el in at.info)

@@ -1,0 +1,130 @@
+from datetime import date, datetime
+
+import pytest
+
+from tfc_dash import queries, store
+from tfc_dash.filters import Filters
+
+AS_OF = date(2018, 9, 14)
+
+
+def campaign(cid, state, cycle, chamber="lower"):
+    return {"campaign_id": cid, "candidate": f"Candidate {cid}", "state": state,
+            "chamber": chamber, "district": "1", "election_date": f"{cycle}-11-06",
+            "cycle": cycle}  # fmt: skip
+
+
+def project(pid, cid, category, status, start=None, completed=None, removed=None):
+    return {"project_id": pid, "campaign_id": cid, "name": pid, "category": category,
+            "status": status, "start_date": start, "completed_date": completed,
+            "removed_at": removed}  # fmt: skip
+
+
+def assignment(pid, vid, start):
+    return {"project_id": pid, "volunteer_id": vid, "start_date": start}
+
+
+@pytest.fixture
+def tiny(make_store):
+    url = make_store(
+        campaigns=[campaign("C1", "VA", 2018), campaign("C2", "PA", 2018, "upper"),
+                   campaign("C3", "VA", 2017)],
+        projects=[
+            project("P1", "C1", "digital_basics", "completed", "2018-08-01", "2018-09-01"),
+            project("P2", "C1", "social_digital", "active", "2018-09-10"),
+            project("P3", "C2", "digital_basics", "active", "2018-08-20"),
+            project("P4", "C2", "email_analytics", "cancelled", "2018-08-01"),
+            project("P5", "C2", "engineering_data", "scoping"),
+            project("P6", "C3", "digital_basics", "completed", "2017-09-01", "2017-10-15"),
+            project("P7", "C1", "digital_basics", "active", "2018-10-01"),
+            project("P8", "C1", "digital_basics", "active", "2018-08-01",
+                    removed=datetime(2018, 9, 1)),
+        ],
+        volunteers=[{"volunteer_id": f"V{i}", "name": f"Vol {i}", "email": f"v{i}@example.org",
+                     "signed_up": "2018-01-01"} for i in range(1, 6)],
+        assignments=[assignment("P1", "V1", "2018-08-02"), assignment("P1", "V2", "2018-08-02"),
+                     assignment("P2", "V2", "2018-09-10"), assignment("P3", "V3", "2018-09-13"),
+                     assignment("P7", "V4", "2018-10-01"), assignment("P4", "V5", "2018-08-01")],
+    )  # fmt: skip
+    return store.make_engine(url)
+
+
+def as_dict(frame):
+    return {(r.state, r.category): (r.started, r.completed, r.active) for r in frame.itertuples()}
+
+
+def test_project_counts_as_of(tiny):
+    counts = queries.project_counts(tiny, Filters(cycle=2018), AS_OF)
+    assert as_dict(counts) == {
+        ("PA", "digital_basics"): (1, 0, 1),
+        ("VA", "digital_basics"): (1, 1, 0),
+        ("VA", "social_digital"): (1, 0, 1),
+    }
+
+
+def test_project_counts_earlier_day_sees_the_program_as_it_stood(tiny):
+    counts = queries.project_counts(tiny, Filters(cycle=2018), date(2018, 8, 25))
+    assert as_dict(counts) == {("PA", "digital_basics"): (1, 0, 1),
+                               ("VA", "digital_basics"): (1, 0, 1)}  # fmt: skip
+
+
+def test_project_counts_filters(tiny):
+    assert set(as_dict(queries.project_counts(tiny, Filters(2018, ("VA",)), AS_OF))) == {
+        ("VA", "digital_basics"), ("VA", "social_digital")
+    }  # fmt: skip
+    only_social = queries.project_counts(tiny, Filters(2018, None, ("social_digital",)), AS_OF)
+    assert len(only_social) == 1
+    assert queries.project_counts(tiny, Filters(2018, ()), AS_OF).empty
+    every_cycle = queries.project_counts(tiny, Filters(), AS_OF)
+    assert int(every_cycle["started"].sum()) == 4  # P1, P2, P3 and the 2017 P6
+
+
+def test_reach_counts(tiny):
+    reach = queries.reach_counts(tiny, Filters(cycle=2018), AS_OF)
+    # V2 is on two projects and counts once; V4 starts later; V5 was on a cancelled project.
+    assert reach == {"campaigns": 2, "states": 2, "volunteers": 3}
+    assert queries.reach_counts(tiny, Filters(2018, ()), AS_OF) == {
+        "campaigns": 0, "states": 0, "volunteers": 0
+    }  # fmt: skip
+
+
+def test_project_timeline(tiny):
+    tl = queries.project_timeline(tiny, Filters(cycle=2018))
+    by_day = {r.day.date(): (r.started, r.completed) for r in tl.itertuples()}
+    assert by_day == {
+        date(2018, 8, 1): (1, 0),
+        date(2018, 8, 20): (1, 0),
+        date(2018, 9, 1): (0, 1),
+        date(2018, 9, 10): (1, 0),
+        date(2018, 10, 1): (1, 0),
+    }
+    assert queries.project_timeline(tiny, Filters(2018, ())).empty
+
+
+def test_latest_data_date_ignores_the_future(tiny):
+    assert queries.latest_data_date(tiny, today=AS_OF) == date(2018, 9, 13)
+    assert queries.latest_data_date(tiny, today=date(2020, 1, 1)) == date(2018, 10, 1)
+
+
+def test_cycles_states_goal(tiny):
+    assert queries.cycles(tiny) == [2018, 2017]
+    assert queries.states_in_data(tiny) == ["PA", "VA"]
+    goal = queries.goal_for(tiny, 2018)
+    assert goal is not None and goal.target == 500 and goal.deadline == date(2018, 11, 6)
+    assert queries.goal_for(tiny, 2017) is None
+    assert queries.goal_for(tiny, None) is None
+
+
+def test_headline_metrics(tiny):
+    h = queries.headline_metrics(tiny, AS_OF)
+    assert h["projects_started"] == 4
+    assert h["projects_completed"] == 2
+    assert h["volunteers_enrolled"] == 5
+
+
+def test_empty_store(make_store):
+    engine = store.make_engine(make_store())
+    assert queries.project_counts(engine, Filters(), AS_OF).empty
+    assert queries.project_timeline(engine, Filters()).empty
+    assert queries.latest_data_date(engine) is None
+    assert queries.cycles(engine) == []

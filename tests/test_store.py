@@ -1,0 +1,96 @@
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tfc_dash import config, store
+
+
+def test_database_url_order(tmp_path: Path):
+    secrets = {"database": {"url": "sqlite:///from/secrets.db"}}
+    env = {"TFC_DATABASE_URL": "sqlite:////abs/from/env.db"}
+    assert config.database_url(secrets, env) == "sqlite:////abs/from/env.db"
+    assert config.database_url(secrets, {}) == f"sqlite:///{config.PROJECT_ROOT}/from/secrets.db"
+    assert config.database_url({}, {}) == config.DEFAULT_DATABASE_URL
+    pg = "postgresql+psycopg://u:p@h/db"
+    assert config.database_url({}, {"TFC_DATABASE_URL": pg}) == pg
+
+
+def test_secrets_file_is_read_and_bad_toml_is_a_clear_error(tmp_path: Path):
+    good = tmp_path / "secrets.toml"
+    good.write_text('[database]\nurl = "sqlite:////x.db"\n')
+    assert config.load_secrets(good)["database"]["url"] == "sqlite:////x.db"
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[database\n")
+    with pytest.raises(config.ConfigError, match=r"bad\.toml is not valid TOML"):
+        config.load_secrets(bad)
+    assert config.load_secrets(tmp_path / "missing.toml") == {}
+
+
+def test_redact_url_hides_the_password():
+    assert "secret" not in config.redact_url("postgresql+psycopg://u:secret@h/db")
+
+
+def test_missing_file(tmp_path: Path):
+    engine = store.make_engine(f"sqlite:///{tmp_path / 'nope.db'}")
+    with pytest.raises(store.StoreError, match="There is no store at") as err:
+        store.check_store(engine)
+    assert "seed-demo" in err.value.hint
+    assert not (tmp_path / "nope.db").exists()  # checking must not create it
+
+
+def test_corrupt_file(tmp_path: Path):
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(store.StoreError, match="damaged or is not a database"):
+        store.check_store(store.make_engine(f"sqlite:///{path}"))
+
+
+def test_database_without_tables(tmp_path: Path):
+    path = tmp_path / "other.db"
+    with sa.create_engine(f"sqlite:///{path}").begin() as conn:
+        conn.execute(sa.text("create table unrelated (x int)"))
+    with pytest.raises(store.StoreError, match="no dashboard tables"):
+        store.check_store(store.make_engine(f"sqlite:///{path}"))
+    with pytest.raises(store.StoreError, match="no dashboard tables"):
+        store.store_version(store.make_engine(f"sqlite:///{path}"))
+
+
+def test_unreachable_server():
+    engine = store.make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    with pytest.raises(store.StoreError, match="cannot be opened"):
+        store.check_store(engine)
+
+
+@pytest.mark.parametrize("url", ["not a url", "nosuchdialect://x/y"])
+def test_bad_urls(url: str):
+    with pytest.raises(store.StoreError):
+        store.make_engine(url)
+
+
+def test_empty_store(tmp_path: Path):
+    engine = store.make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    store.init_schema(engine)
+    status = store.check_store(engine)
+    assert status.is_empty and not status.is_demo
+    assert store.store_version(engine) == 0
+
+
+def test_replace_dataset_records_a_run_with_a_snapshot(make_store, tmp_path: Path):
+    url = make_store(
+        campaigns=[{"campaign_id": "C1", "candidate": "A", "state": "VA", "chamber": "lower",
+                    "district": "13", "election_date": "2018-11-06", "cycle": 2018}],
+        projects=[{"project_id": "P1", "campaign_id": "C1", "name": "Site",
+                   "category": "digital_basics", "status": "active",
+                   "start_date": "2018-09-01"}],
+        meta={"demo": "true"},
+    )  # fmt: skip
+    engine = store.make_engine(url)
+    assert store.store_version(engine) == 1
+    status = store.check_store(engine)
+    assert status.is_demo and status.projects == 1 and status.campaigns == 1
+    with engine.connect() as conn:
+        run = conn.execute(sa.text("select source, status, rows, snapshot from sync_runs")).one()
+    assert run.source == "test" and run.status == "ok"
+    assert '"projects": 1' in run.rows
+    assert '"projects_started": 1' in run.snapshot

@@ -1,0 +1,73 @@
+"""Streamlit caching wrappers: the one module of tfc_dash that imports Streamlit.
+
+``st.cache_resource`` holds the engine (a connection pool); ``st.cache_data`` holds query results
+keyed on the store's URL, its version (which changes with every write) and the query's arguments,
+so a sync shows up on the next rerun without waiting for the TTL.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from tfc_dash import config, store
+
+DATA_TTL_SECONDS = 600
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class StoreHandle:
+    url: str
+    version: int
+    status: store.StoreStatus
+
+
+def _secrets() -> dict[str, Any]:
+    try:
+        return st.secrets.to_dict()
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return {}
+
+
+def database_url() -> str:
+    return config.database_url(_secrets())
+
+
+@st.cache_resource(show_spinner=False)
+def engine(url: str) -> Engine:
+    return store.make_engine(url)
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
+def _status(url: str, version: int) -> store.StoreStatus:
+    return store.check_store(engine(url))
+
+
+def open_store() -> StoreHandle:
+    """The configured store, checked; raises StoreError when it cannot be used."""
+    url = database_url()
+    store.require_sqlite_file(url)  # before connecting, which would create an empty file
+    version = store.store_version(engine(url))
+    return StoreHandle(url=url, version=version, status=_status(url, version))
+
+
+@st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=1000)
+def _run(module: str, name: str, url: str, version: int, args: tuple[Any, ...]) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(engine(url), *args)
+
+
+def query(handle: StoreHandle, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(engine, *args)``, cached per store version. ``fn`` is a tfc_dash query function."""
+    return _run(fn.__module__, fn.__name__, handle.url, handle.version, args)
+
+
+def clear() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -1,0 +1,71 @@
+"""Where things are: the project's folders, the store's address, the secrets file.
+
+Works without Streamlit: the CLI and the tests read ``.streamlit/secrets.toml`` with ``tomllib``;
+the app passes ``st.secrets`` in instead, so that a host which injects secrets (Streamlit
+Community Cloud) is honoured.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'tfc.db'}"
+DATABASE_URL_ENV = "TFC_DATABASE_URL"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be read; the message says which file and why."""
+
+
+def load_secrets(path: Path = SECRETS_PATH) -> dict[str, Any]:
+    """The secrets file as a dict; empty when there is no file."""
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+
+
+def database_url(
+    secrets: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+) -> str:
+    """The store's SQLAlchemy URL: ``TFC_DATABASE_URL``, else ``[database] url``, else SQLite.
+
+    A relative SQLite path is taken from the project folder, so the app, the CLI and ``make``
+    agree on ``data/tfc.db`` whatever the working directory.
+    """
+    env = os.environ if env is None else env
+    if secrets is None:
+        secrets = load_secrets()
+    url = env.get(DATABASE_URL_ENV) or (secrets.get("database") or {}).get("url")
+    if not url:
+        return DEFAULT_DATABASE_URL
+    return _anchor_sqlite_path(str(url))
+
+
+def _anchor_sqlite_path(url: str) -> str:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        rest = url[len(prefix) :]
+        if rest and not rest.startswith(":memory:"):
+            return prefix + str(PROJECT_ROOT / rest)
+    return url
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is shown only by its scheme
+        return url.split(":", 1)[0] + ":…"

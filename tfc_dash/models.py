@@ -1,0 +1,186 @@
+"""The store's tables, as SQLModel classes.
+
+The synced tables mirror the spreadsheet contract (one class per tab) and carry a ``removed_at``
+column: a row that disappears from the sheet is marked removed rather than deleted, so the store
+keeps the history a spreadsheet forgets. Queries read only rows whose ``removed_at`` is null.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+CATEGORIES: tuple[str, ...] = (
+    "digital_basics",
+    "email_analytics",
+    "social_digital",
+    "engineering_data",
+)
+CATEGORY_LABELS: dict[str, str] = {
+    "digital_basics": "Digital basics",
+    "email_analytics": "Email & analytics",
+    "social_digital": "Social & digital media",
+    "engineering_data": "Engineering & data science",
+}
+PROJECT_STATUSES: tuple[str, ...] = ("scoping", "active", "completed", "cancelled")
+CHAMBERS: tuple[str, ...] = ("lower", "upper", "congress", "statewide", "local")
+RESULTS: tuple[str, ...] = ("pending", "won", "lost", "withdrawn")
+VOLUNTEER_STATUSES: tuple[str, ...] = ("active", "paused", "left")
+
+
+class Campaign(SQLModel, table=True):
+    __tablename__ = "campaigns"
+
+    campaign_id: str = Field(primary_key=True)
+    candidate: str
+    party: str | None = None
+    state: str = Field(index=True)
+    chamber: str
+    district: str | None = None
+    election_date: date
+    # Derived from election_date when written, so that filtering by cycle is a plain comparison
+    # that every SQL dialect indexes.
+    cycle: int = Field(index=True)
+    result: str | None = None
+    vote_share: float | None = None
+    seat_held_by: str | None = None
+    removed_at: datetime | None = None
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "projects"
+
+    project_id: str = Field(primary_key=True)
+    campaign_id: str = Field(index=True)
+    name: str
+    category: str
+    status: str
+    start_date: date | None = None
+    end_date: date | None = None
+    completed_date: date | None = None
+    volunteers_needed: int | None = None
+    removed_at: datetime | None = None
+
+
+class Volunteer(SQLModel, table=True):
+    __tablename__ = "volunteers"
+
+    volunteer_id: str = Field(primary_key=True)
+    name: str
+    email: str
+    home_state: str | None = None
+    skills: str | None = None
+    hours_per_week: float | None = None
+    signed_up: date | None = Field(default=None, index=True)
+    status: str | None = None
+    removed_at: datetime | None = None
+
+
+class Assignment(SQLModel, table=True):
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("project_id", "volunteer_id", "start_date", name="uq_assignment"),
+        Index("ix_assignments_volunteer", "volunteer_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: str = Field(index=True)
+    volunteer_id: str
+    role: str | None = None
+    hours_per_week: float | None = None
+    start_date: date
+    end_date: date | None = None
+    removed_at: datetime | None = None
+
+
+class Outcome(SQLModel, table=True):
+    __tablename__ = "outcomes"
+    __table_args__ = (UniqueConstraint("project_id", "metric", "as_of", name="uq_outcome"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: str = Field(index=True)
+    metric: str
+    value: float
+    as_of: date | None = None
+    removed_at: datetime | None = None
+
+
+class District(SQLModel, table=True):
+    __tablename__ = "districts"
+
+    state: str = Field(primary_key=True)
+    chamber: str = Field(primary_key=True)
+    district: str = Field(primary_key=True)
+    winnability: float | None = None
+    targeted: bool = False
+    incumbent_party: str | None = None
+    previous_margin: float | None = None
+    removed_at: datetime | None = None
+
+
+class Fundraising(SQLModel, table=True):
+    __tablename__ = "fundraising"
+
+    date: dt.date = Field(primary_key=True)
+    raised_usd: float
+    backers: int | None = None
+    goal_usd: float | None = None
+    removed_at: datetime | None = None
+
+
+class Goal(SQLModel, table=True):
+    """A program goal: ``target`` projects started by ``deadline`` for one election cycle."""
+
+    __tablename__ = "goals"
+
+    cycle: int = Field(primary_key=True)
+    metric: str = Field(default="projects", primary_key=True)
+    target: int
+    deadline: date
+    label: str | None = None
+
+
+class SyncRun(SQLModel, table=True):
+    """One write into the store (demo seed, sheet sync or CSV import) and what it left behind.
+
+    ``snapshot`` holds the headline metrics as they stood after the run, so history charts have
+    data even for figures the spreadsheet itself does not keep.
+    """
+
+    __tablename__ = "sync_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str  # demo, sheets, csv
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"  # running, ok, failed
+    requests: int = 0
+    message: str | None = None
+    rows: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    snapshot: dict = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class StoreMeta(SQLModel, table=True):
+    """Key/value facts about the store itself, such as whether it holds demo data."""
+
+    __tablename__ = "store_meta"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+SYNCED_TABLES: dict[str, type[SQLModel]] = {
+    "campaigns": Campaign,
+    "projects": Project,
+    "volunteers": Volunteer,
+    "assignments": Assignment,
+    "outcomes": Outcome,
+    "districts": District,
+    "fundraising": Fundraising,
+}

@@ -1,0 +1,216 @@
+"""What the pages ask of the store. Each query aggregates in SQL and returns a DataFrame.
+
+Queries take a ``bind`` (an Engine or a Connection, so the sync can compute its snapshot inside its
+own transaction) and already-scoped :class:`~tfc_dash.filters.Filters` (see ``policy``).
+
+When is a project counted? A project counts toward the goal from the day it started (its
+``start_date``) and as completed from its ``completed_date``; projects still in scoping or
+cancelled never count. Those two dates let every figure be computed as the program stood on any
+past day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from tfc_dash import models
+from tfc_dash.filters import Filters
+from tfc_dash.store import Bind, connection, engine_of, translate_errors
+
+P = models.Project.__table__
+C = models.Campaign.__table__
+V = models.Volunteer.__table__
+A = models.Assignment.__table__
+G = models.Goal.__table__
+
+COUNTED_STATUSES = ("active", "completed")
+
+# The day a project started, and the day it completed (null while it has not).
+STARTED_ON: ColumnElement[Any] = sa.func.coalesce(P.c.start_date, P.c.completed_date)
+COMPLETED_ON: ColumnElement[Any] = sa.case(
+    (P.c.status == "completed", sa.func.coalesce(P.c.completed_date, P.c.end_date)),
+    else_=None,
+)
+
+
+def _read(bind: Bind, statement: sa.Select[Any], columns: list[str] | None = None) -> pd.DataFrame:
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        result = conn.execute(statement)
+        frame = pd.DataFrame(result.fetchall(), columns=columns or list(result.keys()))
+    return frame
+
+
+def _project_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        P.c.removed_at.is_(None),
+        C.c.removed_at.is_(None),
+        P.c.status.in_(COUNTED_STATUSES),
+        STARTED_ON.is_not(None),
+    ]
+    if filters.cycle is not None:
+        conditions.append(C.c.cycle == filters.cycle)
+    if filters.states is not None:
+        conditions.append(C.c.state.in_(filters.states))
+    if filters.categories is not None:
+        conditions.append(P.c.category.in_(filters.categories))
+    return conditions
+
+
+def _projects_with_campaigns() -> sa.FromClause:
+    return P.join(C, P.c.campaign_id == C.c.campaign_id)
+
+
+def project_counts(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
+    """Projects started, completed and active on ``as_of``, by state and category."""
+    started = sa.func.sum(sa.case((STARTED_ON <= as_of, 1), else_=0))
+    completed = sa.func.sum(sa.case((COMPLETED_ON <= as_of, 1), else_=0))
+    statement = (
+        sa.select(
+            C.c.state.label("state"),
+            P.c.category.label("category"),
+            started.label("started"),
+            completed.label("completed"),
+        )
+        .select_from(_projects_with_campaigns())
+        .where(*_project_conditions(filters), STARTED_ON <= as_of)
+        .group_by(C.c.state, P.c.category)
+        .order_by(C.c.state, P.c.category)
+    )
+    frame = _read(bind, statement, ["state", "category", "started", "completed"])
+    frame["started"] = frame["started"].astype("int64")
+    frame["completed"] = frame["completed"].astype("int64")
+    frame["active"] = frame["started"] - frame["completed"]
+    return frame
+
+
+def reach_counts(bind: Bind, filters: Filters, as_of: date) -> dict[str, int]:
+    """Distinct campaigns, states and volunteers reached by the projects started by ``as_of``."""
+    scope = [*_project_conditions(filters), STARTED_ON <= as_of]
+    campaigns_states = (
+        sa.select(
+            sa.func.count(sa.distinct(C.c.campaign_id)), sa.func.count(sa.distinct(C.c.state))
+        )
+        .select_from(_projects_with_campaigns())
+        .where(*scope)
+    )
+    volunteers = (
+        sa.select(sa.func.count(sa.distinct(A.c.volunteer_id)))
+        .select_from(
+            A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
+        )
+        .where(*scope, A.c.removed_at.is_(None), A.c.start_date <= as_of)
+    )
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        campaigns, states = conn.execute(campaigns_states).one()
+        deployed = conn.execute(volunteers).scalar_one()
+    return {"campaigns": int(campaigns), "states": int(states), "volunteers": int(deployed)}
+
+
+def project_timeline(bind: Bind, filters: Filters) -> pd.DataFrame:
+    """Projects started and completed per day: columns ``day``, ``started``, ``completed``."""
+    base = _projects_with_campaigns()
+    conditions = _project_conditions(filters)
+    starts = (
+        sa.select(STARTED_ON.label("day"), sa.func.count().label("n"))
+        .select_from(base)
+        .where(*conditions)
+        .group_by(STARTED_ON)
+    )
+    ends = (
+        sa.select(COMPLETED_ON.label("day"), sa.func.count().label("n"))
+        .select_from(base)
+        .where(*conditions, COMPLETED_ON.is_not(None))
+        .group_by(COMPLETED_ON)
+    )
+    started = _read(bind, starts, ["day", "started"])
+    completed = _read(bind, ends, ["day", "completed"])
+    timeline = started.merge(completed, on="day", how="outer").fillna(0)
+    if timeline.empty:
+        return pd.DataFrame(
+            {
+                "day": pd.Series([], dtype="datetime64[s]"),
+                "started": pd.Series([], dtype="int64"),
+                "completed": pd.Series([], dtype="int64"),
+            }
+        )
+    timeline["day"] = pd.to_datetime(timeline["day"])
+    timeline["started"] = timeline["started"].astype("int64")
+    timeline["completed"] = timeline["completed"].astype("int64")
+    return timeline.sort_values("day", ignore_index=True)
+
+
+def goal_for(bind: Bind, cycle: int | None) -> models.Goal | None:
+    """The project goal of ``cycle``, if one is set."""
+    if cycle is None:
+        return None
+    statement = sa.select(G).where(G.c.cycle == cycle, G.c.metric == "projects")
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        row = conn.execute(statement).mappings().first()
+    return models.Goal(**row) if row else None
+
+
+def cycles(bind: Bind) -> list[int]:
+    """Election cycles present in the data, newest first."""
+    statement = (
+        sa.select(C.c.cycle).distinct().where(C.c.removed_at.is_(None)).order_by(C.c.cycle.desc())
+    )
+    frame = _read(bind, statement, ["cycle"])
+    return [int(c) for c in frame["cycle"]]
+
+
+def states_in_data(bind: Bind) -> list[str]:
+    statement = sa.select(C.c.state).distinct().where(C.c.removed_at.is_(None)).order_by(C.c.state)
+    return list(_read(bind, statement, ["state"])["state"])
+
+
+def latest_data_date(bind: Bind, today: date | None = None) -> date | None:
+    """The newest day on which something happened in the data, never after ``today``.
+
+    Planned dates (a project's end date, an election) lie in the future and do not count.
+    """
+    today = today or date.today()
+    events = [
+        sa.select(sa.func.max(P.c.start_date)).where(P.c.start_date <= today),
+        sa.select(sa.func.max(P.c.completed_date)).where(P.c.completed_date <= today),
+        sa.select(sa.func.max(V.c.signed_up)).where(V.c.signed_up <= today),
+        sa.select(sa.func.max(A.c.start_date)).where(A.c.start_date <= today),
+    ]
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        found = [conn.execute(q).scalar() for q in events]
+    days = [_as_date(d) for d in found if d is not None]
+    return max(days) if days else None
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def headline_metrics(bind: Bind, as_of: date) -> dict[str, Any]:
+    """The program's headline figures on ``as_of``, as stored with each sync run."""
+    everything = Filters()
+    counts = project_counts(bind, everything, as_of)
+    reach = reach_counts(bind, everything, as_of)
+    enrolled_q = sa.select(sa.func.count()).where(V.c.removed_at.is_(None), V.c.signed_up <= as_of)
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        enrolled = int(conn.execute(enrolled_q).scalar_one())
+    return {
+        "as_of": as_of.isoformat(),
+        "projects_started": int(counts["started"].sum()),
+        "projects_completed": int(counts["completed"].sum()),
+        "projects_active": int(counts["active"].sum()),
+        "campaigns": reach["campaigns"],
+        "states": reach["states"],
+        "volunteers_deployed": reach["volunteers"],
+        "volunteers_enrolled": enrolled,
+    }
+
+
+def four_weeks_before(day: date) -> date:
+    return day - timedelta(weeks=4)

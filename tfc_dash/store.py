@@ -1,0 +1,324 @@
+"""The store: opening it, checking it, and writing whole datasets into it.
+
+Everything that talks to the database about its *state* lives here; what the pages ask of the data
+lives in :mod:`tfc_dash.queries`. Failures surface as :class:`StoreError`, whose message and hint
+the interface shows as they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlmodel import SQLModel
+
+from tfc_dash import models
+from tfc_dash.config import redact_url
+
+Bind = Engine | Connection
+
+
+class StoreError(Exception):
+    """The store cannot be used. ``hint`` says what to do about it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    url: str
+    is_demo: bool
+    projects: int
+    campaigns: int
+    volunteers: int
+    last_write: datetime | None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.projects == 0 and self.campaigns == 0 and self.volunteers == 0
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get WAL so readers never wait for a sync."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(
+            f"The store address {url!r} is not a database URL.",
+            "Set TFC_DATABASE_URL or [database] url to something like sqlite:///data/tfc.db.",
+        ) from exc
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    else:
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = sa.create_engine(url, **kwargs)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise StoreError(
+            f"No database driver for {redact_url(url)}.",
+            "Use sqlite:///… or postgresql+psycopg://….",
+        ) from exc
+    if parsed.get_backend_name() == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def init_schema(engine: Engine) -> None:
+    """Create the tables that do not exist yet."""
+    path = sqlite_path(str(engine.url))
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with translate_errors(str(engine.url)):
+        SQLModel.metadata.create_all(engine)
+
+
+@contextlib.contextmanager
+def translate_errors(url: str) -> Iterator[None]:
+    """Turn driver errors into a StoreError that says what is wrong and what to do."""
+    shown = redact_url(url)
+    try:
+        yield
+    except StoreError:
+        raise
+    except OperationalError as exc:
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        if "no such table" in text or ("does not exist" in text and "relation" in text):
+            raise StoreError(
+                f"The store at {shown} has no dashboard tables.",
+                "Create and fill it with `python -m tfc_dash seed-demo` or a sync.",
+            ) from exc
+        raise StoreError(
+            f"The store at {shown} cannot be opened: {text.strip()}.",
+            "Check that the database server is running and the address is right.",
+        ) from exc
+    except DatabaseError as exc:
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        raise StoreError(
+            f"The store at {shown} is damaged or is not a database: {text.strip()}.",
+            "Move the file aside and run `python -m tfc_dash seed-demo`, or sync again.",
+        ) from exc
+
+
+def require_sqlite_file(url: str) -> None:
+    """Raise StoreError when ``url`` names a SQLite file that does not exist."""
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise StoreError(
+            f"There is no store at {path}.",
+            "Run `make run` (it seeds the demo data) or `python -m tfc_dash seed-demo`.",
+        )
+
+
+def check_store(engine: Engine) -> StoreStatus:
+    """Open the store and read what it holds; raise StoreError when it cannot be used."""
+    url = str(engine.url)
+    require_sqlite_file(url)
+    with translate_errors(url), engine.connect() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        missing = {"projects", "campaigns", "volunteers", "store_meta"} - tables
+        if missing:
+            raise StoreError(
+                f"The store at {redact_url(url)} has no dashboard tables "
+                f"(missing: {', '.join(sorted(missing))}).",
+                "Create and fill it with `python -m tfc_dash seed-demo` or a sync.",
+            )
+        counts = {
+            name: conn.execute(
+                sa.select(sa.func.count()).select_from(table).where(table.c.removed_at.is_(None))
+            ).scalar_one()
+            for name, table in (
+                ("projects", models.Project.__table__),
+                ("campaigns", models.Campaign.__table__),
+                ("volunteers", models.Volunteer.__table__),
+            )
+        }
+        meta = read_meta(conn)
+        last = conn.execute(
+            sa.select(sa.func.max(models.SyncRun.__table__.c.finished_at)).where(
+                models.SyncRun.__table__.c.status == "ok"
+            )
+        ).scalar_one_or_none()
+    return StoreStatus(
+        url=redact_url(url),
+        is_demo=meta.get("demo") == "true",
+        projects=counts["projects"],
+        campaigns=counts["campaigns"],
+        volunteers=counts["volunteers"],
+        last_write=last,
+    )
+
+
+def read_meta(bind: Bind) -> dict[str, str]:
+    table = models.StoreMeta.__table__
+    with connection(bind) as conn:
+        rows = conn.execute(sa.select(table.c.key, table.c.value)).all()
+    return {key: value for key, value in rows}
+
+
+def store_version(bind: Bind) -> int:
+    """A number that changes whenever data is written: the caches key on it."""
+    table = models.SyncRun.__table__
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar())
+
+
+@contextlib.contextmanager
+def connection(bind: Bind) -> Iterator[Connection]:
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as conn:
+            yield conn
+
+
+def engine_of(bind: Bind) -> Engine:
+    return bind.engine if isinstance(bind, Connection) else bind
+
+
+def frame_records(model: type[SQLModel], frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as plain dicts for ``model``'s columns, with missing values as None."""
+    table_columns = [c for c in model.__table__.columns if c.name in frame.columns]
+    columns = [c.name for c in table_columns]
+    date_columns = [c.name for c in table_columns if _python_type(c) is date]
+    datetime_columns = [c.name for c in table_columns if _python_type(c) is datetime]
+    records: list[dict[str, Any]] = []
+    for row in frame[columns].itertuples(index=False, name=None):
+        record = {col: _plain(value) for col, value in zip(columns, row, strict=True)}
+        for col in date_columns:
+            record[col] = _as_date(record[col])
+        for col in datetime_columns:
+            record[col] = _as_utc_datetime(record[col])
+        records.append(record)
+    return records
+
+
+def _python_type(column: sa.Column[Any]) -> type | None:
+    kind = column.type
+    kind = getattr(kind, "impl", kind)  # SQLModel wraps DateTime in a TypeDecorator
+    if isinstance(kind, sa.DateTime):
+        return datetime
+    if isinstance(kind, sa.Date):
+        return date
+    return None
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(str(value)[:10])
+
+
+def _as_utc_datetime(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = (
+            datetime.combine(value, datetime.min.time())
+            if isinstance(value, date)
+            else datetime.fromisoformat(str(value))
+        )
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        return value.item()  # numpy scalar -> Python scalar
+    return value
+
+
+def replace_dataset(
+    engine: Engine,
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    source: str,
+    meta: Mapping[str, str] | None = None,
+    goals: pd.DataFrame | None = None,
+    snapshot_as_of: date | None = None,
+) -> int:
+    """Replace every synced table with ``frames`` in one transaction and record the run.
+
+    Used by the demo seeder, which owns the whole store. Returns the sync run's id.
+    """
+    from tfc_dash import queries  # the snapshot reads through the same queries as the pages
+
+    started = datetime.now(UTC)
+    with translate_errors(str(engine.url)), engine.begin() as conn:
+        rows: dict[str, int] = {}
+        for name, model in models.SYNCED_TABLES.items():
+            table = model.__table__
+            conn.execute(table.delete())
+            frame = frames.get(name)
+            if frame is None or frame.empty:
+                rows[name] = 0
+                continue
+            records = frame_records(model, frame)
+            for chunk in _chunks(records, 5000):
+                conn.execute(table.insert(), chunk)
+            rows[name] = len(records)
+        if goals is not None:
+            goal_table = models.Goal.__table__
+            conn.execute(goal_table.delete())
+            conn.execute(goal_table.insert(), frame_records(models.Goal, goals))
+        meta_table = models.StoreMeta.__table__
+        for key, value in (meta or {}).items():
+            conn.execute(meta_table.delete().where(meta_table.c.key == key))
+            conn.execute(meta_table.insert(), {"key": key, "value": value})
+        as_of = snapshot_as_of or queries.latest_data_date(conn)
+        snapshot = queries.headline_metrics(conn, as_of) if as_of else {}
+        result = conn.execute(
+            models.SyncRun.__table__.insert().values(
+                source=source,
+                started_at=started,
+                finished_at=datetime.now(UTC),
+                status="ok",
+                rows=rows,
+                added=sum(rows.values()),
+                snapshot=snapshot,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+
+def _chunks(items: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

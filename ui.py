@@ -1,0 +1,193 @@
+"""Streamlit glue shared by the router and the pages: reading the shared sidebar, showing a
+store problem, drawing scorecards. The logic it calls lives in ``tfc_dash``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from tfc_dash import cache, policy, queries, store
+from tfc_dash.filters import Filters, LinkState, link_params, make_filters, parse_link
+from tfc_dash.metrics import Scorecard
+
+# Sidebar widget keys; each is also the query parameter it is bound to.
+CYCLE, STATE, CATEGORY, AS_OF = "cycle", "state", "category", "as_of"
+ALL_CYCLES = "all"
+LINK_KEYS = (CYCLE, STATE, CATEGORY, AS_OF)
+_SEEDED_KEY = "_link_seeded"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page needs: the store, the viewer, and the filters they may apply."""
+
+    handle: cache.StoreHandle
+    viewer: policy.Viewer
+    filters: Filters  # already scoped by policy
+    as_of: date
+
+    def query(self, fn, *args):  # type: ignore[no-untyped-def]
+        return cache.query(self.handle, fn, *args)
+
+
+def current_viewer() -> policy.Viewer:
+    return policy.LOCAL_VIEWER
+
+
+def open_store_or_stop() -> cache.StoreHandle:
+    """The store, or an error that says what is wrong and what to do, and a stop."""
+    try:
+        handle = cache.open_store()
+    except store.StoreError as exc:
+        st.error(f"**The dashboard cannot read its data.** {exc.message}", icon=":material/error:")
+        if exc.hint:
+            st.info(exc.hint, icon=":material/build:")
+        st.stop()
+    if handle.status.is_empty:
+        st.error(
+            f"**The store at {handle.status.url} is empty.** There are no projects, campaigns or "
+            "volunteers yet.",
+            icon=":material/inbox:",
+        )
+        st.info(
+            "Fill it with the demo data (`python -m tfc_dash seed-demo`) or sync the ops "
+            "spreadsheet.",
+            icon=":material/build:",
+        )
+        st.stop()
+    return handle
+
+
+def data_dates(handle: cache.StoreHandle) -> tuple[date, date]:
+    """The first and the latest day in the data (the as-of picker's range)."""
+    latest = cache.query(handle, queries.latest_data_date) or date.today()
+    timeline = cache.query(handle, queries.project_timeline, Filters())
+    first = timeline["day"].min().date() if not timeline.empty else latest
+    return min(first, latest), latest
+
+
+_CONTEXT_KEY = "_page_context"
+
+
+def build_page_context(handle: cache.StoreHandle, viewer: policy.Viewer) -> PageContext:
+    """Read the shared sidebar (drawn by app.py) into filters scoped to the viewer.
+
+    The router calls this once per rerun, after drawing the sidebar; pages get the result from
+    :func:`page_context`.
+    """
+    cycle = st.session_state.get(CYCLE)
+    requested = make_filters(
+        None if cycle == ALL_CYCLES else cycle,
+        st.session_state.get(STATE),
+        st.session_state.get(CATEGORY),
+    )
+    as_of = st.session_state.get(AS_OF) or data_dates(handle)[1]
+    context = PageContext(handle, viewer, policy.scope_filters(requested, viewer), as_of)
+    st.session_state[_CONTEXT_KEY] = context
+    return context
+
+
+def page_context() -> PageContext:
+    """The context the router built for this rerun."""
+    return st.session_state[_CONTEXT_KEY]
+
+
+def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:
+    for start in range(0, len(cards), per_row):
+        row = cards[start : start + per_row]
+        for col, card in zip(st.columns(per_row), row, strict=False):
+            col.metric(
+                card.label,
+                f"{card.value:,}{card.suffix}",
+                delta=None if card.delta is None else f"{card.delta:+,} in 4 weeks",
+                delta_color="normal" if card.delta else "off",
+                help=card.help,
+                border=True,
+            )
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    cycles: list[str]  # newest first, then "all"
+    states: list[str]
+    first_day: date
+    last_day: date
+
+
+def filter_options(handle: cache.StoreHandle) -> FilterOptions:
+    first, last = data_dates(handle)
+    cycles = [str(c) for c in cache.query(handle, queries.cycles)] + [ALL_CYCLES]
+    return FilterOptions(cycles, cache.query(handle, queries.states_in_data), first, last)
+
+
+def data_notice(handle: cache.StoreHandle, viewer: policy.Viewer) -> None:
+    """Say plainly what data this is and who is looking."""
+    status = handle.status
+    if status.is_demo:
+        st.info(
+            "**Demo data.** Volunteers, 2018 campaigns and outcomes are made up; the 2017 "
+            "Virginia results are real. Sync the ops spreadsheet to replace it.",
+            icon=":material/science:",
+        )
+    if status.last_write is not None:
+        st.caption(f"Data written {status.last_write:%d %b %Y %H:%M} UTC")
+    st.caption(viewer.describe())
+
+
+def _current_link(options: FilterOptions) -> LinkState:
+    as_of = st.session_state.get(AS_OF)
+    return LinkState(
+        cycle=st.session_state.get(CYCLE, options.cycles[0]),
+        states=tuple(sorted(st.session_state.get(STATE, []))),
+        categories=tuple(st.session_state.get(CATEGORY, [])),
+        as_of=None if as_of in (None, options.last_day) else as_of,
+    )
+
+
+def filters_from_link(options: FilterOptions) -> list[str]:
+    """Seed the sidebar from the link on a session's first run; notes on ignored values.
+
+    The sidebar widgets take their values from session state (never a default argument), so this
+    also puts back in range a value that the data no longer has (after a sync, say).
+    """
+    state = st.session_state
+    if _SEEDED_KEY not in state:
+        params = {key: st.query_params.get_all(key) for key in LINK_KEYS}
+        link, notes = parse_link(
+            params, options.cycles, options.states, options.first_day, options.last_day
+        )
+        state[CYCLE] = link.cycle
+        state[STATE] = list(link.states)
+        state[CATEGORY] = list(link.categories)
+        state[AS_OF] = link.as_of or options.last_day
+        state[_SEEDED_KEY] = (link, notes)
+    else:
+        # Write back only what must change: writing a widget's key overrides its new value.
+        if state.get(CYCLE) not in options.cycles:
+            state[CYCLE] = options.cycles[0]
+        states = state.get(STATE) or []
+        if any(s not in options.states for s in states):
+            state[STATE] = [s for s in states if s in options.states]
+        day = state.get(AS_OF) or options.last_day
+        if not options.first_day <= day <= options.last_day:
+            state[AS_OF] = min(max(day, options.first_day), options.last_day)
+    seeded, notes = state[_SEEDED_KEY]
+    return notes if _current_link(options) == seeded else []
+
+
+def filters_to_link(options: FilterOptions) -> None:
+    """Write the sidebar's values into the URL so that a copied link opens the same view.
+
+    Only the shared keys are touched: a page's own parameters (``chamber``, say) stay.
+    """
+    params = link_params(_current_link(options), options.cycles[0], options.last_day)
+    for key, values in params.items():
+        if values:
+            if st.query_params.get_all(key) != values:
+                st.query_params[key] = values
+        elif key in st.query_params:
+            del st.query_params[key]
