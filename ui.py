@@ -4,15 +4,19 @@ store problem, drawing scorecards. The logic it calls lives in ``tfc_dash``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from tfc_dash import cache, policy, queries, store
 from tfc_dash.filters import Filters, LinkState, link_params, make_filters, parse_link
 from tfc_dash.metrics import Scorecard
+
+T = TypeVar("T")
 
 # Sidebar widget keys; each is also the query parameter it is bound to.
 CYCLE, STATE, CATEGORY, AS_OF = "cycle", "state", "category", "as_of"
@@ -30,8 +34,19 @@ class PageContext:
     filters: Filters  # already scoped by policy
     as_of: date
 
-    def query(self, fn, *args):  # type: ignore[no-untyped-def]
-        return cache.query(self.handle, fn, *args)
+    def query(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(engine, *args)`` from the cache, through the access policy.
+
+        Pages get their data only this way, so the policy sees everything they show.
+        """
+        return policy.enforce(cache.query(self.handle, fn, *args), self.viewer)
+
+    def download_csv(self, frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
+        """A CSV download of ``frame``, through the access policy once more."""
+        data = policy.enforce(frame, self.viewer).to_csv(index=False).encode("utf-8")
+        st.download_button(
+            label, data, file_name=file_name, mime="text/csv", key=key, icon=":material/download:"
+        )
 
 
 def current_viewer() -> policy.Viewer:

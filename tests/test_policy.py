@@ -1,7 +1,14 @@
 import pandas as pd
 
 from tfc_dash.filters import Filters
-from tfc_dash.policy import LOCAL_VIEWER, Role, Viewer, redact_personal, scope_filters
+from tfc_dash.policy import (
+    LOCAL_VIEWER,
+    Role,
+    Viewer,
+    enforce,
+    redact_personal,
+    scope_filters,
+)
 
 LEAD = Viewer(Role.STATE_LEAD, "lead@example.org", ("VA",))
 FUNDRAISING = Viewer(Role.FUNDRAISING, "money@example.org")
@@ -26,3 +33,13 @@ def test_fundraising_never_gets_personal_columns():
         {"volunteer_name": ["A"], "email": ["a@x"], "name": ["A"], "skill": ["sql"]}
     )
     assert list(redact_personal(frame, FUNDRAISING).columns) == ["skill"]
+
+
+def test_enforce_is_the_gate_for_frames():
+    frame = pd.DataFrame({"state": ["VA", "PA"], "volunteer_name": ["A", "B"], "n": [1, 2]})
+    assert enforce(frame, LOCAL_VIEWER).equals(frame)
+    fundraising = enforce(frame, FUNDRAISING)
+    assert list(fundraising.columns) == ["state", "n"] and len(fundraising) == 2
+    lead = enforce(frame, LEAD)
+    assert list(lead["state"]) == ["VA"]
+    assert enforce({"campaigns": 3}, LEAD) == {"campaigns": 3}

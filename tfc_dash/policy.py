@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 import pandas as pd
 
 from tfc_dash.filters import Filters
+
+T = TypeVar("T")
 
 # Columns that identify a volunteer. A frame leaving tfc_dash for a viewer without access to
 # personal data has these removed by ``redact_personal``.
@@ -76,3 +79,21 @@ def redact_personal(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
     if viewer.can_see_personal_data:
         return frame
     return frame.drop(columns=[c for c in frame.columns if c in PERSONAL_COLUMNS])
+
+
+def limit_states(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
+    """Rows of ``frame`` in the viewer's states, when it has a ``state`` column."""
+    if viewer.states is None or "state" not in frame.columns:
+        return frame
+    return frame[frame["state"].isin(viewer.states)].reset_index(drop=True)
+
+
+def enforce(result: T, viewer: Viewer) -> T:
+    """The gate every query result passes on its way to a page or a download.
+
+    DataFrames lose the personal columns the viewer may not see and the rows of states outside
+    theirs; other results pass as they are (queries already take scoped filters).
+    """
+    if isinstance(result, pd.DataFrame):
+        return limit_states(redact_personal(result, viewer), viewer)  # type: ignore[return-value]
+    return result
