@@ -262,6 +262,24 @@ def apply(
         store.init_schema(engine)
         conn_cm = engine.connect() if dry_run else engine.begin()
         with conn_cm as conn:
+            run_id = None
+            if not dry_run:
+                # Write first, so the transaction holds the write lock before it reads what it
+                # compares against: no other writer can slip in between.
+                run_id = int(
+                    conn.execute(
+                        models.SyncRun.__table__.insert().values(
+                            source=source,
+                            started_at=started,
+                            status="running",
+                            requests=requests,
+                            rows={},
+                            snapshot={},
+                        )
+                    ).inserted_primary_key[0]
+                )
+                report.run_id = run_id
+                _pause("begin")
             is_demo = store.read_meta(conn).get("demo") == "true"
             report.replaced_demo = is_demo
             keys = _StoreKeys(conn, empty=is_demo)
@@ -278,20 +296,7 @@ def apply(
                 report.finished_at = _now()
                 report.message = _message(report)
                 return report
-            run_id = int(
-                conn.execute(
-                    models.SyncRun.__table__.insert().values(
-                        source=source,
-                        started_at=started,
-                        status="running",
-                        requests=requests,
-                        rows={},
-                        snapshot={},
-                    )
-                ).inserted_primary_key[0]
-            )
-            report.run_id = run_id
-            _pause("begin")
+            assert run_id is not None
             if is_demo:
                 say("Replacing the demo data…")
                 _drop_demo(conn, run_id)
