@@ -76,6 +76,26 @@ def make_store(tmp_path: Path) -> Callable[..., str]:
     return build
 
 
+# --- a fake Google Sheets API on loopback --------------------------------------------------------
+@pytest.fixture
+def fake_sheets():
+    """A fake Sheets API v4 (tests/fake_sheets.py) serving on a free loopback port."""
+    from tests.fake_sheets import FakeSheetsServer
+
+    with FakeSheetsServer() as fake:
+        yield fake
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> str:
+    """The URL of a store with its tables and nothing in them."""
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    engine = store.make_engine(url)
+    store.init_schema(engine)
+    engine.dispose()
+    return url
+
+
 # --- the app under AppTest ----------------------------------------------------------------------
 @pytest.fixture
 def clear_caches() -> Iterator[None]:

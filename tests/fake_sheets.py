@@ -15,6 +15,7 @@ truncated body.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
 import re
@@ -76,8 +77,12 @@ class Fault:
     seconds: float = 2.0
 
 
-def generate_key() -> tuple[str, Any]:
-    """A throwaway RSA key: (private key PEM for the service account, public key)."""
+@functools.cache
+def generate_key(slot: int = 0) -> tuple[str, Any]:
+    """A throwaway RSA key: (private key PEM for the service account, public key).
+
+    Made once per test process and ``slot`` (2048-bit keys take a moment to generate).
+    """
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
         serialization.Encoding.PEM,
@@ -165,9 +170,11 @@ class FakeSheetsServer:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def service_account(self, email: str = "dashboard@tfc-test.iam.gserviceaccount.com") -> dict:
-        """A service account's JSON key whose token_uri is this server (a fresh RSA key)."""
-        pem, public = generate_key()
+    def service_account(
+        self, email: str = "dashboard@tfc-test.iam.gserviceaccount.com", key_slot: int = 0
+    ) -> dict:
+        """A service account's JSON key whose token_uri is this server (a throwaway RSA key)."""
+        pem, public = generate_key(key_slot)
         self.public_keys[email] = public
         return {
             "type": "service_account",
@@ -195,7 +202,9 @@ class FakeSheetsServer:
     def __enter__(self) -> FakeSheetsServer:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -499,3 +508,83 @@ def spreadsheet_from_frames(
         header = [shown[names.index(n)] for n in present]
         tabs.append(FakeTab(tab.name, 1000 + sheet_id * 7919, [header, *rows]))
     return FakeSpreadsheet(key, title, tabs)
+
+
+SPREADSHEET_KEY = "1TfcOpsSheetForTests0000000000000000000000ab"
+
+
+def reader_for(
+    fake: FakeSheetsServer,
+    key: str = SPREADSHEET_KEY,
+    account: dict | None = None,
+    attempts: int = 3,
+    timeout: float = 5.0,
+    sleeps: list | None = None,
+) -> Any:
+    """A SheetsReader on ``fake`` with real gspread and a fresh service account.
+
+    Retry delays are recorded in ``sleeps`` instead of slept, so fault tests stay fast.
+    """
+    from tfc_dash import sheets
+
+    settings = sheets.SheetsSettings(
+        key,
+        account or fake.service_account(),
+        api_url=fake.url,
+        timeout=(timeout, timeout),
+        retry=sheets.RetryPolicy(attempts=attempts),
+    )
+    record = sleeps if sleeps is not None else []
+    return sheets.SheetsReader(settings, sleep=record.append, rng=lambda: 0.5)
+
+
+def small_workbook() -> dict[str, list[list[Any]]]:
+    """A small, valid spreadsheet: tab title -> rows (header first)."""
+    return {
+        "Campaigns": [
+            ["campaign_id", "candidate", "party", "state", "chamber", "district",
+             "election_date", "result"],
+            ["C1", "Ann Lee", "D", "VA", "lower", "13", date(2017, 11, 7), "won"],
+            ["C2", "Bo Park", "D", "PA", "upper", 5, date(2018, 11, 6), "pending"],
+        ],
+        "Projects": [
+            ["project_id", "campaign_id", "name", "category", "status", "start_date",
+             "end_date", "completed_date", "volunteers_needed"],
+            ["P1", "C1", "Lee: site", "digital_basics", "completed", date(2017, 8, 1),
+             date(2017, 9, 1), date(2017, 9, 1), 3],
+            ["P2", "C2", "Park: texting", "social_digital", "active", date(2018, 9, 1),
+             date(2018, 10, 15), None, 4],
+        ],
+        "Volunteers": [
+            ["volunteer_id", "name", "email", "home_state", "skills", "hours_per_week",
+             "signed_up", "status"],
+            ["V000001", "Cy Diaz", "cy@example.org", "CA", "sql", 5, date(2017, 1, 20), "active"],
+            ["V000002", "Di Evans", "di@example.org", "NY", "design", 8, date(2018, 2, 1),
+             "active"],
+        ],
+        "Assignments": [
+            ["project_id", "volunteer_id", "role", "hours_per_week", "start_date", "end_date"],
+            ["P1", "V000001", "lead", 5, date(2017, 8, 1), date(2017, 9, 1)],
+            ["P2", "V000002", "member", 4, date(2018, 9, 2), None],
+        ],
+        "Outcomes": [
+            ["project_id", "metric", "value", "as_of"],
+            ["P2", "texts_sent", 12000, date(2018, 9, 14)],
+        ],
+        "Districts": [
+            ["state", "chamber", "district", "winnability", "targeted", "incumbent_party"],
+            ["VA", "lower", "13", 61.5, True, "R"],
+        ],
+        "Fundraising": [
+            ["date", "raised_usd", "backers", "goal_usd"],
+            [date(2018, 8, 6), 30000, 350, 250000],
+        ],
+    }  # fmt: skip
+
+
+def spreadsheet_from_rows(
+    tabs: dict[str, list[list[Any]]], key: str = SPREADSHEET_KEY, title: str = "TFC ops"
+) -> FakeSpreadsheet:
+    return FakeSpreadsheet(
+        key, title, [FakeTab(name, 100 + i, rows) for i, (name, rows) in enumerate(tabs.items())]
+    )

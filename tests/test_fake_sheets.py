@@ -159,8 +159,12 @@ def test_serial_dates_under_unformatted_value_are_days_since_1899_12_30():
 def test_token_endpoint_rejects_a_jwt_signed_with_another_key():
     with FakeSheetsServer() as fake:
         account = fake.service_account()
-        other = FakeSheetsServer.service_account.__get__(fake)("other@x.iam.gserviceaccount.com")
-        account["private_key"] = other["private_key"]  # signed by a key the server does not hold
+        other = fake.service_account("other@x.iam.gserviceaccount.com", key_slot=1)
+        fake.public_keys[account["client_email"]] = fake.public_keys[other["client_email"]]
+        account["private_key"] = fake.service_account(key_slot=0)["private_key"]
+        fake.public_keys[account["client_email"]] = fake.public_keys[
+            other["client_email"]
+        ]  # signed by a key the server does not hold
         fake.add(FakeSpreadsheet("k" * 44, "t", [FakeTab("Sheet1", 0, [["a"]])]))
         settings = sheets.SheetsSettings(
             "k" * 44, account, api_url=fake.url, retry=sheets.RetryPolicy(attempts=1)
