@@ -131,8 +131,8 @@ def run_app(
 ):
     """Run the app under AppTest against a store (the demo store unless ``url`` is given).
 
-    ``run_app(page="pages/progress.py", query={"state": ["VA"]}, url=...)`` returns the AppTest
-    after its run.
+    ``run_app(page="pages/progress.py", query={"state": ["VA"]}, url=..., secrets=...)`` returns
+    the AppTest after its run.
     """
 
     def run(
@@ -140,9 +140,12 @@ def run_app(
         query: Mapping[str, str | list[str]] | None = None,
         url: str | None = None,
         user: Mapping[str, object] | None = None,
+        secrets: Mapping[str, object] | None = None,
     ) -> AppTest:
         monkeypatch.setenv("TFC_DATABASE_URL", url or demo_db_url)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        if secrets is not None:
+            at.secrets.update(secrets)
         if user is not None:
             at.user = dict(user)
         if query:

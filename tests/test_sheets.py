@@ -25,7 +25,8 @@ def test_settings_take_streamlits_gsheets_keys_and_a_url_or_a_key():
     section = {
         "spreadsheet": f"https://docs.google.com/spreadsheets/d/{SPREADSHEET_KEY}/edit#gid=0",
         "type": "service_account", "project_id": "p", "private_key_id": "k",
-        "private_key": "-----BEGIN PRIVATE KEY-----\n...", "client_email": "a@p.iam.gserviceaccount.com",
+        "private_key": "-----BEGIN PRIVATE KEY-----\n...",
+        "client_email": "a@p.iam.gserviceaccount.com",
         "client_id": "1", "token_uri": "https://oauth2.googleapis.com/token",
         "auth_uri": "https://accounts.google.com/o/oauth2/auth",
     }  # fmt: skip
@@ -34,8 +35,8 @@ def test_settings_take_streamlits_gsheets_keys_and_a_url_or_a_key():
     assert settings.api_url == sheets.GOOGLE_SHEETS_API
     assert settings.client_email == "a@p.iam.gserviceaccount.com"
     assert "spreadsheet" not in settings.service_account
-    bare = sheets.settings_from_secrets({**section, "spreadsheet": SPREADSHEET_KEY},
-                                        env={"TFC_SHEETS_API_URL": "http://127.0.0.1:9/"})  # fmt: skip
+    env = {"TFC_SHEETS_API_URL": "http://127.0.0.1:9/"}
+    bare = sheets.settings_from_secrets({**section, "spreadsheet": SPREADSHEET_KEY}, env=env)
     assert bare.spreadsheet_id == SPREADSHEET_KEY and bare.api_url == "http://127.0.0.1:9"
 
 
@@ -148,7 +149,7 @@ def test_a_timeout_is_retried(fake):
 
 def test_timeouts_are_bounded(fake):
     fake.fail("stall", times=3, seconds=1.0)
-    with pytest.raises(sheets.SheetsUnavailable, match="did not answer within 0.3 s"):
+    with pytest.raises(sheets.SheetsUnavailable, match=r"did not answer within 0\.3 s"):
         reader_for(fake, attempts=2, timeout=0.3).read()
 
 

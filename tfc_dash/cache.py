@@ -86,8 +86,8 @@ class GSheetsConnection(BaseConnection[sheets.SheetsReader]):
     """
 
     def _connect(self, **kwargs: Any) -> sheets.SheetsReader:
-        section = {**self._secrets.to_dict(), **kwargs}
-        return sheets.SheetsReader(sheets.settings_from_secrets(section))
+        section = self._secrets.to_dict() or config.gsheets_section(_secrets()) or {}
+        return sheets.SheetsReader(sheets.settings_from_secrets({**section, **kwargs}))
 
     @property
     def reader(self) -> sheets.SheetsReader:
