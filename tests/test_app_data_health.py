@@ -58,7 +58,7 @@ def test_without_a_spreadsheet_the_page_shows_the_demo_seed(run_app, demo_db_url
 def test_the_last_sync_and_its_quarantine_as_the_store_holds_them(run_app, synced_store):
     at = run_app(page=PAGE, url=synced_store)
     assert not at.exception
-    run_id, requests, added, changed, removed = rows(
+    _run_id, _requests, added, changed, removed = rows(
         synced_store, "select id, requests, added, changed, removed from sync_runs"
     )[0]
     shown = metrics(at)
