@@ -95,6 +95,7 @@ if not good.empty:
             problems,
             hide_index=True,
             key="quarantine",
+            column_order=["tab", "row", "cell", "link", "column", "value", "reason"],
             column_config={
                 "tab": "Tab",
                 "row": st.column_config.NumberColumn("Row", format="%d"),
@@ -121,6 +122,14 @@ st.dataframe(
         "run": st.column_config.NumberColumn("Run", format="%d"),
         "started": st.column_config.DatetimeColumn("Started (UTC)", format="YYYY-MM-DD HH:mm"),
         "seconds": st.column_config.NumberColumn("Seconds", format="%.1f"),
+        "source": "Source",
+        "status": "Status",
+        "requests": "Requests",
+        "added": "Added",
+        "changed": "Changed",
+        "removed": "Removed",
+        "quarantined": "Quarantined",
+        "message": st.column_config.TextColumn("Message", width="large"),
     },
 )
 
