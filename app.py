@@ -13,6 +13,7 @@ st.set_page_config(
 )
 
 handle = ui.open_store_or_stop()
+ui.auto_refresh(handle)
 viewer = ui.current_viewer()
 options = ui.filter_options(handle)
 notes = ui.filters_from_link(options)
@@ -46,12 +47,16 @@ ui.filters_to_link(options)
 
 for note in notes:
     st.warning(note, icon=":material/link_off:")
+ui.sync_banner(handle)
 
 ui.build_page_context(handle, viewer)
 page = st.navigation(
     {
         "Program": [
             st.Page("pages/progress.py", title="Progress", icon=":material/flag:", default=True),
+        ],
+        "Data": [
+            st.Page("pages/data_health.py", title="Data health", icon=":material/fact_check:"),
         ],
     }
 )

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from tfc_dash import cache, policy, queries, store
+from tfc_dash import cache, config, policy, queries, refresh, sheets, store, sync
 from tfc_dash.filters import Filters, LinkState, link_params, make_filters, parse_link
 from tfc_dash.metrics import Scorecard
 
@@ -63,6 +63,13 @@ def open_store_or_stop() -> cache.StoreHandle:
             st.info(exc.hint, icon=":material/build:")
         st.stop()
     if handle.status.is_empty:
+        if auto_refresh(handle):
+            st.info(
+                "**Syncing the ops spreadsheet into the empty store.** Reload the page in a "
+                "minute.",
+                icon=":material/sync:",
+            )
+            st.stop()
         st.error(
             f"**The store at {handle.status.url} is empty.** There are no projects, campaigns or "
             "volunteers yet.",
@@ -206,3 +213,103 @@ def filters_to_link(options: FilterOptions) -> None:
                 st.query_params[key] = values
         elif key in st.query_params:
             del st.query_params[key]
+
+
+# --- the ops spreadsheet: background refresh, the stale-data banner, Sync now -----------------
+_CONFIG_PROBLEM_KEY = "_gsheets_config_problem"
+
+
+def _reader_factory() -> Callable[[], sheets.SheetsReader]:
+    connection = cache.gsheets()
+    return lambda: connection.reader
+
+
+def auto_refresh(handle: cache.StoreHandle) -> bool:
+    """Start a background sync when the data is older than the TTL (single-flight); never raises.
+
+    Does nothing without a ``[connections.gsheets]`` section: the app then runs on its store.
+    """
+    if not cache.gsheets_configured():
+        return False
+    try:
+        return cache.refresher().maybe_start(
+            cache.engine(handle.url), _reader_factory(), cache.sync_ttl()
+        )
+    except sheets.SheetsError as exc:  # incomplete secrets: the banner says so
+        st.session_state[_CONFIG_PROBLEM_KEY] = str(exc)
+    except (store.StoreError, config.ConfigError):
+        pass  # the store problem shows on the page itself
+    return False
+
+
+def _ago(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute"
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} hours"
+    return f"{hours // 24} days"
+
+
+def sync_banner(handle: cache.StoreHandle) -> None:
+    """Above every page: when the spreadsheet cannot be read, how old the data is and why."""
+    if not cache.gsheets_configured():
+        return
+    problem = st.session_state.pop(_CONFIG_PROBLEM_KEY, None)
+    if problem:
+        st.error(
+            f"**The spreadsheet connection is not set up right:** {problem}",
+            icon=":material/link_off:",
+        )
+    try:
+        state = cache.query(handle, refresh.sync_state)
+    except store.StoreError:
+        return
+    if state.failure is None:
+        return
+    age = state.age(datetime.now(UTC))
+    shown = f"from {_ago(age)} ago" if age is not None else "that never came from the spreadsheet"
+    st.warning(
+        f"**Showing data {shown}.** The ops spreadsheet could not be read at "
+        f"{state.failed_at:%H:%M} UTC: {state.failure}",
+        icon=":material/cloud_off:",
+    )
+
+
+def sync_now(handle: cache.StoreHandle) -> sync.SyncReport | None:
+    """Run a sync now, with its progress in ``st.status``; the report, or None when it failed."""
+    with st.status("Syncing the ops spreadsheet…", expanded=True) as status:
+        try:
+            report = cache.refresher().run_now(
+                cache.engine(handle.url), _reader_factory(), progress=status.write
+            )
+        except (sheets.SheetsError, sync.SyncError, store.StoreError) as exc:
+            status.update(label="The sync failed: nothing was changed", state="error")
+            st.error(str(exc), icon=":material/error:")
+            return None
+        if report is None:
+            status.update(label="A sync is already running", state="complete")
+            st.info("Another sync is running; its results show on the next rerun.")
+            return None
+        label = f"Synced in {report.seconds:.1f} s with {report.requests} requests"
+        if report.problems:
+            label += f": {report.quarantined_rows} rows quarantined"
+        status.update(label=label, state="complete", expanded=False)
+    return report
+
+
+def spreadsheet_url() -> str | None:
+    """The configured spreadsheet's address, or None without a (valid) gsheets connection."""
+    if not cache.gsheets_configured():
+        return None
+    try:
+        return cache.gsheets().reader.settings.spreadsheet_url
+    except sheets.SheetsError:
+        return None
+
+
+def sync_ttl_minutes() -> int:
+    return int(cache.sync_ttl().total_seconds() // 60)

@@ -76,6 +76,26 @@ def make_store(tmp_path: Path) -> Callable[..., str]:
     return build
 
 
+# --- a fake Google Sheets API on loopback --------------------------------------------------------
+@pytest.fixture
+def fake_sheets():
+    """A fake Sheets API v4 (tests/fake_sheets.py) serving on a free loopback port."""
+    from tests.fake_sheets import FakeSheetsServer
+
+    with FakeSheetsServer() as fake:
+        yield fake
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> str:
+    """The URL of a store with its tables and nothing in them."""
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    engine = store.make_engine(url)
+    store.init_schema(engine)
+    engine.dispose()
+    return url
+
+
 # --- the app under AppTest ----------------------------------------------------------------------
 @pytest.fixture
 def clear_caches() -> Iterator[None]:
@@ -111,8 +131,8 @@ def run_app(
 ):
     """Run the app under AppTest against a store (the demo store unless ``url`` is given).
 
-    ``run_app(page="pages/progress.py", query={"state": ["VA"]}, url=...)`` returns the AppTest
-    after its run.
+    ``run_app(page="pages/progress.py", query={"state": ["VA"]}, url=..., secrets=...)`` returns
+    the AppTest after its run.
     """
 
     def run(
@@ -120,9 +140,12 @@ def run_app(
         query: Mapping[str, str | list[str]] | None = None,
         url: str | None = None,
         user: Mapping[str, object] | None = None,
+        secrets: Mapping[str, object] | None = None,
     ) -> AppTest:
         monkeypatch.setenv("TFC_DATABASE_URL", url or demo_db_url)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        if secrets is not None:
+            at.secrets.update(secrets)
         if user is not None:
             at.user = dict(user)
         if query:

@@ -46,3 +46,57 @@ def test_bad_scale_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["seed-demo", "--scale", "0"])
     assert exc.value.code == 2
+
+
+# --- sync and import ------------------------------------------------------------------------------
+def _secrets(tmp_path: Path, fake) -> Path:
+    from tests.test_sync_kill import write_secrets
+
+    return write_secrets(tmp_path / "secrets.toml", fake.service_account())
+
+
+def test_sync_exit_codes(fake_sheets, empty_store, tmp_path: Path, capsys, monkeypatch):
+    from tests.fake_sheets import small_workbook, spreadsheet_from_rows
+
+    monkeypatch.setenv("TFC_SHEETS_API_URL", fake_sheets.url)
+    secrets = _secrets(tmp_path, fake_sheets)
+    fake_sheets.add(spreadsheet_from_rows(small_workbook()))
+    args = ["sync", "--db", empty_store, "--secrets", str(secrets)]
+    assert main([*args, "--dry-run"]) == 0
+    assert "Dry run (nothing written)" in capsys.readouterr().out
+    assert store.store_version(store.make_engine(empty_store)) == 0
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Sync run 1" in out and "2 API requests" in out
+
+    tabs = small_workbook()
+    tabs["Projects"][1][3] = "websites"
+    fake_sheets.add(spreadsheet_from_rows(tabs))
+    assert main(args) == 3
+    assert "Projects!D2: category is not one of" in capsys.readouterr().out
+
+    del tabs["Projects"]
+    fake_sheets.add(spreadsheet_from_rows(tabs))
+    assert main(args) == 1
+    assert "\nerror: The spreadsheet has no Projects tab" in capsys.readouterr().err
+
+
+def test_sync_without_configuration_fails_with_a_message(empty_store, tmp_path: Path, capsys):
+    empty = tmp_path / "none.toml"
+    empty.write_text("")
+    assert main(["sync", "--db", empty_store, "--secrets", str(empty)]) == 1
+    assert "No spreadsheet is configured" in capsys.readouterr().err
+
+
+def test_import_exit_codes(empty_store, tmp_path: Path, capsys):
+    good = tmp_path / "districts.csv"
+    good.write_text("state,chamber,district,winnability\nVA,lower,13,55\n")
+    assert main(["import", "--tab", "Districts", str(good), "--db", empty_store]) == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("state,chamber,district,winnability\nVA,lower,13,55\nVA,lower,13,56\n")
+    assert main(["import", "--tab", "Districts", str(bad), "--db", empty_store, "--dry-run"]) == 3
+    assert "duplicate of row 2" in capsys.readouterr().out
+    assert main(["import", "--tab", "Nope", str(bad), "--db", empty_store]) == 1
+    with pytest.raises(SystemExit) as exc:
+        main(["import", str(bad)])
+    assert exc.value.code == 2

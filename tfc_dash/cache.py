@@ -10,12 +10,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy.engine import Engine
+from streamlit.connections import BaseConnection
 
-from tfc_dash import config, store
+from tfc_dash import config, refresh, sheets, store
 
 DATA_TTL_SECONDS = 600
 T = TypeVar("T")
@@ -71,3 +73,44 @@ def query(handle: StoreHandle, fn: Callable[..., T], *args: Any) -> T:
 def clear() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+# --- the ops spreadsheet ----------------------------------------------------------------------
+class GSheetsConnection(BaseConnection[sheets.SheetsReader]):
+    """``st.connection("gsheets", type=GSheetsConnection)``: the ops spreadsheet.
+
+    It reads ``[connections.gsheets]`` with the keys of Streamlit's own GSheets connection
+    (``spreadsheet`` as a URL or key, and the service account's ``type``, ``project_id``,
+    ``private_key_id``, ``private_key``, ``client_email``, ``client_id``, ``token_uri``...). A thin
+    adapter: the reader is :class:`tfc_dash.sheets.SheetsReader`, which the CLI uses directly.
+    """
+
+    def _connect(self, **kwargs: Any) -> sheets.SheetsReader:
+        section = self._secrets.to_dict() or config.gsheets_section(_secrets()) or {}
+        return sheets.SheetsReader(sheets.settings_from_secrets({**section, **kwargs}))
+
+    @property
+    def reader(self) -> sheets.SheetsReader:
+        return self._instance
+
+    def read(self) -> sheets.Workbook:
+        return self._instance.read()
+
+
+def gsheets_configured() -> bool:
+    return config.gsheets_section(_secrets()) is not None
+
+
+def gsheets() -> GSheetsConnection:
+    """The spreadsheet connection; raises SheetsConfigError when its secrets are incomplete."""
+    return st.connection("gsheets", type=GSheetsConnection)
+
+
+def sync_ttl() -> timedelta:
+    return refresh.ttl_from(config.sync_ttl_minutes(_secrets()))
+
+
+@st.cache_resource(show_spinner=False)
+def refresher() -> refresh.AutoRefresher:
+    """One per app process: the background sync it starts is shared by every session."""
+    return refresh.AutoRefresher()

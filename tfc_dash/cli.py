@@ -1,6 +1,14 @@
 """The command line: ``python -m tfc_dash <command>``.
 
-Exit codes: 0 done; 1 the command failed (the message says why); 2 bad usage.
+Commands: ``seed-demo``, ``ensure-store``, ``sync [--dry-run]`` (the ops spreadsheet, for cron)
+and ``import --tab NAME FILE.csv`` (a tab kept outside the spreadsheet).
+
+Exit codes:
+  0  done (for sync and import: every row landed, or would land with --dry-run)
+  1  the command failed and nothing was written (the message says why: Sheets unreachable or not
+     shared, a missing tab or column, a store problem, no [connections.gsheets])
+  2  bad usage
+  3  done, but some rows were quarantined: they are listed, and on the Data health page
 """
 
 from __future__ import annotations
@@ -9,9 +17,12 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
-from tfc_dash import config, store
+from tfc_dash import config, sheets, store, sync
 from tfc_dash.demo import DEFAULT_SEED, build_demo
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED = 0, 1, 2, 3
 
 
 def _engine(url: str | None) -> store.Engine:  # type: ignore[name-defined]
@@ -62,6 +73,32 @@ def cmd_ensure_store(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_exit(report: sync.SyncReport) -> int:
+    print(report.summary())
+    return EXIT_QUARANTINED if report.problems else EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Read the spreadsheet configured in [connections.gsheets] and apply it to the store."""
+    secrets = config.load_secrets(Path(args.secrets)) if args.secrets else config.load_secrets()
+    settings = sheets.settings_from_secrets((secrets.get("connections") or {}).get("gsheets"))
+    engine = store.make_engine(args.db or config.database_url(secrets))
+    report = sync.sync_sheets(
+        engine,
+        sheets.SheetsReader(settings),
+        dry_run=args.dry_run,
+        progress=lambda msg: print(msg, file=sys.stderr),
+    )
+    return _report_exit(report)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Load one tab's rows from a CSV file, through the same checks as a sync."""
+    engine = store.make_engine(args.db or config.database_url())
+    report = sync.import_csv(engine, args.tab, Path(args.file), dry_run=args.dry_run)
+    return _report_exit(report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tfc_dash", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +118,24 @@ def build_parser() -> argparse.ArgumentParser:
     ensure = sub.add_parser("ensure-store", help="create the store; seed the demo when empty")
     ensure.add_argument("--db", help="store URL")
     ensure.set_defaults(func=cmd_ensure_store)
+
+    sync_p = sub.add_parser("sync", help="sync the ops spreadsheet into the store (for cron)")
+    sync_p.add_argument(
+        "--dry-run", action="store_true", help="validate and print the report; write nothing"
+    )
+    sync_p.add_argument("--db", help="store URL")
+    sync_p.add_argument(
+        "--secrets",
+        help="secrets file with [connections.gsheets] (default .streamlit/secrets.toml)",
+    )
+    sync_p.set_defaults(func=cmd_sync)
+
+    imp = sub.add_parser("import", help="load one tab's rows from a CSV file")
+    imp.add_argument("--tab", required=True, help="the tab: Districts, Outcomes, Projects, ...")
+    imp.add_argument("file", help="the CSV file (UTF-8, a header row first)")
+    imp.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    imp.add_argument("--db", help="store URL")
+    imp.set_defaults(func=cmd_import)
     return parser
 
 
@@ -91,6 +146,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--scale must be at least 1")
     try:
         return int(args.func(args))
-    except (store.StoreError, config.ConfigError) as exc:
+    except (store.StoreError, config.ConfigError, sheets.SheetsError, sync.SyncError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED

@@ -69,3 +69,19 @@ def redact_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # an unparsable URL is shown only by its scheme
         return url.split(":", 1)[0] + ":…"
+
+
+SYNC_TTL_ENV = "TFC_SYNC_TTL_MINUTES"
+
+
+def gsheets_section(secrets: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The ``[connections.gsheets]`` section, or None when no spreadsheet is configured."""
+    section = (secrets.get("connections") or {}).get("gsheets")
+    return section or None
+
+
+def sync_ttl_minutes(secrets: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Any:
+    """How old the data may get before the app syncs: ``TFC_SYNC_TTL_MINUTES``, else
+    ``[sync] ttl_minutes``, else None (the default, 10 minutes)."""
+    env = os.environ if env is None else env
+    return env.get(SYNC_TTL_ENV) or (secrets.get("sync") or {}).get("ttl_minutes")

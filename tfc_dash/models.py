@@ -166,6 +166,26 @@ class SyncRun(SQLModel, table=True):
     snapshot: dict = Field(default_factory=dict, sa_column=Column(JSON))
 
 
+class Quarantine(SQLModel, table=True):
+    """A row left out by a sync or an import, and why: what ops must fix, cell by cell.
+
+    ``row_number`` is the sheet's row (the header is row 1); ``link`` opens the spreadsheet at
+    the cell (``#gid=...&range=C5``) when the row came from Google Sheets.
+    """
+
+    __tablename__ = "quarantine"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sync_run_id: int = Field(index=True)
+    tab: str
+    row_number: int
+    column_name: str | None = None
+    cell: str | None = None
+    value: str | None = None
+    reason: str
+    link: str | None = None
+
+
 class StoreMeta(SQLModel, table=True):
     """Key/value facts about the store itself, such as whether it holds demo data."""
 

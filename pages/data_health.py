@@ -1,0 +1,145 @@
+"""Data health: the last sync, the history of syncs, the rows ops must fix, and a template."""
+
+import streamlit as st
+
+import ui
+from tfc_dash import health
+
+ctx = ui.page_context()
+st.title("Data health")
+
+flash = st.session_state.pop("_sync_flash", None)
+if flash:
+    (st.success if flash[0] else st.warning)(flash[1], icon=":material/sync:")
+
+sheet_url = ui.spreadsheet_url()
+if sheet_url is None:
+    st.info(
+        "**No spreadsheet is connected.** The dashboard shows its store as it is. To sync the ops "
+        "spreadsheet, add a `[connections.gsheets]` section to `.streamlit/secrets.toml` "
+        "(see the README).",
+        icon=":material/link_off:",
+    )
+else:
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.markdown(
+        f"Syncing from [the ops spreadsheet]({sheet_url}) every "
+        f"{ui.sync_ttl_minutes()} minutes when the app is in use."
+    )
+    if right.button("Sync now", key="sync_now", icon=":material/sync:", type="primary"):
+        report = ui.sync_now(ctx.handle)
+        if report is not None:
+            st.session_state["_sync_flash"] = (not report.problems, report.message)
+            st.rerun()
+
+runs = ctx.query(health.sync_runs, 50)
+if runs.empty:
+    st.info("No data has been written to the store yet.")
+    st.stop()
+
+last = runs.iloc[0]
+st.subheader("Last sync")
+when = last["started"].strftime("%d %b %Y %H:%M UTC")
+status_text = {"ok": "succeeded", "failed": "failed", "running": "is running"}.get(
+    last["status"], last["status"]
+)
+st.caption(f"Run {last['run']} from {last['source']} {status_text} · started {when}")
+if last["status"] == "failed":
+    st.error(last["message"], icon=":material/error:")
+elif last["message"]:
+    st.write(last["message"])
+cols = st.columns(6)
+seconds = last["seconds"]
+cols[0].metric("Duration", "–" if seconds != seconds else f"{seconds:.1f} s", border=True)
+cols[1].metric(
+    "Requests",
+    f"{last['requests']:,}",
+    border=True,
+    help="Google Sheets API requests, retries included (a sync needs 2).",
+)
+cols[2].metric("Added", f"{last['added']:,}", border=True)
+cols[3].metric("Changed", f"{last['changed']:,}", border=True)
+cols[4].metric(
+    "Removed",
+    f"{last['removed']:,}",
+    border=True,
+    help="Rows gone from the sheet: marked removed in the store, not deleted.",
+)
+cols[5].metric("Quarantined rows", f"{last['quarantined']:,}", border=True)
+
+good = runs[runs["status"] == "ok"]
+if not good.empty:
+    latest_good = int(good.iloc[0]["run"])
+    rows = ctx.query(health.run_rows, latest_good)
+    if not rows.empty:
+        st.dataframe(
+            rows,
+            hide_index=True,
+            key="rows_per_tab",
+            column_config={
+                "tab": "Tab",
+                "rows": st.column_config.NumberColumn("Rows", format="%d"),
+            },
+        )
+
+    st.subheader("Rows to fix")
+    problems = health.quarantine_for_display(ctx.query(health.quarantine, latest_good))
+    if problems.empty:
+        st.success("Every row of the last sync passed the checks.", icon=":material/check:")
+    else:
+        st.caption(
+            f"{len(problems):,} problems in run {latest_good}. These rows were left out; the "
+            "rest landed. Fix the cell in the spreadsheet and the next sync picks it up."
+        )
+        st.dataframe(
+            problems,
+            hide_index=True,
+            key="quarantine",
+            column_order=["tab", "row", "cell", "link", "column", "value", "reason"],
+            column_config={
+                "tab": "Tab",
+                "row": st.column_config.NumberColumn("Row", format="%d"),
+                "column": "Column",
+                "cell": "Cell",
+                "value": "Value",
+                "reason": "Problem",
+                "link": st.column_config.LinkColumn("Open", display_text="Open cell"),
+            },
+        )
+        ctx.download_csv(
+            problems,
+            f"quarantine-run-{latest_good}.csv",
+            "Download the problems",
+            key="quarantine_csv",
+        )
+
+st.subheader("History")
+st.dataframe(
+    runs,
+    hide_index=True,
+    key="history",
+    column_config={
+        "run": st.column_config.NumberColumn("Run", format="%d"),
+        "started": st.column_config.DatetimeColumn("Started (UTC)", format="YYYY-MM-DD HH:mm"),
+        "seconds": st.column_config.NumberColumn("Seconds", format="%.1f"),
+        "source": "Source",
+        "status": "Status",
+        "requests": "Requests",
+        "added": "Added",
+        "changed": "Changed",
+        "removed": "Removed",
+        "quarantined": "Quarantined",
+        "message": st.column_config.TextColumn("Message", width="large"),
+    },
+)
+
+st.subheader("Start a new spreadsheet")
+st.caption("One CSV per tab with the contract's header row, and a README of the columns.")
+st.download_button(
+    "Download the template (zip)",
+    health.template_zip(),
+    file_name="tfc-spreadsheet-template.zip",
+    mime="application/zip",
+    key="template",
+    icon=":material/download:",
+)

@@ -1,0 +1,93 @@
+"""Killed at any point of a sync, the store holds the old data or the new, never a mix.
+
+The sync runs as the cron job would (``python -m tfc_dash sync``) in a child process, against the
+fake Sheets API in this one. A test-only hook pauses it inside the transaction at a named stage;
+the test waits for the pause and sends SIGKILL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fake_sheets import SPREADSHEET_KEY, small_workbook, spreadsheet_from_rows
+from tests.test_sync import dump
+from tfc_dash.cli import seed_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_secrets(path: Path, account: dict) -> Path:
+    lines = ["[connections.gsheets]", f"spreadsheet = {json.dumps(SPREADSHEET_KEY)}"]
+    lines += [f"{k} = {json.dumps(v)}" for k, v in account.items()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def everything(url: str) -> tuple:
+    """The data, the runs, the quarantine and the store's flags."""
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        runs = conn.execute("select id, source, status from sync_runs order by id").fetchall()
+        quarantine = conn.execute("select count(*) from quarantine").fetchone()[0]
+        meta = conn.execute("select key, value from store_meta where key like 'demo%'").fetchall()
+    return dump(url), runs, quarantine, sorted(meta)
+
+
+def start_sync(url: str, secrets: Path, fake_url: str, stage: str | None, marker: Path):
+    env = {**os.environ, "TFC_SHEETS_API_URL": fake_url, "TFC_TEST_PAUSE_FILE": str(marker)}
+    if stage:
+        env["TFC_TEST_PAUSE_AT"] = stage
+    return subprocess.Popen(
+        [sys.executable, "-m", "tfc_dash", "sync", "--db", url, "--secrets", str(secrets)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def world(fake_sheets, tmp_path: Path):
+    tabs = small_workbook()
+    tabs["Campaigns"].append(["C3", "Bad", "D", "VA", "lower", "404", 43046, "won"])  # quarantined
+    fake_sheets.add(spreadsheet_from_rows(tabs))
+    url = f"sqlite:///{tmp_path / 'tfc.db'}"
+    seed_demo(url)
+    secrets = write_secrets(tmp_path / "secrets.toml", fake_sheets.service_account())
+    return fake_sheets, url, secrets, tmp_path
+
+
+@pytest.mark.parametrize(
+    "stage",
+    ["begin", "after_demo", "table:campaigns", "table:volunteers", "table:fundraising",
+     "before_commit"],
+)  # fmt: skip
+def test_killed_mid_sync_the_store_holds_the_old_data(world, stage):
+    fake, url, secrets, tmp = world
+    before = everything(url)
+    marker = tmp / f"paused-{stage.replace(':', '-')}"
+    child = start_sync(url, secrets, fake.url, stage, marker)
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert child.poll() is None, child.communicate()
+        assert time.monotonic() < deadline, "the sync never reached the stage"
+        time.sleep(0.05)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=10)
+    assert child.returncode == -signal.SIGKILL
+    assert everything(url) == before
+
+    # and the next sync, left alone, lands the new data whole
+    child = start_sync(url, secrets, fake.url, None, marker)
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 3, err.decode()  # synced, one row quarantined
+    data, runs, quarantine, meta = everything(url)
+    assert meta == [] and quarantine == 1
+    assert [r[1:] for r in runs] == [("sheets", "ok")]
+    assert len(data["projects"]) == 2 and len(data["campaigns"]) == 2
+    assert "Replaced the demo data" in out.decode()

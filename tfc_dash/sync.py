@@ -1,0 +1,510 @@
+"""Bringing the spreadsheet (or a tab's CSV file) into the store: validated, atomic, lossless.
+
+One sync is one transaction: the store holds the previous data or the new data, never a mix,
+whenever the process dies. Valid rows are upserted by their key; rows that disappeared from the
+sheet are marked removed (``removed_at``), never deleted; rows that break the contract go to the
+``quarantine`` table with the cell and the reason, and the rest land. A missing tab or required
+column stops the sync before anything is written. Each sync records a run with its request count,
+rows, what it added, changed and removed, and the snapshot of headline metrics.
+
+A demo store (``store_meta`` demo = true) is replaced wholesale by the first real sync or import,
+and the run's message says so, so that demo rows never mix with real ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from tfc_dash import models, queries, store
+from tfc_dash.contract import TABS, Tab, find_tab
+from tfc_dash.parsing import ContractError, ParsedTab, Problem, parse_tab
+from tfc_dash.sheets import SheetsError, SheetsReader, Workbook
+from tfc_dash.validation import Validated, validate
+
+Progress = Callable[[str], None]
+DEMO_META_KEYS = ("demo", "demo_as_of", "demo_scale", "demo_seed")
+PAUSE_ENV, PAUSE_FILE_ENV = "TFC_TEST_PAUSE_AT", "TFC_TEST_PAUSE_FILE"
+
+
+class SyncError(Exception):
+    """The sync stopped before writing anything; ``hint`` says what to do."""
+
+    def __init__(self, message: str, hint: str = "", run_id: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.run_id = run_id
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+@dataclass
+class TabSource:
+    """One tab's rows as a source gave them (header first)."""
+
+    tab: Tab
+    title: str
+    values: Sequence[Sequence[Any]]
+    sheet_id: int | None = None
+
+
+@dataclass
+class SyncReport:
+    source: str
+    dry_run: bool
+    started_at: datetime
+    finished_at: datetime | None = None
+    run_id: int | None = None
+    requests: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    replaced_demo: bool = False
+    untouched: list[str] = field(default_factory=list)  # optional tabs absent from the sheet
+    message: str = ""
+
+    @property
+    def seconds(self) -> float:
+        end = self.finished_at or datetime.now(UTC)
+        return (end - self.started_at).total_seconds()
+
+    @property
+    def quarantined_rows(self) -> int:
+        return len({(p.tab, p.row) for p in self.problems})
+
+    def summary(self) -> str:
+        """The report as the CLI prints it."""
+        head = "Dry run (nothing written)" if self.dry_run else f"Sync run {self.run_id}"
+        lines = [
+            f"{head}: {self.message}",
+            f"  {self.requests} API request{'s' if self.requests != 1 else ''}, "
+            f"{self.seconds:.1f} s; added {self.added:,}, changed {self.changed:,}, "
+            f"removed {self.removed:,}",
+            "  rows: " + ", ".join(f"{t} {n:,}" for t, n in self.rows.items()),
+        ]
+        if self.problems:
+            lines.append(
+                f"  {len(self.problems)} problem(s), {self.quarantined_rows} row(s) left out:"
+            )
+            for p in self.problems[:50]:
+                where = f"{p.tab}!{p.cell}" if p.cell else f"{p.tab} row {p.row}"
+                lines.append(f"    {where}: {p.reason} (value: {p.value!r})")
+            if len(self.problems) > 50:
+                lines.append(f"    … and {len(self.problems) - 50} more (see Data health)")
+        return "\n".join(lines)
+
+
+def _pause(stage: str) -> None:
+    """A test-only hook: stop inside the transaction at ``stage`` so a test can kill us there."""
+    if os.environ.get(PAUSE_ENV) != stage:
+        return
+    marker = os.environ.get(PAUSE_FILE_ENV)
+    if marker:
+        Path(marker).write_text(stage)
+    time.sleep(120)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- sources ------------------------------------------------------------------------------------
+def sheet_sources(workbook: Workbook) -> tuple[list[TabSource], list[str]]:
+    """The contract's tabs found in the workbook, and the optional ones it lacks.
+
+    Raises SyncError when a required tab is missing.
+    """
+    by_tab: dict[str, TabSource] = {}
+    for sheet in workbook.tabs:
+        tab = find_tab(sheet.title)
+        if tab is not None and tab.table not in by_tab:
+            by_tab[tab.table] = TabSource(tab, sheet.title, sheet.values, sheet.sheet_id)
+    missing = [t.name for t in TABS if t.table not in by_tab and not t.optional]
+    if missing:
+        raise SyncError(
+            f"The spreadsheet has no {', '.join(missing)} tab{'s' if len(missing) > 1 else ''} "
+            f"(tabs found: {', '.join(workbook.all_titles) or 'none'}).",
+            "Add the missing tabs with a header row (the Data health page has a template); "
+            "nothing was changed.",
+        )
+    untouched = [t.name for t in TABS if t.table not in by_tab]
+    return [by_tab[t.table] for t in TABS if t.table in by_tab], untouched
+
+
+def csv_source(tab_name: str, path: Path) -> TabSource:
+    tab = find_tab(tab_name)
+    if tab is None:
+        raise SyncError(
+            f"There is no {tab_name!r} tab in the contract.",
+            f"Use one of: {', '.join(t.name for t in TABS)}.",
+        )
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            values = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise SyncError(f"Cannot read {path}: {exc}.", "Export the tab as UTF-8 CSV.") from exc
+    return TabSource(tab, path.name, values)
+
+
+# --- the syncs ----------------------------------------------------------------------------------
+def sync_sheets(
+    engine: Engine,
+    reader: SheetsReader,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Read the spreadsheet (two requests) and apply it to the store in one transaction.
+
+    Raises SheetsError when the sheet cannot be read and SyncError when it breaks the contract;
+    either way the data is untouched, and (unless ``dry_run``) a failed run is logged.
+    """
+    say = progress or (lambda _msg: None)
+    started = _now()
+    say("Reading the spreadsheet (metadata, then every tab in one request)…")
+    try:
+        workbook = reader.read(wanted=lambda title: find_tab(title) is not None)
+    except SheetsError as exc:
+        if not dry_run:
+            record_failure(engine, "sheets", started, str(exc), exc.requests)
+        raise
+    say(f"Read {len(workbook.tabs)} tabs in {workbook.requests} requests; checking every row…")
+    link = f"{workbook.url}#gid={{gid}}&range={{cell}}"
+    try:
+        sources, untouched = sheet_sources(workbook)
+        return apply(
+            engine,
+            sources,
+            source="sheets",
+            started=started,
+            requests=workbook.requests,
+            dry_run=dry_run,
+            untouched=untouched,
+            link=link,
+            progress=say,
+        )
+    except SyncError as exc:
+        if not dry_run and exc.run_id is None:
+            exc.run_id = record_failure(engine, "sheets", started, str(exc), workbook.requests)
+        raise
+
+
+def import_csv(engine: Engine, tab_name: str, path: Path, *, dry_run: bool = False) -> SyncReport:
+    """Load one tab's rows from a CSV file through the same parsing, validation and quarantine.
+
+    The table then holds exactly the file's valid rows (others are marked removed); references
+    to other tabs are checked against the store.
+    """
+    started = _now()
+    source = csv_source(tab_name, path)
+    return apply(engine, [source], source="csv", started=started, dry_run=dry_run)
+
+
+def record_failure(
+    engine: Engine, source: str, started: datetime, message: str, requests: int = 0
+) -> int | None:
+    """Log a sync that wrote nothing, so the app can say why its data is getting old."""
+    try:
+        with store.translate_errors(str(engine.url)), engine.begin() as conn:
+            result = conn.execute(
+                models.SyncRun.__table__.insert().values(
+                    source=source,
+                    started_at=started,
+                    finished_at=_now(),
+                    status="failed",
+                    requests=requests,
+                    message=message[:2000],
+                    rows={},
+                    snapshot={},
+                )
+            )
+            return int(result.inserted_primary_key[0])
+    except store.StoreError:
+        return None  # the store itself is the problem; the caller reports the first error
+
+
+def apply(
+    engine: Engine,
+    sources: Sequence[TabSource],
+    *,
+    source: str,
+    started: datetime,
+    requests: int = 0,
+    dry_run: bool = False,
+    untouched: Sequence[str] = (),
+    link: str | None = None,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Parse, validate and write ``sources`` in one transaction (or only count, when dry)."""
+    say = progress or (lambda _msg: None)
+    report = SyncReport(source, dry_run, started, requests=requests, untouched=list(untouched))
+    parsed: dict[str, ParsedTab] = {}
+    try:
+        for src in sources:
+            parsed[src.tab.table] = parse_tab(src.tab, src.values, src.title, src.sheet_id)
+    except ContractError as exc:
+        raise SyncError(str(exc), "Fix the header row; nothing was changed.") from exc
+    url = str(engine.url)
+    with store.translate_errors(url):
+        store.init_schema(engine)
+        conn_cm = engine.connect() if dry_run else engine.begin()
+        with conn_cm as conn:
+            run_id = None
+            if not dry_run:
+                # Write first, so the transaction holds the write lock before it reads what it
+                # compares against: no other writer can slip in between.
+                run_id = int(
+                    conn.execute(
+                        models.SyncRun.__table__.insert().values(
+                            source=source,
+                            started_at=started,
+                            status="running",
+                            requests=requests,
+                            rows={},
+                            snapshot={},
+                        )
+                    ).inserted_primary_key[0]
+                )
+                report.run_id = run_id
+                _pause("begin")
+            is_demo = store.read_meta(conn).get("demo") == "true"
+            report.replaced_demo = is_demo
+            keys = _StoreKeys(conn, empty=is_demo)
+            checked = validate(parsed, keys)
+            report.problems = checked.problems
+            report.rows = {t: len(rows) for t, rows in checked.rows.items()}
+            now = _now()
+            if dry_run:
+                for table in checked.rows:
+                    plan = _plan(conn, parsed[table].tab, checked, now, replace=is_demo)
+                    report.added += plan.added
+                    report.changed += plan.changed
+                    report.removed += len(plan.removals)
+                report.finished_at = _now()
+                report.message = _message(report)
+                return report
+            assert run_id is not None
+            if is_demo:
+                say("Replacing the demo data…")
+                _drop_demo(conn, run_id)
+                _pause("after_demo")
+            for table in checked.rows:
+                say(f"Writing {parsed[table].title}…")
+                plan = _plan(conn, parsed[table].tab, checked, now, replace=False)
+                _write(conn, parsed[table].tab, plan, now)
+                report.added += plan.added
+                report.changed += plan.changed
+                report.removed += len(plan.removals)
+                _pause(f"table:{table}")
+            _quarantine(conn, run_id, parsed, checked.problems, link)
+            as_of = queries.latest_data_date(conn)
+            snapshot = queries.headline_metrics(conn, as_of) if as_of else {}
+            report.finished_at = _now()
+            report.message = _message(report)
+            conn.execute(
+                models.SyncRun.__table__.update()
+                .where(models.SyncRun.__table__.c.id == run_id)
+                .values(
+                    finished_at=report.finished_at,
+                    status="ok",
+                    rows=report.rows,
+                    added=report.added,
+                    changed=report.changed,
+                    removed=report.removed,
+                    snapshot=snapshot,
+                    message=report.message,
+                )
+            )
+            _pause("before_commit")
+    return report
+
+
+def _message(report: SyncReport) -> str:
+    parts = []
+    if report.replaced_demo:
+        parts.append(
+            "Would replace the demo data." if report.dry_run else "Replaced the demo data."
+        )
+    where = "the spreadsheet" if report.source == "sheets" else "the CSV file"
+    parts.append(f"{sum(report.rows.values()):,} rows from {where}.")
+    if report.problems:
+        parts.append(f"{report.quarantined_rows:,} rows quarantined.")
+    if report.untouched:
+        parts.append(
+            f"No {', '.join(report.untouched)} tab: {'that table was' if len(report.untouched) == 1 else 'those tables were'} left as it was."  # noqa: E501
+        )
+    return " ".join(parts)
+
+
+# --- the store side -----------------------------------------------------------------------------
+class _StoreKeys:
+    """(table, column) -> values in the store's live rows, read once per sync."""
+
+    def __init__(self, conn: Connection, empty: bool) -> None:
+        self.conn = conn
+        self.empty = empty  # a demo store's rows are about to go: nothing real to refer to
+        self.cache: dict[tuple[str, str], set[Any]] = {}
+
+    def __call__(self, table: str, column: str) -> set[Any]:
+        if self.empty:
+            return set()
+        if (table, column) not in self.cache:
+            t = models.SYNCED_TABLES[table].__table__
+            rows = self.conn.execute(sa.select(t.c[column]).where(t.c.removed_at.is_(None)))
+            self.cache[(table, column)] = {r[0] for r in rows}
+        return self.cache[(table, column)]
+
+
+@dataclass
+class _Plan:
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    removals: list[dict[str, Any]] = field(default_factory=list)  # primary keys
+    changed: int = 0  # updates of live rows
+    restored: int = 0  # updates of rows marked removed that are back in the sheet
+
+    @property
+    def added(self) -> int:
+        return len(self.inserts) + self.restored
+
+
+def _columns(tab: Tab) -> list[str]:
+    names = [c.name for c in tab.columns]
+    return [*names, "cycle"] if tab.table == "campaigns" else names
+
+
+def _store_record(tab: Tab, record: Mapping[str, Any]) -> dict[str, Any]:
+    row = {c.name: record.get(c.name) for c in tab.columns}
+    if tab.table == "campaigns":
+        row["cycle"] = record["election_date"].year
+    if tab.table == "districts" and row.get("targeted") is None:
+        row["targeted"] = False
+    return row
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return (
+            a is not None
+            and b is not None
+            and abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+        )
+    if isinstance(a, date) and isinstance(b, str):
+        return a.isoformat() == b[:10]
+    return a == b
+
+
+def _plan(conn: Connection, tab: Tab, checked: Validated, now: datetime, replace: bool) -> _Plan:
+    """What writing ``tab``'s valid rows would do to the store (replace: as if it were empty)."""
+    table = models.SYNCED_TABLES[tab.table].__table__
+    pk = [c.name for c in table.primary_key.columns]
+    columns = _columns(tab)
+    existing: dict[tuple[Any, ...], Any] = {}
+    if not replace:
+        select = sa.select(
+            *{*(table.c[c] for c in columns), *(table.c[p] for p in pk), table.c.removed_at}
+        )
+        for row in conn.execute(select).mappings():
+            existing[tuple(row[k] for k in tab.key)] = row
+    plan = _Plan()
+    seen: set[tuple[Any, ...]] = set()
+    for parsed_row in checked.rows[tab.table]:
+        record = _store_record(tab, parsed_row.record)
+        key = tuple(record[k] for k in tab.key)
+        seen.add(key)
+        old = existing.get(key)
+        if old is None:
+            plan.inserts.append(record)
+            continue
+        differs = any(not _same(record[c], old[c]) for c in columns)
+        if differs or old["removed_at"] is not None:
+            plan.updates.append(
+                {**{f"b_{c}": record[c] for c in columns}, **{f"k_{p}": old[p] for p in pk}}
+            )
+            if old["removed_at"] is None:
+                plan.changed += 1
+            else:
+                plan.restored += 1
+    held = checked.held_keys.get(tab.table, set())
+    for key, old in existing.items():
+        if old["removed_at"] is None and key not in seen and key not in held:
+            plan.removals.append({f"k_{p}": old[p] for p in pk})
+    return plan
+
+
+def _write(conn: Connection, tab: Tab, plan: _Plan, now: datetime) -> None:
+    table = models.SYNCED_TABLES[tab.table].__table__
+    pk = [c.name for c in table.primary_key.columns]
+    where = sa.and_(*(table.c[p] == sa.bindparam(f"k_{p}") for p in pk))
+    for chunk in _chunks(plan.inserts):
+        conn.execute(table.insert(), chunk)
+    if plan.updates:
+        values = {c: sa.bindparam(f"b_{c}") for c in _columns(tab)}
+        statement = table.update().where(where).values(**values, removed_at=None)
+        for chunk in _chunks(plan.updates):
+            conn.execute(statement, chunk)
+    if plan.removals:
+        statement = table.update().where(where).values(removed_at=now)
+        for chunk in _chunks(plan.removals):
+            conn.execute(statement, chunk)
+
+
+def _drop_demo(conn: Connection, run_id: int) -> None:
+    """Delete the demo rows, runs and flags (the new run is already in, so versions only grow)."""
+    for model in models.SYNCED_TABLES.values():
+        conn.execute(model.__table__.delete())
+    runs = models.SyncRun.__table__
+    q = models.Quarantine.__table__
+    demo_runs = sa.select(runs.c.id).where(runs.c.source == "demo", runs.c.id != run_id)
+    conn.execute(q.delete().where(q.c.sync_run_id.in_(demo_runs)))
+    conn.execute(runs.delete().where(runs.c.source == "demo", runs.c.id != run_id))
+    meta = models.StoreMeta.__table__
+    conn.execute(meta.delete().where(meta.c.key.in_(DEMO_META_KEYS)))
+
+
+def _quarantine(
+    conn: Connection,
+    run_id: int,
+    parsed: Mapping[str, ParsedTab],
+    problems: Sequence[Problem],
+    link: str | None,
+) -> None:
+    if not problems:
+        return
+    gids = {p.title: p.sheet_id for p in parsed.values()}
+    rows = []
+    for p in problems:
+        gid = gids.get(p.tab)
+        rows.append(
+            {
+                "sync_run_id": run_id,
+                "tab": p.tab,
+                "row_number": p.row,
+                "column_name": p.column,
+                "cell": p.cell,
+                "value": p.value,
+                "reason": p.reason,
+                "link": link.format(gid=gid, cell=p.cell or f"A{p.row}")
+                if link and gid is not None
+                else None,
+            }
+        )
+    for chunk in _chunks(rows):
+        conn.execute(models.Quarantine.__table__.insert(), chunk)
+
+
+def _chunks(items: list[dict[str, Any]], size: int = 5000) -> list[list[dict[str, Any]]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
