@@ -76,7 +76,6 @@ class Kit:
     charts: tuple[KitChart, ...]
     scope: str
     is_demo: bool
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
     def file_name(self, key: str, extension: str) -> str:
         return f"tfc-{key}-{self.as_of.isoformat()}.{extension}"

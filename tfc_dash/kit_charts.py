@@ -21,7 +21,6 @@ from tfc_dash.theme import Brand, brand
 
 WIDTH = 720
 HEIGHT = 320
-MUTED = "#B8C0D6"
 
 
 @dataclass(frozen=True)

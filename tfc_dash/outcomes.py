@@ -36,7 +36,6 @@ C = models.Campaign.__table__
 D = models.District.__table__
 OUT = models.Outcome.__table__
 
-RESULTS = ("won", "lost", "pending", "withdrawn")
 # Stacked-bar segments, in drawing order: a win splits into a flipped seat and a held one.
 OUTCOMES = ("Won, seat flipped", "Won, seat held", "Lost", "Pending", "Withdrawn")
 
