@@ -7,37 +7,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
+from tests.conftest import downloads
 from tests.test_kit import PNG_SIGNATURE, personal_data_in, png_size, svg_texts, volunteers
 from tfc_dash import kit
 from tfc_dash.cli import main
 
 PAGE = "pages/fundraising_kit.py"
-
-
-@pytest.fixture
-def served(monkeypatch) -> dict[str, tuple[str | None, bytes]]:
-    """Every file the app hands to Streamlit's media manager, by URL: (file name, bytes)."""
-    files: dict[str, tuple[str | None, bytes]] = {}
-    original = MediaFileManager.add
-
-    def add(self, path_or_data, mimetype, coordinates, file_name=None, **kwargs):
-        url = original(self, path_or_data, mimetype, coordinates, file_name, **kwargs)
-        files[url] = (file_name, path_or_data)
-        return url
-
-    monkeypatch.setattr(MediaFileManager, "add", add)
-    return files
-
-
-def downloads(at, served) -> dict[str, bytes]:
-    """Each download button's file, by file name."""
-    found = {}
-    for button in at.download_button:
-        name, data = served[button.proto.url]
-        found[name] = data if isinstance(data, bytes) else data.encode()
-    return found
 
 
 def test_page_offers_every_chart_and_the_headline(run_app, served):

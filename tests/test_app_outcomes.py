@@ -6,6 +6,9 @@ import sqlite3
 import pyarrow as pa
 import pytest
 
+from tests.conftest import downloads
+from tests.test_kit import personal_data_in, volunteers
+
 PAGE = "pages/outcomes.py"
 
 
@@ -172,3 +175,16 @@ def test_filters_narrow_the_races(run_app, demo_db_url, query):
             "select count(distinct campaign_id) from projects where category = 'social_digital' "
             "and status in ('active','completed') and start_date <= '2018-09-14'",
         )
+
+
+def test_downloads_carry_no_volunteer_data(run_app, served, demo_db_url):
+    at = run_app(page=PAGE, query={"cycle": "all"})
+    files = downloads(at, served)
+    assert set(files) == {
+        "tfc-supported-races-2018-09-14.csv",
+        "tfc-district-comparison-2018-09-14.csv",
+        "tfc-program-metrics-by-category-2018-09-14.csv",
+    }
+    races = files["tfc-supported-races-2018-09-14.csv"].decode()
+    assert "Danica Roem" in races  # candidates are public: they are listed
+    assert personal_data_in(files, *volunteers(demo_db_url)) == []
