@@ -55,6 +55,10 @@ page = st.navigation(
         "Program": [
             st.Page("pages/progress.py", title="Progress", icon=":material/flag:", default=True),
         ],
+        "Results": [
+            st.Page("pages/outcomes.py", title="Outcomes", icon=":material/how_to_vote:"),
+            st.Page("pages/fundraising_kit.py", title="Fundraising kit", icon=":material/paid:"),
+        ],
         "Data": [
             st.Page("pages/data_health.py", title="Data health", icon=":material/fact_check:"),
         ],

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from tfc_dash import cache, config, policy, queries, refresh, sheets, store, sync
 from tfc_dash.filters import Filters, LinkState, link_params, make_filters, parse_link
@@ -115,7 +116,14 @@ def build_page_context(handle: cache.StoreHandle, viewer: policy.Viewer) -> Page
 
 def page_context() -> PageContext:
     """The context the router built for this rerun."""
-    return st.session_state[_CONTEXT_KEY]
+    context = st.session_state.get(_CONTEXT_KEY)
+    if context is None:
+        # A link straight to a page, opened before any session ran the router: Streamlit still
+        # takes pages/ for an old-style multipage folder and ran this page alone. From now on
+        # the router runs (it opens this same page).
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return context
 
 
 def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:

@@ -159,6 +159,38 @@ def run_app(
     return run
 
 
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str | None, bytes | str]]:
+    """Every file the app hands to Streamlit's media manager under AppTest, by URL.
+
+    A download button's ``proto.url`` finds its (file name, data) here, so tests can read what a
+    user would download.
+    """
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    files: dict[str, tuple[str | None, bytes | str]] = {}
+    original = MediaFileManager.add
+
+    def add(self, path_or_data, mimetype, coordinates, file_name=None, **kwargs):  # type: ignore[no-untyped-def]
+        url = original(self, path_or_data, mimetype, coordinates, file_name, **kwargs)
+        files[url] = (file_name, path_or_data)
+        return url
+
+    monkeypatch.setattr(MediaFileManager, "add", add)
+    return files
+
+
+def downloads(
+    at: AppTest, served: Mapping[str, tuple[str | None, bytes | str]]
+) -> dict[str, bytes]:
+    """Each download button's file under AppTest, by file name (needs the ``served`` fixture)."""
+    found = {}
+    for button in at.download_button:
+        name, data = served[button.proto.url]
+        found[str(name)] = data if isinstance(data, bytes) else data.encode()
+    return found
+
+
 # --- a real browser against `streamlit run` -----------------------------------------------------
 def chromium_path() -> str | None:
     candidate = os.environ.get("CHROMIUM") or "/usr/bin/chromium"

@@ -127,3 +127,10 @@ def test_fundraising_curve(data):
     assert f.raised_usd.is_monotonic_increasing
     assert (f.goal_usd == 250_000).all()
     assert f.raised_usd.iloc[-1] < 250_000
+
+
+def test_no_candidate_has_a_volunteers_name(data):
+    # Candidates show on pages that must carry no volunteer's name (the fundraising kit, roles).
+    names = set(data.frames["volunteers"].name)
+    candidates = data.frames["campaigns"].candidate
+    assert not [c for c in candidates if c in names or any(n in c for n in names if n[:3] in c)]

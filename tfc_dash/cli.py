@@ -17,10 +17,14 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from tfc_dash import config, sheets, store, sync
 from tfc_dash.demo import DEFAULT_SEED, build_demo
+from tfc_dash.filters import make_filters
+from tfc_dash.models import CATEGORIES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED = 0, 1, 2, 3
 
@@ -99,6 +103,55 @@ def cmd_import(args: argparse.Namespace) -> int:
     return _report_exit(report)
 
 
+class ProgressBar:
+    """A text progress bar on stderr: redrawn in place on a terminal, a line a step otherwise."""
+
+    def __init__(self, label: str, stream: TextIO | None = None, width: int = 24) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.inline = self.stream.isatty()
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        filled = round(self.width * done / total) if total else self.width
+        bar = "#" * filled + "." * (self.width - filled)
+        line = f"{self.label} [{bar}] {done}/{total} {name}"
+        if self.inline:
+            end = "\n" if done >= total else ""
+            self.stream.write(f"\r\x1b[K{line}{end}")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the fundraising kit: every chart as PNG and SVG, its figures as CSV, the headline."""
+    from tfc_dash import kit, queries  # the charts' imports are not needed by other commands
+
+    url = args.db or config.database_url()
+    engine = store.make_engine(url)
+    status = store.check_store(engine)
+    if status.is_empty:
+        raise store.StoreError(
+            f"The store at {status.url} is empty: there is nothing to export.",
+            "Fill it with `python -m tfc_dash seed-demo` or a sync first.",
+        )
+    # The same defaults as the dashboard's sidebar, so the files match the page's downloads.
+    as_of = args.as_of or queries.latest_data_date(engine) or date.today()
+    cycles = queries.cycles(engine)
+    cycle = args.cycle if args.cycle is not None else (cycles[0] if cycles else None)
+    filters = make_filters(cycle, args.state, args.category)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)  # fail on an unwritable folder before drawing
+    bundle = kit.build_kit(engine, filters, as_of, progress=ProgressBar("Drawing"))
+    written = kit.export_kit(bundle, out, progress=ProgressBar("Writing"))
+    for missing in bundle.missing:
+        print(f"note: not in the kit: {missing}", file=sys.stderr)
+    print(f"Wrote {len(written)} files to {args.out} (as of {as_of.isoformat()}).")
+    print(bundle.headline)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tfc_dash", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -136,6 +189,22 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     imp.add_argument("--db", help="store URL")
     imp.set_defaults(func=cmd_import)
+    export = sub.add_parser(
+        "export", help="write the fundraising kit: charts (PNG, SVG), their CSVs, the headline"
+    )
+    export.add_argument("--out", required=True, help="folder to write the files into")
+    export.add_argument("--db", help="store URL")
+    export.add_argument(
+        "--as-of", type=date.fromisoformat, help="the day (YYYY-MM-DD; default: the latest data)"
+    )
+    export.add_argument(
+        "--cycle", type=int, help="the cycle whose goal the progress chart tracks (default: newest)"
+    )
+    export.add_argument("--state", action="append", help="narrow to a state (repeatable)")
+    export.add_argument(
+        "--category", action="append", choices=CATEGORIES, help="narrow to a category (repeatable)"
+    )
+    export.set_defaults(func=cmd_export)
     return parser
 
 
@@ -149,3 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (store.StoreError, config.ConfigError, sheets.SheetsError, sync.SyncError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
+        return 1
+    except OSError as exc:  # an export folder that cannot be written, say
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1

@@ -50,6 +50,13 @@ US_HOUSE_SEATS: dict[str, int] = {
     "NV": 4, "OH": 16, "PA": 18, "TX": 36, "WI": 8,
 }  # fmt: skip
 STATEWIDE_OFFICES = ("Governor", "Attorney General", "Secretary of State")
+# How far Democratic margins in the Virginia House moved from 2015 to 2017, roughly: used only to
+# make up 2015 margins, which the reference data does not have.
+VA_2017_WAVE = 0.09
+# The crowdfunding (Indiegogo) campaign: $250,000 to hire full-time staff, over 60 days.
+CROWDFUNDING_GOAL_USD = 250_000.0
+CROWDFUNDING_START = date(2018, 8, 6)
+CROWDFUNDING_DAYS = 60
 
 # Cumulative volunteer sign-ups at dates from the brief; linear in between.
 SIGNUP_MILESTONES: tuple[tuple[date, int], ...] = (
@@ -279,15 +286,25 @@ class _Builder:
             if chamber.state not in PRIORITY_STATES_2018 and chamber.state != "VA":
                 continue
             for name in chamber.districts:
+                previous: float | None = None
                 if chamber.state == "VA" and chamber.chamber == "lower":
                     r = va.loc[name]
                     # The data squad's score, made to follow the 2017 result with some noise.
                     score = 50 + 100 * float(r["dem_margin"]) + rng.gauss(0, 8)
                     incumbent = str(r["winner_party_2015"])
+                    # The previous election is 2015's, whose margins the reference data lacks:
+                    # made up as 2017's without its wave, on the side of the 2015 winner.
+                    previous = float(r["dem_margin"]) - VA_2017_WAVE
                 else:
                     score = rng.gauss(42, 18)
                     incumbent = "D" if score > 55 + rng.gauss(0, 8) else "R"
                 score = max(0.0, min(100.0, score))
+                noise = rng.gauss(0, 0.03)
+                if previous is not None:
+                    previous = min(max(previous + noise, -1.0), 1.0)
+                    previous = max(previous, 0.01) if incumbent == "D" else min(previous, -0.01)
+                else:
+                    previous = (score - 50) / 100 + noise
                 self.districts.append(
                     {
                         "state": chamber.state,
@@ -296,9 +313,19 @@ class _Builder:
                         "winnability": round(score, 1),
                         "targeted": (45 <= score <= 75 and incumbent == "R") or 40 <= score <= 60,
                         "incumbent_party": incumbent,
-                        "previous_margin": round((score - 50) / 100 + rng.gauss(0, 0.03), 3),
+                        "previous_margin": round(previous, 3),
                     }
                 )
+
+    def _candidate_name(self, first: str, last: str) -> str:
+        """A made-up candidate, with a middle initial that no volunteer's name has.
+
+        Candidates are public and shown on every page; volunteers are private. Were a candidate
+        to share a volunteer's full name, every check that a page shows no volunteer's name
+        would fail on it.
+        """
+        initial = "ABCDEFGHJKLMNPRSTW"[sum(1 for c in self.campaigns if c["cycle"] == 2018) % 18]
+        return f"{first} {initial}. {last}"
 
     def program_2018(self) -> None:
         rng = self.rng
@@ -316,7 +343,7 @@ class _Builder:
             picked = pool[: n_leg * 2]
             rng.shuffle(picked)
             for d in sorted(picked[:n_leg], key=lambda d: (d["chamber"], str(d["district"]))):
-                candidate = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                candidate = self._candidate_name(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
                 cid = self._add_campaign(
                     candidate=candidate, party="D", state=state, chamber=d["chamber"],
                     district=d["district"], election_date=ELECTION_2018,
@@ -325,7 +352,7 @@ class _Builder:
                 )  # fmt: skip
                 campaigns.append((cid, candidate, "legislative"))
             for k in range(n_fed):
-                candidate = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                candidate = self._candidate_name(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
                 if k % 3 == 2:
                     chamber, district = "statewide", STATEWIDE_OFFICES[k % len(STATEWIDE_OFFICES)]
                 else:
@@ -463,7 +490,7 @@ class _Builder:
 
 def fundraising_curve() -> pd.DataFrame:
     """Daily running totals of a 60-day crowdfunding campaign for $250,000, up to the demo day."""
-    start, goal, days = date(2018, 8, 6), 250_000.0, 60
+    start, goal, days = CROWDFUNDING_START, CROWDFUNDING_GOAL_USD, CROWDFUNDING_DAYS
     rows = []
     for k in range((DEMO_AS_OF - start).days + 1):
         t = k / days
@@ -505,6 +532,9 @@ def build_demo(scale: int = 1, seed: int = DEFAULT_SEED) -> DemoDataset:
              "label": "50 projects by the end of November 2017"},
             {"cycle": 2018, "metric": "projects", "target": 500, "deadline": ELECTION_2018,
              "label": "500 projects by the midterms"},
+            {"cycle": 2018, "metric": "crowdfunding_usd", "target": int(CROWDFUNDING_GOAL_USD),
+             "deadline": CROWDFUNDING_START + timedelta(days=CROWDFUNDING_DAYS),
+             "label": "Indiegogo: $250,000 to hire full-time staff"},
         ]
     )  # fmt: skip
     meta = {

@@ -1,0 +1,90 @@
+"""Fundraising kit: branded charts and the headline numbers, ready for updates and donors."""
+
+import streamlit as st
+
+import ui
+from tfc_dash import kit
+from tfc_dash.text import day_label
+
+ctx = ui.page_context()
+bundle = ctx.query(kit.build_kit, ctx.filters, ctx.as_of)
+
+st.title("Fundraising kit")
+st.caption(
+    f"{bundle.scope.capitalize()}, every cycle up to {day_label(bundle.as_of)} · charts as PNG "
+    "(twice screen resolution, for social posts) and SVG, with the figures behind each as CSV · "
+    "no volunteer's name or email anywhere"
+)
+if bundle.is_demo:
+    st.warning(
+        "**Drawn from the demo data: do not publish.** Every chart and the headline say so.",
+        icon=":material/science:",
+    )
+if bundle.missing:
+    st.info(
+        "**Not in the kit today:** "
+        + " ".join(f"{m[0].upper()}{m[1:]}" for m in bundle.missing)
+        + " The rest is ready.",
+        icon=":material/info:",
+    )
+
+st.subheader("Headline")
+st.code(bundle.headline, language=None, wrap_lines=True)
+left, right = st.columns([3, 1])
+left.caption("Copy it with the button at the top right of the box, or download it.")
+right.download_button(
+    "Headline (TXT)",
+    kit.headline_bytes(bundle.headline),
+    file_name=bundle.headline_file,
+    mime="text/plain",
+    key="kit_headline",
+    on_click="ignore",
+    icon=":material/download:",
+)
+
+st.subheader("Charts")
+for start in range(0, len(bundle.charts), 2):
+    for column, chart in zip(st.columns(2), bundle.charts[start : start + 2], strict=False):
+        with column.container(border=True):
+            st.markdown(f"**{chart.name}**")
+            if chart.ready:
+                # The SVG file itself: crisp at any size, and cheap to send on every rerun.
+                st.image(chart.svg.decode("utf-8"), width="stretch")
+            else:
+                st.info(f"Not available: {chart.missing}", icon=":material/block:")
+            png, svg, csv = st.columns(3)
+            if chart.ready:
+                png.download_button(
+                    "PNG",
+                    chart.png,
+                    file_name=bundle.file_name(chart.key, "png"),
+                    mime="image/png",
+                    key=f"kit_png_{chart.key}",
+                    on_click="ignore",
+                    icon=":material/image:",
+                    width="stretch",
+                )
+                svg.download_button(
+                    "SVG",
+                    chart.svg,
+                    file_name=bundle.file_name(chart.key, "svg"),
+                    mime="image/svg+xml",
+                    key=f"kit_svg_{chart.key}",
+                    on_click="ignore",
+                    icon=":material/draw:",
+                    width="stretch",
+                )
+            if not chart.data.empty:
+                with csv:
+                    ctx.download_csv(
+                        chart.data,
+                        bundle.file_name(chart.key, "csv"),
+                        "CSV",
+                        key=f"kit_csv_{chart.key}",
+                    )
+
+st.caption(
+    "Every cycle up to the as-of date, narrowed by the sidebar's states and categories; the "
+    "progress chart tracks the goal of the cycle picked in the sidebar (or the next goal ahead). "
+    "`python -m tfc_dash export --out DIR` writes the same files for the weekly update."
+)

@@ -1,0 +1,190 @@
+"""The Outcomes page under AppTest: figures equal what the store holds, filters, bad input."""
+
+import json
+import sqlite3
+
+import pyarrow as pa
+import pytest
+
+from tests.conftest import downloads
+from tests.test_kit import personal_data_in, volunteers
+
+PAGE = "pages/outcomes.py"
+
+
+def raw(url: str, query: str, *params):
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return conn.execute(query, params).fetchone()[0]
+
+
+def expected_races(url: str, as_of: str, cycle: int | None = None) -> dict[str, int]:
+    """The race scorecards, asked of the SQLite file directly."""
+    scope = (
+        "campaign_id in (select p.campaign_id from projects p where p.status in "
+        "('active','completed') and p.start_date <= ?)"
+    )
+    params: list = [as_of]
+    if cycle is not None:
+        scope += " and cycle = ?"
+        params.append(cycle)
+    known = "election_date < ?"
+    return {
+        "Races": raw(url, f"select count(*) from campaigns where {scope}", *params),
+        "Won": raw(url, f"select count(*) from campaigns where {scope} and result = 'won' "
+                        f"and {known}", *params, as_of),
+        "Lost": raw(url, f"select count(*) from campaigns where {scope} and result = 'lost' "
+                         f"and {known}", *params, as_of),
+        "Pending": raw(url, f"select count(*) from campaigns where {scope} and result is not "
+                            f"'withdrawn' and not (result in ('won','lost') and {known})",
+                       *params, as_of),
+        "Seats flipped": raw(url, f"select count(*) from campaigns where {scope} and "
+                                  f"result = 'won' and party <> seat_held_by and {known}",
+                             *params, as_of),
+    }  # fmt: skip
+
+
+def shown(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def race_cards(at) -> dict[str, int]:
+    return {k: int(v.rstrip("%")) for k, v in shown(at).items() if k in expected_keys}
+
+
+expected_keys = ("Races", "Won", "Lost", "Pending", "Seats flipped")
+
+
+def chart_rows(at, index: int) -> list[dict]:
+    rows: list[dict] = []
+    for dataset in at.get("vega_lite_chart")[index].proto.datasets:
+        rows += pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+    return rows
+
+
+def test_default_view_all_pending(run_app, demo_db_url):
+    at = run_app(page=PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Outcomes"
+    assert race_cards(at) == expected_races(demo_db_url, "2018-09-14", 2018)
+    assert "Win rate" not in shown(at)  # nothing decided in 2018 yet
+    assert any("No supported race decided by 14 Sep 2018" in el.value for el in at.info)
+    assert any("Virginia House of Delegates" in el.value for el in at.info)
+
+
+def test_all_cycles_show_the_2017_record(run_app, demo_db_url):
+    at = run_app(page=PAGE, query={"cycle": "all"})
+    assert not at.exception
+    cards = race_cards(at)
+    assert cards == expected_races(demo_db_url, "2018-09-14")
+    assert (cards["Won"], cards["Lost"], cards["Seats flipped"]) == (12, 3, 8)
+    assert shown(at)["Win rate"] == "80%"
+    results = chart_rows(at, 0)
+    flipped = [r for r in results if r["outcome"] == "Won, seat flipped"]
+    assert flipped == [{"cycle": "2017", "outcome": "Won, seat flipped", "races": 8, "order": 0}]
+    # Margins against the previous election and the Virginia comparison are drawn.
+    assert len(at.get("vega_lite_chart")) == 4
+
+
+def test_virginia_2017_comparison(run_app, demo_db_url):
+    at = run_app(page=PAGE, query={"cycle": "2017", "state": "VA"})
+    assert not at.exception
+    summary = at.dataframe[1].value.set_index("group")
+    assert summary.loc["Supported", "districts"] == 12
+    assert summary.loc["Supported", "flipped_to_d"] == 8
+    assert summary.loc["Not supported", "districts"] == 88
+    ticks = chart_rows(at, 2)
+    contested = [r for r in ticks if r["contested"]]
+    assert len({r["district"] for r in contested}) == len(contested) == 60  # both parties ran
+
+
+def test_results_regroup_by_state(run_app):
+    at = run_app(page=PAGE, query={"cycle": "all"})
+    at.button_group(key="outcomes_results_by").set_value("state").run()
+    assert not at.exception
+    rows = chart_rows(at, 0)
+    assert {r["state"] for r in rows} >= {"VA", "PA", "MI"}
+    assert sum(r["races"] for r in rows) == race_cards(at)["Races"]
+
+
+def test_looking_back_before_the_2017_election(run_app, demo_db_url):
+    at = run_app(page=PAGE, query={"cycle": "2017", "as_of": "2017-11-01"})
+    assert not at.exception
+    cards = race_cards(at)
+    assert cards == expected_races(demo_db_url, "2017-11-01", 2017)
+    assert cards["Won"] == 0 and cards["Pending"] == cards["Races"] > 0
+    assert any("after the election (7 Nov 2017)" in el.value for el in at.info)
+
+
+def test_program_metrics_equal_the_store(run_app, demo_db_url):
+    at = run_app(page=PAGE)
+    texts = raw(
+        demo_db_url,
+        "select sum(o.value) from outcomes o join projects p using (project_id) join campaigns c "
+        "using (campaign_id) where o.metric = 'texts_sent' and c.cycle = 2018 and p.status in "
+        "('active','completed') and p.start_date <= '2018-09-14' and o.as_of <= '2018-09-14'",
+    )
+    card = next(m for m in at.metric if m.label == "Texts sent")
+    assert f"({texts:,.0f})" in card.help
+    table = at.dataframe[-1].value
+    assert table["texts_sent"].sum() == texts
+    at.button_group(key="outcomes_metrics_by").set_value("state").run()
+    assert set(at.dataframe[-1].value["state"]) == set(
+        r[0]
+        for r in sqlite3.connect(demo_db_url.removeprefix("sqlite:///")).execute(
+            "select distinct state from campaigns where cycle = 2018"
+        )
+    )
+    at.selectbox(key="outcomes_metric").set_value("cost_per_contact").run()
+    spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)
+    assert "cost_per_contact" in json.dumps(spec["encoding"]["x"])
+
+
+def test_no_outcomes_yet(run_app, make_store):
+    url = make_store(
+        campaigns=[{"campaign_id": "C1", "candidate": "A", "party": "D", "state": "PA",
+                    "chamber": "lower", "district": "1", "election_date": "2018-11-06",
+                    "cycle": 2018, "result": "pending"}],
+        projects=[{"project_id": "P1", "campaign_id": "C1", "name": "P", "category":
+                   "digital_basics", "status": "active", "start_date": "2018-06-01"}],
+        volunteers=[{"volunteer_id": "V1", "name": "Ada Lovelace", "email": "ada@example.org",
+                     "signed_up": "2018-06-01"}],
+    )  # fmt: skip
+    at = run_app(page=PAGE, url=url)
+    assert not at.exception
+    assert race_cards(at) == {"Races": 1, "Won": 0, "Lost": 0, "Pending": 1, "Seats flipped": 0}
+    assert any("No program metrics" in el.value for el in at.info)
+    assert any("previous margin" in el.value for el in at.info)
+
+
+@pytest.mark.parametrize("query", [{"state": "VA"}, {"category": "social_digital"}])
+def test_filters_narrow_the_races(run_app, demo_db_url, query):
+    at = run_app(page=PAGE, query={"cycle": "all", **query})
+    assert not at.exception
+    table = at.dataframe[0].value
+    if "state" in query:
+        assert set(table["state"]) == {"VA"}
+        assert len(table) == expected_races(demo_db_url, "2018-09-14")["Races"] - raw(
+            demo_db_url,
+            "select count(distinct campaign_id) from campaigns where state <> 'VA' and "
+            "campaign_id in (select campaign_id from projects where status in "
+            "('active','completed') and start_date <= '2018-09-14')",
+        )
+    else:
+        assert len(table) == raw(
+            demo_db_url,
+            "select count(distinct campaign_id) from projects where category = 'social_digital' "
+            "and status in ('active','completed') and start_date <= '2018-09-14'",
+        )
+
+
+def test_downloads_carry_no_volunteer_data(run_app, served, demo_db_url):
+    at = run_app(page=PAGE, query={"cycle": "all"})
+    files = downloads(at, served)
+    assert set(files) == {
+        "tfc-supported-races-2018-09-14.csv",
+        "tfc-district-comparison-2018-09-14.csv",
+        "tfc-program-metrics-by-category-2018-09-14.csv",
+    }
+    races = files["tfc-supported-races-2018-09-14.csv"].decode()
+    assert "Danica Roem" in races  # candidates are public: they are listed
+    assert personal_data_in(files, *volunteers(demo_db_url)) == []

@@ -1,0 +1,304 @@
+"""The fundraising kit: valid PNG and SVG files that carry their titles, headline numbers equal to
+what the store holds, no personal data in any file, and what the kit says when data is missing."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import struct
+from datetime import date
+from xml.etree import ElementTree
+
+import pytest
+import sqlalchemy as sa
+
+from tfc_dash import kit, store
+from tfc_dash.filters import Filters
+
+AS_OF = date(2018, 9, 14)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def demo_kit(demo_engine):
+    return kit.build_kit(demo_engine, Filters(cycle=2018), AS_OF)
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == PNG_SIGNATURE and png[12:16] == b"IHDR"
+    return struct.unpack(">II", png[16:24])
+
+
+def svg_texts(svg: bytes) -> tuple[ElementTree.Element, list[str]]:
+    root = ElementTree.fromstring(svg)
+    return root, ["".join(el.itertext()) for el in root.iter(f"{SVG}text")]
+
+
+# --- personal data -------------------------------------------------------------------------------
+def volunteers(url: str) -> tuple[list[str], list[str]]:
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        rows = conn.execute("select name, email from volunteers").fetchall()
+    return [r[0] for r in rows], [r[1] for r in rows]
+
+
+def personal_data_in(files: dict[str, bytes], names: list[str], emails: list[str]) -> list[str]:
+    """Every (file, name or email) where a volunteer's name or email appears in a file.
+
+    Exact substring checks, made affordable by first keeping the names whose every word is a
+    word of the file (emails: files with an ``@``).
+    """
+    found = []
+    for file_name, data in files.items():
+        text = data.decode("utf-8", errors="replace")
+        lowered = text.lower()
+        words = set(re.findall(r"[\w'-]+", lowered))
+        for name in names:
+            parts = re.findall(r"[\w'-]+", name.lower())
+            if all(p in words for p in parts) and name.lower() in lowered:
+                found.append(f"{file_name}: {name}")
+        if "@" in text:
+            found += [f"{file_name}: {e}" for e in emails if e.lower() in lowered]
+    return found
+
+
+def test_the_scan_finds_a_planted_name_and_email(demo_db_url):
+    names, emails = volunteers(demo_db_url)
+    files = {"a.csv": f"state,who\nVA,{names[5]}\n".encode(), "b.svg": emails[7].encode()}
+    assert personal_data_in(files, names, emails) == [
+        f"a.csv: {names[5]}",
+        f"b.svg: {emails[7]}",
+    ]
+
+
+def test_no_personal_data_in_any_file(demo_kit, demo_db_url):
+    names, emails = volunteers(demo_db_url)
+    files = demo_kit.files()
+    assert len(files) == 16  # 5 charts x (PNG, SVG, CSV) and the headline
+    assert personal_data_in(files, names, emails) == []
+
+
+# --- the files -----------------------------------------------------------------------------------
+def test_every_chart_is_ready_with_title_subtitle_and_source(demo_kit):
+    assert [c.key for c in demo_kit.charts] == list(kit.CHARTS)
+    assert demo_kit.missing == []
+    for chart in demo_kit.charts:
+        assert chart.ready, chart.key
+        assert chart.caption.title and chart.caption.subtitle
+        assert "as of 14 Sep 2018" in chart.caption.source
+        assert "DEMO DATA" in chart.caption.source  # a demo chart says so wherever it goes
+
+
+@pytest.mark.parametrize("key", list(kit.CHARTS))
+def test_png_is_twice_the_svg_and_names_its_chart(demo_kit, key):
+    chart = next(c for c in demo_kit.charts if c.key == key)
+    root, texts = svg_texts(chart.svg)
+    width, height = float(root.get("width")), float(root.get("height"))
+    assert png_size(chart.png) == (round(2 * width), round(2 * height))
+    assert width >= 700  # big enough for a social post
+    assert chart.caption.title in texts and chart.caption.subtitle in texts
+    assert chart.caption.source in texts
+    assert kit.png_text(chart.png) == {
+        "Title": chart.caption.title,
+        "Description": chart.caption.subtitle,
+        "Source": chart.caption.source,
+    }
+
+
+def test_titles_say_the_figures(demo_kit):
+    titles = {c.key: c.caption.title for c in demo_kit.charts}
+    assert re.fullmatch(r"\d+ projects toward our goal of 500", titles["progress"])
+    assert titles["races"] == "12 of 15 races won, 8 seats flipped"
+    assert titles["states"] == "Projects in 15 states"
+    assert titles["crowdfunding"].endswith("raised of our $250,000 goal")
+
+
+def test_the_same_figures_give_the_same_bytes(demo_engine, demo_kit):
+    again = kit.build_kit(demo_engine, Filters(cycle=2018), AS_OF)
+    assert again.files() == demo_kit.files()
+
+
+def test_files_are_named_by_chart_and_day(demo_kit, tmp_path):
+    seen = []
+    written = kit.export_kit(demo_kit, tmp_path, progress=lambda d, t, n: seen.append((d, t, n)))
+    names = sorted(p.name for p in written)
+    assert "tfc-headline-2018-09-14.txt" in names
+    assert "tfc-races-2018-09-14.png" in names and "tfc-races-2018-09-14.svg" in names
+    assert seen[-1][:2] == (16, 16)
+    for path in written:
+        assert path.read_bytes() == demo_kit.files()[path.name]
+
+
+# --- the headline --------------------------------------------------------------------------------
+def raw(url: str, query: str, *params) -> float:
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return conn.execute(query, params).fetchone()[0]
+
+
+def test_headline_numbers_equal_the_store(demo_kit, demo_db_url):
+    url, day = demo_db_url, AS_OF.isoformat()
+    scope = "from projects p join campaigns c using (campaign_id) where p.status in "
+    scope += "('active','completed') and p.start_date <= ?"
+    projects = raw(url, f"select count(*) {scope}", day)
+    campaigns = raw(url, f"select count(distinct c.campaign_id) {scope}", day)
+    states = raw(url, f"select count(distinct c.state) {scope}", day)
+    volunteers = raw(
+        url,
+        f"select count(distinct a.volunteer_id) from assignments a where a.start_date <= ? and "
+        f"a.project_id in (select p.project_id {scope})",
+        day, day,
+    )  # fmt: skip
+    won, decided, flipped = (
+        raw(url, f"select count(*) from campaigns where result = 'won' and election_date < ? "
+                 f"and campaign_id in (select c.campaign_id {scope})", day, day),
+        raw(url, f"select count(*) from campaigns where result in ('won','lost') and "
+                 f"election_date < ? and campaign_id in (select c.campaign_id {scope})", day, day),
+        raw(url, f"select count(*) from campaigns where result = 'won' and party <> seat_held_by "
+                 f"and election_date < ? and campaign_id in (select c.campaign_id {scope})",
+            day, day),
+    )  # fmt: skip
+    pending = raw(
+        url, f"select count(*) from campaigns where result is not 'withdrawn' and not "
+             f"(election_date < ? and result in ('won','lost')) and campaign_id in "
+             f"(select c.campaign_id {scope})", day, day,
+    )  # fmt: skip
+    started_2018 = raw(url, f"select count(*) {scope} and c.cycle = 2018", day)
+    raised = raw(url, "select raised_usd from fundraising where date <= ? order by date desc", day)
+    backers = raw(url, "select backers from fundraising where date <= ? order by date desc", day)
+    deadline = raw(url, "select deadline from goals where metric = 'crowdfunding_usd'")
+    days = (date.fromisoformat(deadline) - AS_OF).days
+    assert demo_kit.headline == (
+        f"DEMO DATA, NOT REAL: {projects:,} projects for {campaigns:,} campaigns in {states} "
+        f"states by {volunteers:,} volunteers since 2017. {won} of {decided} decided races won, "
+        f"{flipped} seats flipped. {pending} races still to be decided. {started_2018} projects "
+        f"toward our goal of 500 by 6 Nov 2018. ${raised:,.0f} raised of our $250,000 goal from "
+        f"{backers:,} backers, {days} days left. (As of 14 Sep 2018.)"
+    )
+    assert (won, decided, flipped) == (12, 15, 8)
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (
+            kit.HeadlineFacts(date(2018, 9, 14), 1, 1, 1, 1),
+            "1 project for 1 campaign in 1 state by 1 volunteer. (As of 14 Sep 2018.)",
+        ),
+        (
+            kit.HeadlineFacts(date(2018, 11, 1), 510, 200, 14, 900, since=2018, goal_target=500,
+                              goal_started=510, raised=260_000.4, raise_goal=250_000,
+                              days_left=0),
+            "510 projects for 200 campaigns in 14 states by 900 volunteers since 2018. Goal "
+            "reached: 510 of 500 projects. $260,000 raised of our $250,000 goal, campaign ended. "
+            "(As of 1 Nov 2018.)",
+        ),
+    ],
+)  # fmt: skip
+def test_headline_text(facts, expected):
+    assert kit.headline_text(facts) == expected
+
+
+# --- bad input -----------------------------------------------------------------------------------
+def campaign(cid, result="pending", election="2018-11-06"):
+    return {"campaign_id": cid, "candidate": "Candidate", "party": "D", "state": "PA",
+            "chamber": "lower", "district": "1", "election_date": election,
+            "cycle": int(election[:4]), "result": result, "seat_held_by": "R"}  # fmt: skip
+
+
+def project(pid, cid, status="active", start="2018-06-01"):
+    return {"project_id": pid, "campaign_id": cid, "name": pid, "category": "digital_basics",
+            "status": status, "start_date": start}  # fmt: skip
+
+
+VOLUNTEERS = [{"volunteer_id": "V1", "name": "Ada Lovelace", "email": "ada@example.org",
+               "signed_up": "2018-01-10"}]  # fmt: skip
+FUNDS = [{"date": "2018-08-06", "raised_usd": 1000.0, "backers": 10, "goal_usd": 250000.0}]
+
+
+def kit_for(make_store, as_of=AS_OF, **tables):
+    engine = store.make_engine(make_store(**tables))
+    return kit.build_kit(engine, Filters(cycle=2018), as_of)
+
+
+def by_key(bundle):
+    return {c.key: c for c in bundle.charts}
+
+
+def test_no_fundraising_rows(make_store):
+    bundle = kit_for(
+        make_store, campaigns=[campaign("C1")], projects=[project("P1", "C1")],
+        volunteers=VOLUNTEERS,
+    )  # fmt: skip
+    charts = by_key(bundle)
+    assert "no crowdfunding figures" in charts["crowdfunding"].missing
+    assert "Fundraising tab" in charts["crowdfunding"].missing
+    assert not charts["crowdfunding"].ready
+    assert charts["progress"].ready and charts["states"].ready and charts["volunteers"].ready
+    assert "$" not in bundle.headline
+    assert not any(name.startswith("tfc-crowdfunding") for name in bundle.files())
+    assert any("Crowdfunding: no crowdfunding figures" in m for m in bundle.missing)
+
+
+def test_no_fundraising_table(make_store):
+    url = make_store(campaigns=[campaign("C1")], projects=[project("P1", "C1")])
+    engine = store.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("drop table fundraising"))
+    bundle = kit.build_kit(engine, Filters(cycle=2018), AS_OF)
+    charts = by_key(bundle)
+    assert "no fundraising table" in charts["crowdfunding"].missing
+    assert charts["progress"].ready and charts["races"].ready
+
+
+def test_no_outcomes_yet(make_store):
+    bundle = kit_for(
+        make_store, campaigns=[campaign("C1"), campaign("C2")],
+        projects=[project("P1", "C1"), project("P2", "C2")],
+        fundraising=[FUNDS[0] | {"goal_usd": None}],
+    )  # fmt: skip
+    races = by_key(bundle)["races"]
+    assert races.ready and races.caption.title == "2 supported races, results to come"
+    assert "won" not in bundle.headline and "2 races still to be decided" in bundle.headline
+    funds = by_key(bundle)["crowdfunding"].caption  # no goal and no end date in the store
+    assert funds.subtitle.endswith("no goal in the data") and "days left" not in funds.subtitle
+    assert funds.title == "$1,000 raised"
+
+
+def test_nothing_started_yet(make_store):
+    bundle = kit_for(
+        make_store, campaigns=[campaign("C1")], projects=[project("P1", "C1", "scoping", None)],
+        fundraising=FUNDS,
+    )  # fmt: skip
+    charts = by_key(bundle)
+    for key in ("progress", "volunteers", "states", "races"):
+        assert charts[key].missing and not charts[key].ready, key
+    assert charts["crowdfunding"].ready  # the rest is still offered
+    assert bundle.headline.startswith("0 projects for 0 campaigns in 0 states")
+    assert set(bundle.files()) == {
+        "tfc-headline-2018-09-14.txt",
+        "tfc-crowdfunding-2018-09-14.png",
+        "tfc-crowdfunding-2018-09-14.svg",
+        "tfc-crowdfunding-2018-09-14.csv",
+        "tfc-progress-2018-09-14.csv",
+    }
+
+
+def test_a_chart_that_cannot_be_drawn(make_store, monkeypatch):
+    def broken(spec, scale=1):
+        raise ValueError("Vega-Lite to PNG conversion failed:\nError: something")
+
+    monkeypatch.setattr(kit.vlc, "svg_to_png", broken)
+    bundle = kit_for(make_store, campaigns=[campaign("C1")], projects=[project("P1", "C1")])
+    charts = by_key(bundle)
+    assert "could not be drawn (Vega-Lite to PNG conversion failed:)" in charts["states"].missing
+    assert bundle.headline  # the headline does not need the charts
+
+
+def test_a_state_view_has_no_program_wide_goal_or_signups(demo_engine):
+    bundle = kit.build_kit(demo_engine, Filters(cycle=2018, states=("PA",)), AS_OF)
+    charts = by_key(bundle)
+    assert "program-wide goal is 500" in charts["progress"].caption.subtitle
+    assert list(charts["volunteers"].data.columns) == ["day", "placed"]
+    assert charts["states"].caption.title == "Projects in 1 state"
+    assert "· PA ·" in charts["states"].caption.source
+    assert "toward our goal" not in bundle.headline

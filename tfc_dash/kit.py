@@ -1,0 +1,661 @@
+"""The fundraising kit: branded charts and headline numbers for crowdfunding updates and donors.
+
+:func:`build_kit` gathers the figures (aggregated in SQL), draws the charts and renders each as
+PNG (at twice screen resolution, for social posts) and SVG. The page offers those bytes as
+downloads and ``python -m tfc_dash export`` writes the very same bytes to files, so what the
+fundraising team downloads and what the weekly export holds cannot differ.
+
+What the kit covers: the program's whole record up to the as-of day (every cycle), narrowed by
+the states and categories the viewer picked; the progress chart tracks one cycle's goal (the
+cycle picked, or the first whose deadline is still ahead). Nothing in it names a volunteer: every
+figure is a count or a sum.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import sqlalchemy as sa
+import vl_convert as vlc
+
+from tfc_dash import kit_charts, metrics, models, outcomes, queries
+from tfc_dash.filters import Filters
+from tfc_dash.kit_charts import Caption
+from tfc_dash.models import CATEGORY_LABELS
+from tfc_dash.queries import STARTED_ON, _project_conditions, _read
+from tfc_dash.store import Bind, connection, engine_of, read_meta, translate_errors
+from tfc_dash.text import day_label
+from tfc_dash.theme import brand
+
+P = models.Project.__table__
+C = models.Campaign.__table__
+V = models.Volunteer.__table__
+A = models.Assignment.__table__
+G = models.Goal.__table__
+F = models.Fundraising.__table__
+
+PNG_SCALE = 2  # twice screen resolution
+CROWDFUNDING_METRIC = "crowdfunding_usd"  # the goals table's row for the crowdfunding campaign
+CHARTS: dict[str, str] = {
+    "progress": "Progress toward the goal",
+    "volunteers": "Volunteers over time",
+    "states": "States covered",
+    "races": "Races won and flipped",
+    "crowdfunding": "Crowdfunding",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class KitChart:
+    """One chart of the kit: its aggregates, its rendered files, or why it is missing."""
+
+    key: str
+    name: str
+    data: pd.DataFrame
+    caption: Caption | None = None
+    missing: str | None = None
+    png: bytes = b""
+    svg: bytes = b""
+
+    @property
+    def ready(self) -> bool:
+        return self.missing is None and bool(self.png) and bool(self.svg)
+
+
+@dataclass(frozen=True, eq=False)
+class Kit:
+    as_of: date
+    headline: str
+    charts: tuple[KitChart, ...]
+    scope: str
+    is_demo: bool
+
+    def file_name(self, key: str, extension: str) -> str:
+        return f"tfc-{key}-{self.as_of.isoformat()}.{extension}"
+
+    @property
+    def headline_file(self) -> str:
+        return self.file_name("headline", "txt")
+
+    @property
+    def missing(self) -> list[str]:
+        """What the kit could not offer, and why."""
+        return [f"{c.name}: {c.missing}" for c in self.charts if c.missing]
+
+    def files(self) -> dict[str, bytes]:
+        """Every file of the kit by name: each chart's PNG, SVG and CSV, and the headline."""
+        files = {self.headline_file: headline_bytes(self.headline)}
+        for chart in self.charts:
+            if chart.ready:
+                files[self.file_name(chart.key, "png")] = chart.png
+                files[self.file_name(chart.key, "svg")] = chart.svg
+            if not chart.data.empty:
+                files[self.file_name(chart.key, "csv")] = csv_bytes(chart.data)
+        return files
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A chart's aggregates as CSV, encoded exactly as the page's CSV downloads are."""
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def headline_bytes(headline: str) -> bytes:
+    return (headline + "\n").encode("utf-8")
+
+
+# --- queries --------------------------------------------------------------------------------------
+def volunteer_growth(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
+    """Volunteers signed up and volunteers first placed on a project, per day, up to ``as_of``.
+
+    Columns ``day``, ``signed_up``, ``placed`` (daily counts). Sign-ups are program-wide (a
+    volunteer has no campaign state); placements follow the filters, as ``reach_counts`` does.
+    """
+    signups = (
+        sa.select(V.c.signed_up.label("day"), sa.func.count().label("n"))
+        .where(V.c.removed_at.is_(None), V.c.signed_up.is_not(None), V.c.signed_up <= as_of)
+        .group_by(V.c.signed_up)
+    )
+    first = (
+        sa.select(A.c.volunteer_id, sa.func.min(A.c.start_date).label("day"))
+        .select_from(
+            A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
+        )
+        .where(
+            *_project_conditions(filters),
+            STARTED_ON <= as_of,
+            A.c.removed_at.is_(None),
+            A.c.start_date <= as_of,
+        )
+        .group_by(A.c.volunteer_id)
+        .subquery()
+    )
+    placements = sa.select(first.c.day, sa.func.count().label("n")).group_by(first.c.day)
+    signed = _read(bind, signups, ["day", "signed_up"])
+    placed = _read(bind, placements, ["day", "placed"])
+    daily = signed.merge(placed, on="day", how="outer").fillna(0)
+    daily["day"] = pd.to_datetime(daily["day"])
+    return daily.astype({"signed_up": "int64", "placed": "int64"}).sort_values(
+        "day", ignore_index=True
+    )
+
+
+def projects_by_state(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
+    """Projects started by ``as_of`` per state and cycle: ``state``, ``cycle``, ``projects``."""
+    statement = (
+        sa.select(C.c.state, C.c.cycle, sa.func.count())
+        .select_from(P.join(C, P.c.campaign_id == C.c.campaign_id))
+        .where(*_project_conditions(filters), STARTED_ON <= as_of)
+        .group_by(C.c.state, C.c.cycle)
+        .order_by(C.c.state, C.c.cycle)
+    )
+    frame = _read(bind, statement, ["state", "cycle", "projects"])
+    return frame.astype({"cycle": "int64", "projects": "int64"})
+
+
+def project_goals(bind: Bind) -> pd.DataFrame:
+    """The project goals: ``cycle``, ``target``, ``deadline``, ``label``."""
+    statement = (
+        sa.select(G.c.cycle, G.c.target, G.c.deadline, G.c.label)
+        .where(G.c.metric == "projects")
+        .order_by(G.c.deadline)
+    )
+    frame = _read(bind, statement, ["cycle", "target", "deadline", "label"])
+    frame["deadline"] = pd.to_datetime(frame["deadline"]).dt.date
+    return frame
+
+
+def pick_goal(goals: pd.DataFrame, cycle: int | None, as_of: date) -> pd.Series | None:
+    """The goal the progress chart tracks: ``cycle``'s, or the first still ahead on ``as_of``
+    (else the last one)."""
+    if goals.empty:
+        return None
+    if cycle is not None:
+        match = goals[goals["cycle"] == cycle]
+        return match.iloc[0] if not match.empty else None
+    ahead = goals[goals["deadline"] >= as_of]
+    return ahead.iloc[0] if not ahead.empty else goals.iloc[-1]
+
+
+@dataclass(frozen=True, eq=False)
+class Crowdfunding:
+    """The crowdfunding campaign as of a day; ``missing`` says why there is nothing to show."""
+
+    series: pd.DataFrame = field(default_factory=pd.DataFrame)
+    goal: float | None = None
+    deadline: date | None = None
+    missing: str | None = None
+
+    @property
+    def raised(self) -> float:
+        return float(self.series["raised_usd"].iloc[-1]) if not self.series.empty else 0.0
+
+    @property
+    def backers(self) -> int | None:
+        if self.series.empty or self.series["backers"].isna().all():
+            return None
+        return int(self.series["backers"].dropna().iloc[-1])
+
+
+def crowdfunding(bind: Bind, as_of: date) -> Crowdfunding:
+    """Money raised up to ``as_of``, the goal (the latest ``goal_usd``, else the goals table's
+    ``crowdfunding_usd`` row) and the campaign's end (that row's deadline)."""
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        has_table = sa.inspect(conn).has_table(F.name)
+    if not has_table:
+        return Crowdfunding(
+            missing="the store has no fundraising table. Sync the spreadsheet's Fundraising tab "
+            "(date, raised_usd, backers, goal_usd) to add it."
+        )
+    statement = (
+        sa.select(F.c.date, F.c.raised_usd, F.c.backers, F.c.goal_usd)
+        .where(F.c.removed_at.is_(None), F.c.date <= as_of)
+        .order_by(F.c.date)
+    )
+    series = _read(bind, statement, ["date", "raised_usd", "backers", "goal_usd"])
+    goal_row = (
+        sa.select(G.c.target, G.c.deadline)
+        .where(G.c.metric == CROWDFUNDING_METRIC)
+        .order_by(G.c.deadline)
+    )
+    goals = _read(bind, goal_row, ["target", "deadline"])
+    deadline: date | None = None
+    goal: float | None = None
+    if not goals.empty:
+        goals["deadline"] = pd.to_datetime(goals["deadline"]).dt.date
+        ahead = goals[goals["deadline"] >= as_of]
+        row = ahead.iloc[0] if not ahead.empty else goals.iloc[-1]
+        deadline, goal = row["deadline"], float(row["target"])
+    if series.empty:
+        return Crowdfunding(
+            goal=goal,
+            deadline=deadline,
+            missing=f"no crowdfunding figures on or before {day_label(as_of)}. Add rows to the "
+            "spreadsheet's Fundraising tab (date, raised_usd as a running total).",
+        )
+    series["date"] = pd.to_datetime(series["date"]).dt.date
+    series["raised_usd"] = series["raised_usd"].astype(float)
+    series["backers"] = series["backers"].astype("Int64")
+    stated = series["goal_usd"].dropna()
+    if not stated.empty:
+        goal = float(stated.iloc[-1])
+    return Crowdfunding(series=series, goal=goal, deadline=deadline)
+
+
+# --- pure functions -------------------------------------------------------------------------------
+def cumulative_weekly(daily: pd.DataFrame, as_of: date, columns: list[str]) -> pd.DataFrame:
+    """Running totals of ``columns`` every 7 days counted back from ``as_of`` (its last point)."""
+    if daily.empty:
+        return pd.DataFrame({"day": [pd.Timestamp(as_of)], **{c: [0] for c in columns}})
+    start = daily["day"].min().date()
+    weeks = max((as_of - start).days // 7, 0)
+    days = [pd.Timestamp(as_of - timedelta(weeks=w)) for w in range(weeks + 1)][::-1]
+    if pd.Timestamp(start) < days[0]:
+        days.insert(0, pd.Timestamp(start))
+    frame = pd.DataFrame({"day": pd.to_datetime(days).astype("datetime64[ns]")})
+    running = daily.sort_values("day").assign(day=lambda d: d["day"].astype("datetime64[ns]"))
+    running[columns] = running[columns].cumsum()
+    merged = pd.merge_asof(frame, running[["day", *columns]], on="day")
+    return merged.fillna(0).astype(dict.fromkeys(columns, "int64"))
+
+
+def until(line: pd.DataFrame, day: date) -> pd.DataFrame:
+    """A straight two-point ``line`` (``day``, ``projects``) cut at ``day``."""
+    if line.empty or line["day"].iloc[-1] <= pd.Timestamp(day):
+        return line
+    (d0, d1), (v0, v1) = line["day"].iloc[[0, -1]], line["projects"].iloc[[0, -1]]
+    end = pd.Timestamp(day)
+    value = v0 + (v1 - v0) * (end - d0) / (d1 - d0)
+    return pd.DataFrame({"day": [d0, end], "projects": [v0, round(float(value), 1)]})
+
+
+def days_left(deadline: date | None, as_of: date) -> int | None:
+    """Whole days from ``as_of`` to the campaign's last day; None without a deadline."""
+    return None if deadline is None else max((deadline - as_of).days, 0)
+
+
+@dataclass(frozen=True)
+class HeadlineFacts:
+    as_of: date
+    projects: int
+    campaigns: int
+    states: int
+    volunteers: int
+    since: int | None = None  # the first cycle with a project
+    races: outcomes.RaceSummary | None = None
+    goal_target: int | None = None
+    goal_deadline: date | None = None
+    goal_started: int | None = None
+    raised: float | None = None
+    raise_goal: float | None = None
+    backers: int | None = None
+    days_left: int | None = None
+    is_demo: bool = False
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def headline_text(facts: HeadlineFacts) -> str:
+    """The headline numbers as sentences ready to paste into an update."""
+    parts = [
+        f"{_plural(facts.projects, 'project')} for {_plural(facts.campaigns, 'campaign')} in "
+        f"{_plural(facts.states, 'state')} by {_plural(facts.volunteers, 'volunteer')}"
+        + (f" since {facts.since}." if facts.since else ".")
+    ]
+    races = facts.races
+    if races is not None and races.decided:
+        parts.append(
+            f"{races.won:,} of {races.decided:,} decided races won, "
+            f"{_plural(races.flipped, 'seat')} flipped."
+        )
+    if races is not None and races.pending:
+        parts.append(f"{_plural(races.pending, 'race')} still to be decided.")
+    if facts.goal_target is not None and facts.goal_started is not None:
+        by = f" by {day_label(facts.goal_deadline)}" if facts.goal_deadline else ""
+        if facts.goal_started >= facts.goal_target:
+            parts.append(f"Goal reached: {facts.goal_started:,} of {facts.goal_target:,} projects.")
+        else:
+            parts.append(
+                f"{facts.goal_started:,} projects toward our goal of {facts.goal_target:,}{by}."
+            )
+    if facts.raised is not None:
+        money = f"${facts.raised:,.0f} raised"
+        if facts.raise_goal:
+            money += f" of our ${facts.raise_goal:,.0f} goal"
+        if facts.backers:
+            money += f" from {_plural(facts.backers, 'backer')}"
+        if facts.days_left is not None:
+            money += (
+                f", {_plural(facts.days_left, 'day')} left"
+                if facts.days_left
+                else ", campaign ended"
+            )
+        parts.append(money + ".")
+    parts.append(f"(As of {day_label(facts.as_of)}.)")
+    text = " ".join(parts)
+    return f"DEMO DATA, NOT REAL: {text}" if facts.is_demo else text
+
+
+def scope_label(filters: Filters) -> str:
+    """What part of the program the kit covers, for its source line."""
+    parts = []
+    if filters.states is not None:
+        parts.append(", ".join(filters.states) if filters.states else "no states")
+    if filters.categories is not None:
+        parts.append(", ".join(CATEGORY_LABELS[c] for c in filters.categories))
+    return " · ".join(parts)
+
+
+def source_line(as_of: date, filters: Filters, is_demo: bool) -> str:
+    line = f"Source: {brand().name} program data, as of {day_label(as_of)}"
+    scope = scope_label(filters)
+    if scope:
+        line += f" · {scope}"
+    if is_demo:
+        line += " · DEMO DATA, NOT REAL"
+    return line
+
+
+# --- the kit --------------------------------------------------------------------------------------
+def build_kit(
+    bind: Bind,
+    filters: Filters,
+    as_of: date,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Kit:
+    """The whole kit on ``as_of``: figures, headline and every chart rendered as PNG and SVG.
+
+    ``filters`` are the viewer's (already scoped by policy): their states and categories narrow
+    the kit, their cycle picks the goal the progress chart tracks. ``progress(done, total,
+    name)`` is called as each chart is drawn.
+    """
+    record = Filters(cycle=None, states=filters.states, categories=filters.categories)
+    is_demo = read_meta(bind).get("demo") == "true"
+    source = source_line(as_of, record, is_demo)
+
+    reach = queries.reach_counts(bind, record, as_of)
+    by_state = projects_by_state(bind, record, as_of)
+    races = outcomes.supported_races(bind, record, as_of)
+    summary = outcomes.race_summary(races)
+    goal = pick_goal(project_goals(bind), filters.cycle, as_of)
+    growth = volunteer_growth(bind, record, as_of)
+    funds = crowdfunding(bind, as_of)
+
+    charts = [
+        _progress(bind, record, as_of, goal, source),
+        _volunteers(growth, record, as_of, source),
+        _states(by_state, source),
+        _races(races, summary, as_of, source),
+        _crowdfunding(funds, as_of, source),
+    ]
+    progress_data = charts[0][0].data
+    facts = HeadlineFacts(
+        as_of=as_of,
+        projects=int(by_state["projects"].sum()),
+        campaigns=reach["campaigns"],
+        states=reach["states"],
+        volunteers=reach["volunteers"],
+        since=int(by_state["cycle"].min()) if not by_state.empty else None,
+        races=summary if summary.supported else None,
+        goal_target=int(goal["target"]) if goal is not None and record.is_program_wide else None,
+        goal_deadline=goal["deadline"] if goal is not None else None,
+        goal_started=int(progress_data["started"].iloc[-1]) if not progress_data.empty else None,
+        raised=funds.raised if funds.missing is None else None,
+        raise_goal=funds.goal,
+        backers=funds.backers,
+        days_left=days_left(funds.deadline, as_of) if funds.missing is None else None,
+        is_demo=is_demo,
+    )
+    rendered = []
+    for done, (chart, spec) in enumerate(charts, start=1):
+        rendered.append(render(chart, spec))
+        if progress is not None:
+            progress(done, len(charts), chart.name)
+    return Kit(
+        as_of=as_of,
+        headline=headline_text(facts),
+        charts=tuple(rendered),
+        scope=scope_label(record) or "the whole program",
+        is_demo=is_demo,
+    )
+
+
+Spec = Callable[[], alt.TopLevelMixin] | None
+
+
+def render(chart: KitChart, spec: Spec) -> KitChart:
+    """``chart`` with its PNG and SVG, or with why it could not be drawn."""
+    if chart.missing is not None or spec is None:
+        return chart
+    try:
+        # Drawn once as SVG, then rasterised: the same pixels as vegalite_to_png, in about half
+        # the time (the spec is compiled and laid out once).
+        svg_text = vlc.vegalite_to_svg(spec().to_dict())
+        png = vlc.svg_to_png(svg_text, scale=PNG_SCALE)
+        svg = svg_text.encode("utf-8")
+    except ValueError as exc:  # vl-convert's error for a spec it cannot draw
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return replace(chart, missing=f"the chart could not be drawn ({reason}).")
+    caption = chart.caption or Caption("", "", "")
+    png = png_with_text(
+        png, {"Title": caption.title, "Description": caption.subtitle, "Source": caption.source}
+    )
+    return replace(chart, png=png, svg=svg)
+
+
+def _progress(
+    bind: Bind, record: Filters, as_of: date, goal: pd.Series | None, source: str
+) -> tuple[KitChart, Spec]:
+    name = CHARTS["progress"]
+    if goal is None:
+        cycles = queries.cycles(bind)
+        cycle = max((c for c in cycles if c <= as_of.year), default=None)
+        target = deadline = None
+    else:
+        cycle, target, deadline = int(goal["cycle"]), int(goal["target"]), goal["deadline"]
+    if cycle is None:
+        return KitChart("progress", name, pd.DataFrame(), missing="no election cycle yet."), None
+    scoped = Filters(cycle=cycle, states=record.states, categories=record.categories)
+    timeline = queries.project_timeline(bind, scoped)
+    series = metrics.burnup_series(timeline, as_of)
+    started = int(series["started"].iloc[-1])
+    data = series.assign(day=series["day"].dt.date)
+    if started == 0:
+        return KitChart(
+            "progress",
+            name,
+            data,
+            missing=f"no project of the {cycle} cycle had started by {day_label(as_of)}.",
+        ), None
+    program_wide = record.is_program_wide and target is not None
+    projection = None
+    if program_wide:
+        pace = metrics.pace_projection(timeline, as_of, target, deadline)
+        trailing = metrics.projection_series(pace)
+        projection = until(trailing[trailing["line"] == "Trailing 4-week pace"], deadline)
+        data = data.assign(goal=target, goal_deadline=deadline)
+        if started >= target:
+            title = f"Goal reached: {started:,} projects"
+        else:
+            title = f"{started:,} projects toward our goal of {target:,}"
+        subtitle = (
+            f"Projects started for the {cycle} cycle, week by week; the goal: {target:,} by "
+            f"{day_label(deadline)}"
+        )
+    else:
+        title = f"{started:,} projects started for the {cycle} cycle"
+        subtitle = "Projects started and completed, week by week"
+        if target is not None:
+            subtitle += f" (the program-wide goal is {target:,} by {day_label(deadline)})"
+    caption = Caption(title, subtitle, source)
+    chart = KitChart("progress", name, data, caption)
+    return chart, lambda: kit_charts.progress_chart(
+        series,
+        caption,
+        target if program_wide else None,
+        deadline if program_wide else None,
+        projection,
+    )
+
+
+def _volunteers(
+    growth: pd.DataFrame, record: Filters, as_of: date, source: str
+) -> tuple[KitChart, Spec]:
+    name = CHARTS["volunteers"]
+    columns = ["signed_up", "placed"] if record.states is None else ["placed"]
+    if growth.empty or int(growth[columns].to_numpy().sum()) == 0:
+        return KitChart(
+            "volunteers",
+            name,
+            pd.DataFrame(),
+            missing=f"no volunteer had signed up or been placed by {day_label(as_of)}.",
+        ), None
+    series = cumulative_weekly(growth, as_of, columns)
+    placed = int(series["placed"].iloc[-1])
+    since = f"{growth['day'].min():%b %Y}"
+    if "signed_up" in columns:
+        signed = int(series["signed_up"].iloc[-1])
+        title = f"{signed:,} volunteers have signed up"
+        subtitle = f"{placed:,} of them placed on a project so far; running totals since {since}"
+    else:
+        title = f"{placed:,} volunteers placed on projects"
+        subtitle = f"Volunteers placed on a project in {scope_label(record)}, since {since}"
+    caption = Caption(title, subtitle, source)
+    data = series.assign(day=series["day"].dt.date)
+    return KitChart("volunteers", name, data, caption), lambda: kit_charts.volunteers_chart(
+        series, caption
+    )
+
+
+def _states(by_state: pd.DataFrame, source: str) -> tuple[KitChart, Spec]:
+    name = CHARTS["states"]
+    if by_state.empty:
+        return KitChart("states", name, by_state, missing="no project has started yet."), None
+    states = by_state["state"].nunique()
+    cycles = sorted(by_state["cycle"].unique())
+    span = f"{cycles[0]}" if len(cycles) == 1 else f"{cycles[0]} to {cycles[-1]}"
+    caption = Caption(
+        f"Projects in {states} state{'s' if states != 1 else ''}",
+        f"Projects started for campaigns in each state, {span}",
+        source,
+    )
+    return KitChart("states", name, by_state, caption), lambda: kit_charts.states_chart(
+        by_state, caption
+    )
+
+
+def _races(
+    races: pd.DataFrame, summary: outcomes.RaceSummary, as_of: date, source: str
+) -> tuple[KitChart, Spec]:
+    name = CHARTS["races"]
+    if races.empty:
+        return KitChart(
+            "races",
+            name,
+            pd.DataFrame(),
+            missing=f"no supported race by {day_label(as_of)}: races count once a project "
+            "for their campaign has started.",
+        ), None
+    frame = outcomes.results_by(races, "cycle")
+    if summary.decided:
+        title = (
+            f"{summary.won:,} of {summary.decided:,} races won, "
+            f"{summary.flipped:,} seat{'s' if summary.flipped != 1 else ''} flipped"
+        )
+    else:
+        title = f"{summary.pending:,} supported races, results to come"
+    pending = races[races["result"] == "pending"]
+    subtitle = "Races of the campaigns our volunteers worked for, by result"
+    if not pending.empty:
+        next_day = pending["election_date"].min()
+        subtitle += f"; {summary.pending:,} decided on or after {day_label(_as_date(next_day))}"
+    caption = Caption(title, subtitle, source)
+    return KitChart("races", name, frame, caption), lambda: kit_charts.races_chart(frame, caption)
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _crowdfunding(funds: Crowdfunding, as_of: date, source: str) -> tuple[KitChart, Spec]:
+    name = CHARTS["crowdfunding"]
+    if funds.missing is not None:
+        return KitChart("crowdfunding", name, pd.DataFrame(), missing=funds.missing), None
+    raised = funds.raised
+    title = f"${raised:,.0f} raised"
+    if funds.goal:
+        title += f" of our ${funds.goal:,.0f} goal"
+    details = []
+    if funds.backers:
+        details.append(f"{funds.backers:,} backers")
+    left = days_left(funds.deadline, as_of)
+    if left is not None and funds.deadline is not None:
+        details.append(
+            f"{left} day{'s' if left != 1 else ''} left, ends {day_label(funds.deadline)}"
+            if left
+            else f"ended {day_label(funds.deadline)}"
+        )
+    if not funds.goal:
+        details.append("no goal in the data")
+    subtitle = "Crowdfunding to hire full-time staff: " + "; ".join(details) if details else ""
+    caption = Caption(title, subtitle.strip(), source)
+    data = funds.series[["date", "raised_usd", "backers", "goal_usd"]]
+    return KitChart("crowdfunding", name, data, caption), lambda: kit_charts.crowdfunding_chart(
+        funds.series, caption, funds.goal, funds.deadline
+    )
+
+
+# --- files ----------------------------------------------------------------------------------------
+def png_with_text(png: bytes, text: dict[str, str]) -> bytes:
+    """``png`` with UTF-8 text chunks (iTXt) after its header, so the file names its chart."""
+    signature, header_end = png[:8], 8 + 4 + 4 + 13 + 4  # IHDR: length, type, 13 bytes, CRC
+    chunks = b""
+    for keyword, value in text.items():
+        if not value:
+            continue
+        body = keyword.encode("latin-1") + b"\x00\x00\x00\x00\x00" + value.encode("utf-8")
+        chunk_type = b"iTXt"
+        crc = zlib.crc32(chunk_type + body) & 0xFFFFFFFF
+        chunks += struct.pack(">I", len(body)) + chunk_type + body + struct.pack(">I", crc)
+    return signature + png[8:header_end] + chunks + png[header_end:]
+
+
+def png_text(png: bytes) -> dict[str, str]:
+    """The iTXt chunks of ``png`` (what :func:`png_with_text` wrote)."""
+    found: dict[str, str] = {}
+    at = 8
+    while at + 8 <= len(png):
+        (length,) = struct.unpack(">I", png[at : at + 4])
+        kind = png[at + 4 : at + 8]
+        body = png[at + 8 : at + 8 + length]
+        if kind == b"iTXt":
+            keyword, rest = body.split(b"\x00", 1)
+            # compression flag, method, then language tag and translated keyword (both empty)
+            value = rest[2:].split(b"\x00", 2)[-1]
+            found[keyword.decode("latin-1")] = value.decode("utf-8")
+        at += 12 + length
+    return found
+
+
+def export_kit(
+    kit: Kit, out: Path, progress: Callable[[int, int, str], None] | None = None
+) -> list[Path]:
+    """Write every file of ``kit`` into ``out``; ``progress(done, total, name)`` after each."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = kit.files()
+    written = []
+    for done, (file_name, data) in enumerate(files.items(), start=1):
+        path = out / file_name
+        path.write_bytes(data)
+        written.append(path)
+        if progress is not None:
+            progress(done, len(files), file_name)
+    return written
