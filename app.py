@@ -53,6 +53,7 @@ page = st.navigation(
         "Program": [
             st.Page("pages/progress.py", title="Progress", icon=":material/flag:", default=True),
         ],
+        "States": [st.Page("pages/states.py", title="States", icon=":material/map:")],
     }
 )
 page.run()

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from tfc_dash import cache, policy, queries, store
 from tfc_dash.filters import Filters, LinkState, link_params, make_filters, parse_link
@@ -108,7 +109,14 @@ def build_page_context(handle: cache.StoreHandle, viewer: policy.Viewer) -> Page
 
 def page_context() -> PageContext:
     """The context the router built for this rerun."""
-    return st.session_state[_CONTEXT_KEY]
+    context = st.session_state.get(_CONTEXT_KEY)
+    if context is None:
+        # A fresh server that gets a link to a page (/states?state=VA) before any visit to the
+        # root runs that pages/ file alone, the old multipage way: it learns that st.navigation
+        # routes only once app.py has run. Tell it now and run again, through the router.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return context
 
 
 def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:
