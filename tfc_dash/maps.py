@@ -56,6 +56,8 @@ def _district_rows(statuses: pd.DataFrame) -> pd.DataFrame:
     )
     rows["candidate"] = rows["candidate"].replace("", "none")
     rows["result"] = rows["result"].replace("", "no race")
+    # What a screen reader says for each shape (Vega's default lists every encoded field).
+    rows["description"] = rows["label"] + ": " + rows["status"]
     return rows
 
 
@@ -99,6 +101,7 @@ def district_map(
             stroke=alt.condition("datum.selected", alt.value(b.text), alt.value("white")),
             strokeWidth=alt.condition("datum.selected", alt.value(2.5), alt.value(0.6)),
             tooltip=_district_tooltip(),
+            description="description:N",
         )
         .project("mercator")
         .properties(height=height, usermeta=SVG)
@@ -130,6 +133,7 @@ def tile_grid(
         stroke=alt.condition("datum.selected", alt.value(b.text), alt.value("white")),
         strokeWidth=alt.condition("datum.selected", alt.value(2.5), alt.value(1.5)),
         tooltip=_district_tooltip(),
+        description="description:N",
     )
     names = base.mark_text(fontSize=10, limit=34).encode(
         text="district:N",
