@@ -210,8 +210,11 @@ def test_a_district_in_the_link_is_looked_up(run_app):
     assert not at.exception
     assert at.selectbox(key="district").value == "13"
     assert "Danica Roem" in texts(at.markdown)
-    rows = chart_rows(charts(at)[0])
-    assert rows[-1]["district"] == "13" and rows[-1]["selected"]
+    (chart,) = charts(at)
+    assert chart_rows(chart)[-1]["district"] == "13"  # drawn last, outlined
+    assert json.loads(chart.proto.spec)["encoding"]["strokeWidth"]["condition"]["test"] == (
+        'datum.district === "13"'
+    )
     at.selectbox(key="district").set_value("21").run()
     assert at.query_params.get("district") in ("21", ["21"])
 

@@ -7,6 +7,8 @@ way, as a table. Maps render as SVG so that each shape is an element of the page
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -56,9 +58,16 @@ def _district_rows(statuses: pd.DataFrame) -> pd.DataFrame:
     )
     rows["candidate"] = rows["candidate"].replace("", "none")
     rows["result"] = rows["result"].replace("", "no race")
-    # What a screen reader says for each shape (Vega's default lists every encoded field).
-    rows["description"] = rows["label"] + ": " + rows["status"]
     return rows
+
+
+def _is_selected(selected: str | None) -> str:
+    """A Vega expression true for the selected district (computed in the browser: no column)."""
+    return f"datum.district === {json.dumps(selected)}" if selected else "false"
+
+
+# What a screen reader says for each shape (Vega's default lists every encoded field).
+DESCRIPTION = "datum.label + ': ' + datum.status"
 
 
 def _district_tooltip() -> list[alt.Tooltip]:
@@ -88,18 +97,21 @@ def district_map(
     """
     b = brand()
     rows = _district_rows(statuses[statuses["district"].isin(shapes.ids)])
-    rows["selected"] = rows["district"] == selected
     # Drawn in row order: the selected district last, so that its outline is on top.
-    rows = rows.sort_values(["selected", "order"], ignore_index=True).drop(columns="order")
+    last = rows["district"] == selected
+    rows = rows.assign(_last=last).sort_values(["_last", "order"], ignore_index=True)
+    rows = rows.drop(columns=["_last", "order"])
+    chosen = _is_selected(selected)
     return (
         alt.Chart(rows)
         .transform_lookup(lookup="district", from_=shapes_lookup(shapes), as_="geo")
+        .transform_calculate(description=DESCRIPTION)
         .mark_geoshape()
         .encode(
             shape="geo:G",
             color=_status_color(),
-            stroke=alt.condition("datum.selected", alt.value(b.text), alt.value("white")),
-            strokeWidth=alt.condition("datum.selected", alt.value(2.5), alt.value(0.6)),
+            stroke=alt.condition(chosen, alt.value(b.text), alt.value("white")),
+            strokeWidth=alt.condition(chosen, alt.value(2.5), alt.value(0.6)),
             tooltip=_district_tooltip(),
             description="description:N",
         )
@@ -122,16 +134,21 @@ def tile_grid(
     columns = columns or tile_columns(len(rows))
     rows["col"] = rows["order"] % columns
     rows["row"] = rows["order"] // columns
-    rows["selected"] = rows["district"] == selected
+    rows = rows.drop(columns="order")
+    chosen = _is_selected(selected)
     dark = alt.FieldOneOfPredicate(field="status", oneOf=[WON, LOST, PROJECT])
-    base = alt.Chart(rows).encode(
-        x=alt.X("col:O", axis=None),
-        y=alt.Y("row:O", axis=None),
+    base = (
+        alt.Chart(rows)
+        .transform_calculate(description=DESCRIPTION)
+        .encode(
+            x=alt.X("col:O", axis=None),
+            y=alt.Y("row:O", axis=None),
+        )
     )
     tiles = base.mark_rect(cornerRadius=3).encode(
         color=_status_color(),
-        stroke=alt.condition("datum.selected", alt.value(b.text), alt.value("white")),
-        strokeWidth=alt.condition("datum.selected", alt.value(2.5), alt.value(1.5)),
+        stroke=alt.condition(chosen, alt.value(b.text), alt.value("white")),
+        strokeWidth=alt.condition(chosen, alt.value(2.5), alt.value(1.5)),
         tooltip=_district_tooltip(),
         description="description:N",
     )
