@@ -13,6 +13,7 @@ from tfc_dash.text import day_label
 
 # Widget keys; CHAMBER and DISTRICT are also the page's own query parameters.
 CHAMBER, DISTRICT, METRIC, OPEN_STATE = "chamber", "district", "states_metric", "states_open"
+AREA, WHOLE_STATE = "states_area", "Whole state"
 _VIEW = "_states_view"  # (state, chamber) shown last, to tell entering a view from staying
 
 ctx = ui.page_context()
@@ -253,7 +254,20 @@ def state_view(state: str) -> None:
                 f"{', '.join(missing[:10])}{'…' if len(missing) > 10 else ''}.",
                 icon=":material/map:",
             )
-        st.altair_chart(maps.district_map(statuses, shapes, selected), width="stretch")
+        areas = geo.AREAS.get(state, {})
+        only = None
+        if areas:
+            area = st.segmented_control(
+                "Zoom to",
+                [WHOLE_STATE, *areas],
+                default=WHOLE_STATE,
+                required=True,
+                key=AREA,
+            )
+            if area in areas:
+                only = shapes.ids_within(areas[area])
+        chart = maps.district_map(statuses, shapes, selected, only)
+        st.altair_chart(chart, width="stretch")
         st.caption(f"Shapes: {shapes.description} (US Census Bureau), simplified.")
     else:
         st.altair_chart(maps.tile_grid(statuses, selected), width="content")

@@ -187,6 +187,15 @@ def test_switching_chamber_updates_the_map_and_the_link(run_app):
     assert "no campaigns in Virginia's Senate" in texts(at.info)
 
 
+def test_zooming_to_northern_virginia(run_app):
+    at = run_app(page=PAGE, query=VA_HOUSE)
+    at.segmented_control(key="states_area").set_value("Northern Virginia").run()
+    assert not at.exception
+    rows = {r["district"]: r for r in chart_rows(charts(at)[0])}
+    assert 20 <= len(rows) < 40 and "13" in rows and "94" not in rows
+    assert shown(at)["Districts"] == 100  # the figures stay the chamber's
+
+
 def test_link_with_the_cycle_needs_no_note(run_app):
     at = run_app(page=PAGE, query={**VA_HOUSE, "cycle": "2017"})
     assert not at.exception

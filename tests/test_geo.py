@@ -89,3 +89,18 @@ def test_unusable_shape_files_raise_shapes_error(tmp_path, content, fragment):
         (tmp_path / "va_lower_2011.topo.json").write_text(content)
     with pytest.raises(geo.ShapesError, match=fragment):
         geo.district_shapes("VA", "lower", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("chamber", "area", "inside", "outside"),
+    [
+        ("lower", "Northern Virginia", {"13", "34", "86"}, {"94", "68", "1"}),
+        ("lower", "Richmond", {"68", "71"}, {"13", "94"}),
+        ("lower", "Hampton Roads", {"94", "21", "83"}, {"13", "68"}),
+        ("upper", "Northern Virginia", {"13", "31"}, {"1", "9"}),
+    ],
+)
+def test_zoom_areas_hold_their_districts(chamber, area, inside, outside):
+    ids = geo.district_shapes("VA", chamber).ids_within(geo.AREAS["VA"][area])
+    assert inside <= ids
+    assert not outside & ids

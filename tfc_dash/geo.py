@@ -44,16 +44,60 @@ class ShapesError(Exception):
     """Shapes that cannot be used; the message says which file and why."""
 
 
+# Parts of a state a map can zoom to, as (west, south, east, north) in degrees: a district is in
+# an area when the centre of its bounding box is.
+AREAS: dict[str, dict[str, tuple[float, float, float, float]]] = {
+    "VA": {
+        "Northern Virginia": (-77.95, 38.45, -76.95, 39.35),
+        "Richmond": (-77.75, 37.2, -77.1, 37.85),
+        "Hampton Roads": (-76.75, 36.5, -75.85, 37.3),
+    },
+}
+
+
 @dataclass(frozen=True)
 class Shapes:
     text: str  # the TopoJSON, compact, for a chart to parse in the browser
     object_name: str
     ids: frozenset[str]  # geometry ids as text (district names, FIPS codes)
     description: str
+    centers: tuple[tuple[str, float, float], ...] = ()  # (id, longitude, latitude)
 
     @property
     def size(self) -> int:
         return len(self.text.encode("utf-8"))
+
+    def ids_within(self, box: tuple[float, float, float, float]) -> frozenset[str]:
+        """The ids of the shapes whose centre lies in ``box`` (west, south, east, north)."""
+        west, south, east, north = box
+        return frozenset(i for i, x, y in self.centers if west <= x <= east and south <= y <= north)
+
+
+def _centers(topo: dict, geometries: list[dict]) -> tuple[tuple[str, float, float], ...]:
+    """The centre of each geometry's bounding box, from the quantized, delta-encoded arcs."""
+    transform = topo.get("transform") or {"scale": [1, 1], "translate": [0, 0]}
+    (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
+    arcs: list[list[tuple[float, float]]] = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            points.append((x * sx + tx, y * sy + ty))
+        arcs.append(points)
+
+    def arc_indexes(nested: object) -> list[int]:
+        if isinstance(nested, int):
+            return [nested]
+        return [i for item in nested for i in arc_indexes(item)]  # type: ignore[union-attr]
+
+    centers = []
+    for g in geometries:
+        points = [p for i in arc_indexes(g.get("arcs", [])) for p in arcs[i if i >= 0 else ~i]]
+        if points:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            centers.append((str(g["id"]), (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2))
+    return tuple(centers)
 
 
 @lru_cache(maxsize=16)
@@ -68,12 +112,14 @@ def _read(path: Path, object_name: str, description: str) -> Shapes:
         topo = json.loads(raw)
         geometries = topo["objects"][object_name]["geometries"]
         ids = frozenset(str(g["id"]) for g in geometries)
-    except (ValueError, KeyError, TypeError):
+        centers = _centers(topo, geometries)
+    except (ValueError, KeyError, TypeError, IndexError):
         raise ShapesError(
             f"the shapes file {path.name} is not TopoJSON with an object {object_name!r} whose "
             "geometries have ids"
         ) from None
-    return Shapes(json.dumps(topo, separators=(",", ":")), object_name, ids, description)
+    text = json.dumps(topo, separators=(",", ":"))
+    return Shapes(text, object_name, ids, description, centers)
 
 
 def load(shape_file: ShapeFile, directory: Path | None = None) -> Shapes:

@@ -89,14 +89,20 @@ def shapes_lookup(shapes: Shapes) -> alt.LookupData:
 
 
 def district_map(
-    statuses: pd.DataFrame, shapes: Shapes, selected: str | None = None, height: int = 440
+    statuses: pd.DataFrame,
+    shapes: Shapes,
+    selected: str | None = None,
+    only: frozenset[str] | None = None,
+    height: int = 440,
 ) -> alt.Chart:
     """The chamber's districts coloured by status (:func:`tfc_dash.coverage.district_statuses`).
 
-    Districts without a shape are left out (the page says which); ``selected`` is outlined.
+    Districts without a shape are left out (the page says which); ``selected`` is outlined;
+    ``only`` zooms to those districts (the map fits the shapes it draws).
     """
     b = brand()
-    rows = _district_rows(statuses[statuses["district"].isin(shapes.ids)])
+    shown = shapes.ids if only is None else shapes.ids & only
+    rows = _district_rows(statuses[statuses["district"].isin(shown)])
     # Drawn in row order: the selected district last, so that its outline is on top.
     last = rows["district"] == selected
     rows = rows.assign(_last=last).sort_values(["_last", "order"], ignore_index=True)
