@@ -13,8 +13,9 @@ from tfc_dash.text import day_label
 
 # Widget keys; CHAMBER and DISTRICT are also the page's own query parameters.
 CHAMBER, DISTRICT, METRIC, OPEN_STATE = "chamber", "district", "states_metric", "states_open"
-AREA, WHOLE_STATE = "states_area", "Whole state"
+AREA, WHOLE_STATE, MAP = "states_area", "Whole state", "states_map"
 _VIEW = "_states_view"  # (state, chamber) shown last, to tell entering a view from staying
+_NOT_OPENED = "_states_not_opened"  # a state clicked on the map that has no view
 
 ctx = ui.page_context()
 filters, as_of = ctx.filters, ctx.as_of
@@ -23,6 +24,21 @@ filters, as_of = ctx.filters, ctx.as_of
 def open_state() -> None:
     if st.session_state.get(OPEN_STATE):
         st.session_state[ui.STATE] = [st.session_state[OPEN_STATE]]
+
+
+def openable_states() -> list[str]:
+    """States the sidebar can pick (those in the data) that the viewer may see."""
+    states = [s for s in ctx.query(queries.states_in_data) if s in FIFTY_STATES]
+    return states if filters.states is None else [s for s in states if s in filters.states]
+
+
+def open_clicked_state() -> None:
+    event = st.session_state.get(MAP)
+    state = maps.picked_state(event.selection) if event is not None else None
+    if state in openable_states():
+        st.session_state[ui.STATE] = [state]
+    elif state:
+        st.session_state[_NOT_OPENED] = state
 
 
 def all_states() -> None:
@@ -51,12 +67,9 @@ def national_view() -> None:
     head, pick = st.columns([3, 1], vertical_alignment="bottom")
     head.title("States")
     head.caption(f"{filters.describe()} · as of {day_label(as_of)}")
-    openable = [s for s in ctx.query(queries.states_in_data) if s in FIFTY_STATES]
-    if filters.states is not None:
-        openable = [s for s in openable if s in filters.states]
     pick.selectbox(
         "Open a state's districts",
-        openable,
+        openable_states(),
         index=None,
         format_func=lambda s: f"{STATE_NAMES[s]} ({s})",
         key=OPEN_STATE,
@@ -66,6 +79,14 @@ def national_view() -> None:
     if filters.states is not None and not filters.states:
         st.info("No state in view: the states picked are outside your access.")
         return
+
+    clicked = st.session_state.pop(_NOT_OPENED, None)
+    if clicked:
+        st.info(
+            f"{STATE_NAMES[clicked]} has no program campaigns in the data, so it has no view of "
+            "its own yet.",
+            icon=":material/info:",
+        )
 
     table = ctx.query(coverage.chamber_coverage, filters, as_of)
     ui.scorecards(coverage.national_scorecards(coverage.coverage_totals(table)))
@@ -87,11 +108,16 @@ def national_view() -> None:
     else:
         by_state = ctx.query(coverage.program_by_state, filters, as_of)
         st.altair_chart(
-            maps.us_choropleth(by_state, shapes, geo.state_fips(), metric), width="stretch"
+            maps.us_choropleth(by_state, shapes, geo.state_fips(), metric),
+            width="stretch",
+            key=MAP,
+            on_select=open_clicked_state,
+            selection_mode=maps.PICK,
         )
         st.caption(
             "Projects started by the as-of date, the campaigns they serve and the volunteers on "
-            "them, for every office (state legislature, Congress, statewide)."
+            "them, for every office (state legislature, Congress, statewide). Click a state to "
+            "open its districts."
         )
 
     st.subheader("State legislatures, chamber by chamber")

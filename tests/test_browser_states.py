@@ -72,3 +72,20 @@ def test_switching_to_the_senate_redraws_the_map_and_the_link(page, app_server):
     page.get_by_role("heading", name="Virginia · Senate").wait_for()
     wait_for_shapes(page, 40)
     page.wait_for_url(re.compile(r"[?&]chamber=upper"))
+
+
+def test_clicking_a_state_on_the_national_map_opens_it(page, app_server):
+    page.goto(app_server.url + "/states")
+    page.get_by_role("heading", name="States").wait_for()
+    wait_for_shapes(page, 50)
+    pennsylvania = page.locator(f'{SHAPES}[aria-label^="Pennsylvania:"]')
+    pennsylvania.scroll_into_view_if_needed()
+    x, y = point_inside(pennsylvania)
+    page.mouse.click(x, y)
+    page.get_by_role("heading", name="Pennsylvania · House of Representatives").wait_for()
+    page.wait_for_url(re.compile(r"[?&]state=PA"))
+    assert (
+        page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]")
+        .first.get_by_text("PA")
+        .is_visible()
+    )

@@ -92,3 +92,24 @@ def test_us_choropleth(demo_engine):
     assert len(chart.data) == 50
     assert geoshapes_drawn(chart) == 50
     assert spec_bytes(chart) <= SPEC_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"),
+    [
+        ({"pick": [{"state": "PA"}]}, "PA"),
+        ({"pick": []}, None),
+        ({}, None),
+        (None, None),
+        ({"pick": [{"other": 1}]}, None),
+    ],
+)
+def test_picked_state_from_a_click(selection, expected):
+    assert maps.picked_state(selection) == expected
+
+
+def test_choropleth_clicks_select_a_state(demo_engine):
+    by_state = coverage.program_by_state(demo_engine, Filters(cycle=2018), AS_OF)
+    spec = maps.us_choropleth(by_state, geo.us_states(), geo.state_fips()).to_dict()
+    (param,) = spec["params"]
+    assert param["name"] == maps.PICK and param["select"]["fields"] == ["state"]

@@ -170,19 +170,31 @@ def tile_grid(
     )
 
 
+PICK = "pick"  # the choropleth's click selection
+
+
 def us_choropleth(
     by_state: pd.DataFrame, shapes: Shapes, fips: dict[str, int], metric: str = "projects"
 ) -> alt.Chart:
-    """The 50 states shaded by ``metric`` (a column of :func:`coverage.program_by_state`)."""
+    """The 50 states shaded by ``metric`` (a column of :func:`coverage.program_by_state`).
+
+    Clicking a state selects it (the selection ``pick``; see :func:`picked_state`).
+    """
     b = brand()
+    pick = alt.selection_point(name=PICK, fields=["state"], on="click", clear=False)
     rows = by_state.assign(fips=by_state["state"].map(fips).astype("int64"))
     rows = rows[rows["fips"].astype(str).isin(shapes.ids)]
     title = METRICS[metric]
     return (
         alt.Chart(rows)
         .transform_lookup(lookup="fips", from_=shapes_lookup(shapes), as_="geo")
-        .mark_geoshape(stroke="white", strokeWidth=0.7)
+        .transform_calculate(
+            description=f"datum.name + ': ' + format(datum.{metric}, ',') + ' {metric}'"
+        )
+        .mark_geoshape(stroke="white", strokeWidth=0.7, cursor="pointer")
+        .add_params(pick)
         .encode(
+            description="description:N",
             shape="geo:G",
             color=alt.condition(
                 f"datum.{metric} > 0",
@@ -205,3 +217,16 @@ def us_choropleth(
         .properties(height=420, usermeta=SVG)
         .configure_view(stroke=None)
     )
+
+
+def picked_state(selection: object) -> str | None:
+    """The state clicked on :func:`us_choropleth`, from Streamlit's selection event state."""
+    try:
+        points = selection[PICK]  # type: ignore[index]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    for point in points or ():
+        state = point.get("state") if hasattr(point, "get") else None
+        if state:
+            return str(state)
+    return None
