@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from tfc_dash import coverage, geo, maps, queries, reference
 from tfc_dash.filters import FIFTY_STATES, STATE_NAMES, Filters
+from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.text import day_label
 
 # Widget keys; CHAMBER and DISTRICT are also the page's own query parameters.
@@ -214,7 +215,11 @@ def state_view(state: str) -> None:
 
     st.title(f"{name} · {names[chamber]}")
     when = f"{cycle} election" if cycle else "all cycles"
-    categories = "all categories" if filters.categories is None else ", ".join(filters.categories)
+    categories = (
+        "all categories"
+        if filters.categories is None
+        else ", ".join(CATEGORY_LABELS[c] for c in filters.categories)
+    )
     st.caption(f"{when} · as of {day_label(as_of)} · {categories}")
     pick_chamber, pick_district, back = st.columns([2, 2, 1], vertical_alignment="bottom")
     pick_chamber.segmented_control(
@@ -235,25 +240,11 @@ def state_view(state: str) -> None:
     if ctx.viewer.states is None:
         back.button("All states", icon=":material/public:", on_click=all_states, key="states_back")
 
-    if moved and filters.cycle is None:
-        st.info(
-            f"All cycles: showing {cycle}, the latest election with program races in this chamber.",
-            icon=":material/event:",
-        )
-    elif moved:
-        st.info(
-            f"The program had no races in {name}'s {names[chamber]} in {filters.cycle}: showing "
-            f"{cycle}, the chamber's latest election before it with program races (legislatures "
-            "elect in different years). The sidebar's cycle applies again where the chamber has "
-            "races in it.",
-            icon=":material/event:",
-        )
-    elif not cycles:
-        st.info(
-            f"The program has had no campaigns in {name}'s {names[chamber]}: the map shows the "
-            "data squad's targets.",
-            icon=":material/info:",
-        )
+    cycle_note = coverage.cycle_note(
+        f"{name}'s {names[chamber]}", filters.cycle, cycle, moved, bool(cycles)
+    )
+    if cycle_note:
+        st.info(cycle_note, icon=":material/event:")
     for note in notes:
         st.warning(note, icon=":material/link_off:")
 

@@ -204,6 +204,30 @@ def test_link_with_the_cycle_needs_no_note(run_app):
     assert shown(at)["Races won"] == 9
 
 
+def test_all_cycles_show_the_chambers_latest_election(run_app):
+    at = run_app(page=PAGE, query={**VA_HOUSE, "cycle": "all"})
+    assert not at.exception
+    assert "All cycles: showing 2017" in texts(at.info)
+    assert shown(at)["Races won"] == 9
+
+
+def test_a_category_filter_counts_only_its_projects(run_app, demo_db_url):
+    at = run_app(page=PAGE, query={**VA_HOUSE, "category": "engineering_data"})
+    assert not at.exception
+    assert "Engineering & data science" in at.caption[0].value
+    expected = dict(
+        sql(
+            demo_db_url,
+            "select 'District ' || c.district, count(*) from projects p join campaigns c "
+            "using (campaign_id) where c.state='VA' and c.chamber='lower' and c.cycle=2017 "
+            "and p.category='engineering_data' group by c.district",
+        )
+    )
+    races = at.dataframe[-1].value
+    assert dict(zip(races["district"], races["projects"], strict=True)) == expected
+    assert shown(at)["Covered by a project"] == len(expected) < 12
+
+
 def test_before_the_election_districts_have_active_projects(run_app):
     at = run_app(page=PAGE, query={**VA_HOUSE, "cycle": "2017", "as_of": "2017-10-01"})
     assert not at.exception

@@ -385,3 +385,19 @@ def test_parse_district(chamber, value, expected, note):
     assert (message is None) == (note is None)
     if note:
         assert note in message
+
+
+@pytest.mark.parametrize(
+    ("requested", "shown", "moved", "has_races", "fragment"),
+    [
+        (2018, 2017, True, True, "no races in Virginia's House of Delegates in 2018: showing 2017"),
+        (None, 2017, True, True, "All cycles: showing 2017"),
+        (2018, 2018, False, False, "no campaigns in Virginia's House of Delegates"),
+        (2017, 2017, False, True, None),
+    ],
+)
+def test_cycle_note(requested, shown, moved, has_races, fragment):
+    note = coverage.cycle_note("Virginia's House of Delegates", requested, shown, moved, has_races)
+    assert (note is None) == (fragment is None)
+    if fragment:
+        assert fragment in note

@@ -529,6 +529,29 @@ def results_sentence(results: dict[str, int]) -> str:
     )
 
 
+def cycle_note(
+    chamber: str, requested: int | None, shown: int | None, moved: bool, has_races: bool
+) -> str | None:
+    """What a chamber's view says about the cycle it shows (see :func:`view_cycle`).
+
+    ``chamber`` names it (``Virginia's House of Delegates``).
+    """
+    if moved and requested is None:
+        return f"All cycles: showing {shown}, the latest election with program races in {chamber}."
+    if moved:
+        return (
+            f"The program had no races in {chamber} in {requested}: showing {shown}, the "
+            "chamber's latest election before it with program races (legislatures elect in "
+            "different years). The sidebar's cycle applies again where the chamber has races in it."
+        )
+    if not has_races:
+        return (
+            f"The program has had no campaigns in {chamber}: the map shows the data squad's "
+            "targets."
+        )
+    return None
+
+
 def view_cycle(requested: int | None, cycles: list[int]) -> tuple[int | None, bool]:
     """The cycle a chamber's view shows, and whether it differs from the one asked for.
 
