@@ -290,8 +290,8 @@ def state_view(state: str) -> None:
         st.altair_chart(maps.tile_grid(statuses, selected), width="content")
         st.caption("No district shapes for this chamber: one tile per district, in number order.")
 
-    left, right = st.columns(2)
-    with left:
+    targets_col, _ = st.columns([3, 1])
+    with targets_col:
         st.subheader("Targets without a project")
         targets = coverage.targets_display(statuses)
         if targets.empty:
@@ -310,38 +310,39 @@ def state_view(state: str) -> None:
                 width="stretch",
                 height=min(38 + 35 * len(targets), 420),
                 column_config={
-                    "rank": st.column_config.NumberColumn("#", width="small"),
-                    "district": "District",
+                    "rank": st.column_config.NumberColumn("#", width=40),
+                    "district": st.column_config.TextColumn("District", width="small"),
                     "winnability": st.column_config.ProgressColumn(
                         "Winnability", min_value=0, max_value=100, format="%.0f"
                     ),
-                    "held_by": "Held by",
+                    "held_by": st.column_config.TextColumn("Held by", width=60),
                     "previous_margin": st.column_config.NumberColumn(
                         "Previous margin", format="percent"
                     ),
                 },
             )
-    with right:
-        st.subheader("Results")
-        if races.empty:
-            st.info("No program races in this chamber for this cycle.")
-        else:
-            st.markdown(coverage.results_sentence(results))
-            st.dataframe(
-                coverage.races_display(races),
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "district": "District",
-                    "candidate": "Candidate",
-                    "projects": st.column_config.NumberColumn("Projects", format="%d"),
-                    "volunteers": st.column_config.NumberColumn("Volunteers", format="%d"),
-                    "result": "Result",
-                    "vote_share": st.column_config.NumberColumn("Vote share", format="percent"),
-                    "held_before": "Held before",
-                    "flipped": st.column_config.CheckboxColumn("Flipped"),
-                },
-            )
+    st.subheader("Results")
+    if races.empty:
+        st.info("No program races in this chamber for this cycle.")
+    else:
+        st.markdown(coverage.results_sentence(results))
+        st.dataframe(
+            coverage.races_display(races),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "district": st.column_config.TextColumn("District", width="small"),
+                "candidate": "Candidate",
+                "projects": st.column_config.NumberColumn("Projects", format="%d", width=60),
+                "volunteers": st.column_config.NumberColumn("Volunteers", format="%d", width=70),
+                "result": st.column_config.TextColumn("Result", width=60),
+                "vote_share": st.column_config.NumberColumn(
+                    "Vote share", format="percent", width=70
+                ),
+                "held_before": st.column_config.TextColumn("Held before", width=60),
+                "flipped": st.column_config.CheckboxColumn("Flipped", width=50),
+            },
+        )
     ctx.download_csv(
         coverage.districts_display(statuses),
         f"tfc_{state.lower()}_{chamber}_districts.csv",
