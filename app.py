@@ -55,6 +55,7 @@ page = st.navigation(
         "Program": [
             st.Page("pages/progress.py", title="Progress", icon=":material/flag:", default=True),
         ],
+        "States": [st.Page("pages/states.py", title="States", icon=":material/map:")],
         "Results": [
             st.Page("pages/outcomes.py", title="Outcomes", icon=":material/how_to_vote:"),
             st.Page("pages/fundraising_kit.py", title="Fundraising kit", icon=":material/paid:"),

@@ -1,7 +1,8 @@
 """Time a page under AppTest: the cold first run in a fresh process, then warm reruns.
 
 Run as a script in a fresh interpreter so that "cold" includes the page's first imports and
-empty caches: ``python -m bench.apptest_timing DB_URL PAGE RUNS``; prints one JSON line.
+empty caches: ``python -m bench.apptest_timing DB_URL PAGE RUNS [QUERY_JSON]``; prints one JSON
+line, with the size of the page's largest chart.
 """
 
 from __future__ import annotations
@@ -47,15 +48,19 @@ def measure(db_url: str, page: str | None, runs: int, query: dict | None = None)
         at.run()
         warm.append(time.perf_counter() - began)
     warm.sort()
+    from bench.chart_sizes import chart_sizes
+
     return {
         "page": page or "app.py",
         "cold_s": round(cold, 3),
         "warm_median_ms": round(statistics.median(warm) * 1000, 1),
         "warm_p95_ms": round(warm[max(0, int(len(warm) * 0.95) - 1)] * 1000, 1),
         "runs": runs,
+        "max_chart_bytes": max(chart_sizes(at), default=0),
     }
 
 
 if __name__ == "__main__":
     url, page_arg, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    print(json.dumps(measure(url, None if page_arg == "-" else page_arg, count)))
+    link = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
+    print(json.dumps(measure(url, None if page_arg == "-" else page_arg, count, link)))
