@@ -117,7 +117,7 @@ def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:
         for col, card in zip(st.columns(per_row), row, strict=False):
             col.metric(
                 card.label,
-                f"{card.value:,}{card.suffix}",
+                "—" if card.value is None else f"{card.value:,}{card.suffix}",
                 delta=None if card.delta is None else f"{card.delta:+,} in 4 weeks",
                 delta_color="normal" if card.delta else "off",
                 help=card.help,
