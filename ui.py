@@ -13,7 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from tfc_dash import cache, policy, queries, store
-from tfc_dash.filters import Filters, LinkState, link_params, make_filters, parse_link
+from tfc_dash.filters import (
+    Filters,
+    LinkState,
+    link_params,
+    make_filters,
+    note_unknown,
+    parse_link,
+)
 from tfc_dash.metrics import Scorecard
 
 T = TypeVar("T")
@@ -206,3 +213,39 @@ def filters_to_link(options: FilterOptions) -> None:
                 st.query_params[key] = values
         elif key in st.query_params:
             del st.query_params[key]
+
+
+def link_choices(key: str, known: Sequence[str]) -> str | None:
+    """Bind a page's multiselect (``key``) to ``?key=`` in the link, by code, not by label.
+
+    Call before drawing the widget. On the widget's first draw in a session its value comes from
+    the link (values the page does not know are dropped; the note saying so is returned); after
+    that, the widget's value is written back to the link, so a copied link opens the same view.
+    """
+    note = None
+    if key not in st.session_state:
+        requested = [v.strip() for v in st.query_params.get_all(key) if v.strip()]
+        note = note_unknown(key, requested, known)
+        by_upper = {k.upper(): k for k in known}
+        st.session_state[key] = list(
+            dict.fromkeys(by_upper[v.upper()] for v in requested if v.upper() in by_upper)
+        )
+    return note
+
+
+def link_text(key: str) -> None:
+    """Bind a page's text input (``key``) to ``?key=`` in the link, as :func:`link_choices`."""
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(key, "")
+
+
+def write_link(key: str) -> None:
+    """Put a page widget's current value into the link (after the widget is drawn)."""
+    value = st.session_state.get(key)
+    values = [value] if isinstance(value, str) else list(value or [])
+    values = [v for v in values if v]
+    if values:
+        if st.query_params.get_all(key) != values:
+            st.query_params[key] = values
+    elif key in st.query_params:
+        del st.query_params[key]

@@ -81,13 +81,19 @@ if project_id:
 else:
     st.title("Projects")
     st.caption(f"{filters.describe()} · as of {day_label(as_of)}", help=projects.LIST_HELP)
+    notes = [
+        ui.link_choices("chamber", CHAMBERS),
+        ui.link_choices("status", PROJECT_STATUSES),
+    ]
+    ui.link_text("q")
+    for note in filter(None, notes):
+        st.warning(note, icon=":material/link_off:")
     chamber_col, status_col, text_col = st.columns([2, 2, 3])
     chambers = chamber_col.multiselect(
         "Chamber",
         CHAMBERS,
         format_func=projects.CHAMBER_LABELS.__getitem__,
         key="chamber",
-        bind="query-params",
         placeholder="All chambers",
     )
     statuses = status_col.multiselect(
@@ -95,15 +101,16 @@ else:
         PROJECT_STATUSES,
         format_func=projects.STATUS_LABELS.__getitem__,
         key="status",
-        bind="query-params",
         placeholder="All statuses",
+        help="The project's status on the as-of date.",
     )
     text = text_col.text_input(
         "Search",
         key="q",
-        bind="query-params",
         placeholder="Project ID or name, candidate, campaign ID, district",
     )
+    for key in ("chamber", "status", "q"):
+        ui.write_link(key)
     listed = ctx.query(
         projects.project_list, filters, as_of, tuple(chambers), tuple(statuses), text
     )

@@ -54,6 +54,10 @@ def timeline_chart(frame: pd.DataFrame, as_of: date, election: date | None) -> a
     election. ``frame`` is :func:`tfc_dash.projects.timeline_frame`."""
     b = brand()
     order = frame.sort_values("order")["row"].tolist()
+    colours = [b.grey, b.primary, b.positive, b.accent, b.palette[3], "#B00020"]
+    present = set(frame["kind"])
+    # Only the standings on the chart go in the legend, each with its fixed colour.
+    kinds = [(k, c) for k, c in zip(STANDING_ORDER, colours, strict=True) if k in present]
     bars = (
         alt.Chart(frame)
         .mark_bar(cornerRadius=3, height={"band": 0.7})
@@ -64,10 +68,7 @@ def timeline_chart(frame: pd.DataFrame, as_of: date, election: date | None) -> a
             color=alt.Color(
                 "kind:N",
                 title=None,
-                scale=alt.Scale(
-                    domain=STANDING_ORDER,
-                    range=[b.grey, b.primary, b.positive, b.accent, b.palette[3], "#B00020"],
-                ),
+                scale=alt.Scale(domain=[k for k, _ in kinds], range=[c for _, c in kinds]),
                 legend=alt.Legend(orient="top", direction="horizontal"),
             ),
             tooltip=[
