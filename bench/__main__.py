@@ -15,7 +15,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 # Page name -> path for AppTest.switch_page (None: the default page, reached without switching).
-PAGES: dict[str, str | None] = {"progress": None}
+PAGES: dict[str, str | None] = {
+    "progress": None,
+    "volunteers": "pages/volunteers.py",
+    "staffing": "pages/staffing.py",
+    "projects": "pages/projects.py",
+}
 TARGET_WARM_MS = 150
 TARGET_COLD_S = 2.0
 

@@ -119,12 +119,12 @@ else:
     if listed.empty:
         st.info("No project matches these filters.", icon=":material/filter_alt_off:")
     else:
-        st.subheader("By category and status")
+        st.subheader("By category and status", help=projects.BREAKDOWN_HELP)
         st.altair_chart(
             project_charts.status_chart(projects.status_breakdown(listed)), width="stretch"
         )
 
-        st.subheader("Projects")
+        st.subheader("Project list", help=projects.LIST_HELP)
         pages = projects.page_count(len(listed))
         page_col, download_col = st.columns([1, 3], vertical_alignment="bottom")
         page = page_col.number_input(

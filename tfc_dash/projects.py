@@ -585,6 +585,10 @@ LIST_HELP = (
     "date are not listed. Team = volunteers placed on it by the as-of date; open seats = "
     "volunteers_needed − the team on the as-of date, for active projects."
 )
+BREAKDOWN_HELP = (
+    "The listed projects per category, by their status on the as-of date. Every filter above "
+    "applies."
+)
 TIMELINE_HELP = (
     "The project's span (start to completion, else planned end) and each team member's "
     "assignment, coloured by where they stand on the as-of date. An open end is drawn to the "
