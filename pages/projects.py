@@ -6,7 +6,7 @@
 import streamlit as st
 
 import ui
-from tfc_dash import project_charts, projects
+from tfc_dash import project_charts, projects, volunteering
 from tfc_dash.models import CHAMBERS, PROJECT_STATUSES
 from tfc_dash.text import day_label
 
@@ -70,7 +70,7 @@ if project_id:
             st.info("No outcomes reported by the as-of date.")
         else:
             for col, outcome in zip(
-                st.columns(max(len(outcomes), 1)), outcomes.to_dict("records"), strict=False
+                st.columns(max(len(outcomes), 4)), outcomes.to_dict("records"), strict=False
             ):
                 col.metric(
                     outcome["label"],
@@ -115,6 +115,9 @@ else:
         projects.project_list, filters, as_of, tuple(chambers), tuple(statuses), text
     )
     ui.scorecards(projects.explorer_scorecards(listed), per_row=5)
+    bad_note = volunteering.bad_rows_note(ctx.query(volunteering.bad_rows))
+    if bad_note:
+        st.caption(bad_note)
 
     if listed.empty:
         st.info("No project matches these filters.", icon=":material/filter_alt_off:")

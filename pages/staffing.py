@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from tfc_dash import staffing, volunteer_charts
+from tfc_dash import staffing, volunteer_charts, volunteering
 from tfc_dash.text import day_label
 
 ctx = ui.page_context()
@@ -15,6 +15,9 @@ st.caption(f"{filters.describe()} · as of {day_label(as_of)}")
 projects = ctx.query(staffing.running_projects, filters, as_of)
 suggestions = ctx.query(staffing.staffing_suggestions, filters, as_of)
 ui.scorecards(staffing.staffing_scorecards(projects, suggestions), per_row=5)
+bad_note = volunteering.bad_rows_note(ctx.query(volunteering.bad_rows))
+if bad_note:
+    st.caption(bad_note)
 
 gaps = staffing.understaffed(projects)
 if gaps.empty:

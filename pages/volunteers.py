@@ -27,7 +27,12 @@ message = volunteering.bad_data_message(bad)
 if message:
     st.warning(message, icon=":material/report:")
     with st.expander("Which rows"):
-        st.dataframe(volunteering.bad_row_summary(bad), hide_index=True, key="bad_rows_table")
+        st.dataframe(
+            volunteering.bad_row_summary(bad),
+            hide_index=True,
+            key="bad_rows_table",
+            column_config=volunteering.BAD_ROW_LABELS,
+        )
 
 # Supply against demand: answers "are we short of volunteers, and where?"
 projects = ctx.query(staffing.running_projects, filters, as_of)

@@ -8,6 +8,7 @@ import pytest
 import streamlit
 
 import ui
+from tests.builders import assignment, campaign, project, volunteer
 from tfc_dash import demo, policy
 
 PAGE = "pages/staffing.py"
@@ -124,3 +125,19 @@ def test_no_gaps_says_so(run_app):
     assert figures(at)["Understaffed"] == 0
     assert "short of volunteers" in at.success[0].value
     assert not at.get("download_button")
+
+
+def test_bad_rows_are_left_out_of_teams_with_a_note(run_app, make_store):
+    url = make_store(
+        campaigns=[campaign("C1", "PA")],
+        projects=[project("P1", needed=3, start="2018-08-01")],
+        volunteers=[volunteer("V1"), volunteer("V2"), volunteer("V3", skills="python")],
+        assignments=[assignment("P1", "V1", "2018-08-01"),
+                     assignment("P1", "V2", "2018-08-05", "2018-08-01")],  # ends before it starts
+    )  # fmt: skip
+    at = run_app(page=PAGE, url=url)
+    assert not at.exception
+    assert figures(at)["Open seats"] == 2  # V2's row does not count
+    assert any("1 bad volunteer or assignment row is left out" in c.value for c in at.caption)
+    table = at.dataframe[0].value
+    assert set(table["volunteer_id"]) == {"V2", "V3"}  # V2 is on the bench after all

@@ -378,6 +378,8 @@ def test_bad_row_summary_names_the_rows():
     message = volunteering.bad_data_message(bad)
     assert "1 volunteer and 4 assignments" in message
     assert volunteering.bad_data_message(bad.iloc[0:0]) is None
+    assert volunteering.bad_rows_note(bad).startswith("5 bad volunteer or assignment rows are")
+    assert volunteering.bad_rows_note(bad.iloc[0:0]) is None
 
 
 def test_describe_scope():

@@ -27,7 +27,12 @@ def status_chart(frame: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
-            x=alt.X("projects:Q", title="Projects", stack="zero"),
+            x=alt.X(
+                "projects:Q",
+                title="Projects",
+                stack="zero",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
             color=alt.Color(
                 "status:N",
                 title=None,

@@ -790,3 +790,22 @@ def bad_data_message(bad: pd.DataFrame) -> str | None:
         f"**Bad data left out of the figures:** {' and '.join(parts)}. A volunteer left out "
         "takes their assignments with them. Fix the rows in the spreadsheet; the list says which."
     )
+
+
+BAD_ROW_LABELS: dict[str, str] = {
+    "table": "Tab",
+    "problem": "Problem",
+    "rows": "Rows",
+    "which": "Which (assignments as project · volunteer · start)",
+}
+
+
+def bad_rows_note(bad: pd.DataFrame) -> str | None:
+    """A short note for pages whose team counts leave bad rows out, or None."""
+    if bad.empty:
+        return None
+    rows = len(bad.drop_duplicates(["table", "volunteer_id", "project_id", "start_date"]))
+    return (
+        f"{rows} bad volunteer or assignment row{'s are' if rows != 1 else ' is'} left out of the "
+        "team counts: the Volunteers page lists them."
+    )
