@@ -77,7 +77,10 @@ def test_a_shared_link_works_on_a_fresh_server(page, demo_db_url, tmp_path):
     server = start_app_server(demo_db_url, tmp_path / "fresh.log")
     try:
         page.goto(f"{server.url}/projects?project=P2018-00235")
-        page.get_by_role("heading", name="Silva: Paid social program").wait_for(timeout=15_000)
+        # Either the page or Streamlit's exception box, whichever comes first.
+        page.wait_for_selector("h1, [data-testid=stException]")
+        assert not page.locator("[data-testid=stException]").count()
+        page.get_by_role("heading", name="Silva: Paid social program").wait_for()
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)

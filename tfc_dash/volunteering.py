@@ -140,8 +140,9 @@ def bad_rows(bind: Bind) -> pd.DataFrame:
             sa.literal("volunteers").label("table"),
             sa.literal(problem).label("problem"),
             vol.c.volunteer_id.label("volunteer_id"),
-            sa.null().label("project_id"),
-            sa.null().label("start_date"),
+            # Typed nulls: PostgreSQL will not UNION an untyped null with a date.
+            sa.cast(sa.null(), sa.String).label("project_id"),
+            sa.cast(sa.null(), sa.Date).label("start_date"),
         ).where(vol.c.removed_at.is_(None), condition)
 
     joined = A.outerjoin(
