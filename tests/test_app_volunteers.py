@@ -111,7 +111,7 @@ def test_the_link_sets_the_view(run_app, frames, query, as_of, states):
 def test_supply_against_demand_answers_the_question(run_app, demo_db_url):
     at = run_app(page=PAGE)
     answer = at.success[0].value
-    assert "open seats on" in answer and "Volunteers are not the bottleneck" in answer
+    assert "open seats on" in answer and "We are not short of volunteers" in answer
     supply = next(c for c in charts(at) if "hconcat" in c)
     assert [s["encoding"]["x"]["field"] for s in supply["hconcat"]] == ["bench", "open_seats"]
 

@@ -16,7 +16,7 @@ def test_volunteers_page_draws_its_figures_and_charts(page, app_server):
     enrolled = (pd.to_datetime(volunteers["signed_up"]) <= "2018-09-14").sum()
     assert metric_value(page, "Enrolled") == f"{enrolled:,}"
     assert metric_value(page, "Utilization").endswith("%")
-    assert page.get_by_text("Volunteers are not the bottleneck").is_visible()
+    assert page.get_by_text("We are not short of volunteers").is_visible()
     # The supply-and-demand chart drew both sides.
     assert page.get_by_text("Bench volunteers with the skill").is_visible()
     assert page.get_by_text("Open seats needing it").is_visible()

@@ -278,6 +278,10 @@ def rank_candidates(
     gaps = _order_projects(understaffed(gaps)) if not gaps.empty else gaps
     if gaps.empty:
         return pd.DataFrame(columns=columns)
+    # Ordered once by sign-up then ID, so that a stable sort on points alone breaks ties fairly.
+    if len(bench):
+        bench = bench.assign(_signed=pd.to_datetime(bench["signed_up"]))
+        bench = bench.sort_values(["_signed", "volunteer_id"], kind="stable", ignore_index=True)
     bench = bench.reset_index(drop=True)
     # Skill cells repeat (a few hundred distinct ones for tens of thousands of volunteers):
     # parse each once.
@@ -285,6 +289,9 @@ def rank_candidates(
     codes, distinct = pd.factorize(cells)
     parsed = [frozenset(parse_skills(cell)) for cell in distinct]
     homes = bench["home_state"].fillna("").astype(str).str.strip().str.upper().to_numpy()
+    # Integer codes: comparing tens of thousands of strings once per state is the slow part.
+    home_codes, home_states = pd.factorize(homes)
+    code_of = {str(h): k for k, h in enumerate(home_states)}
     hours = pd.to_numeric(bench["hours_per_week"], errors="coerce").to_numpy(dtype=float)
     base = np.select([hours >= least for least, _ in HOURS_POINTS], [p for _, p in HOURS_POINTS], 0)
     base = base + np.where(bench["finished"].to_numpy() > 0, POINTS_FINISHED_BEFORE, 0)
@@ -308,16 +315,16 @@ def rank_candidates(
         if (category, state) not in scores:
             points = POINTS_PER_SKILL * overlap(category) + base
             if state:
-                points = points + np.where(homes == state, POINTS_SAME_STATE, 0)
+                same = home_codes == code_of.get(state, -2)
+                points = points + np.where(same, POINTS_SAME_STATE, 0)
             scores[category, state] = points
         return scores[category, state]
 
     def ranked(category: str, state: str | None) -> np.ndarray:
         eligible = np.flatnonzero(overlap(category) > 0)
         points = score(category, state)[eligible]
-        # lexsort: the last key sorts first. Most points, then earliest sign-up, then ID.
-        order = np.lexsort((ids[eligible], signed[eligible], -points))
-        return eligible[order]
+        # Most points first; ties keep the bench's order (earliest sign-up, then ID).
+        return eligible[np.argsort(-points, kind="stable")]
 
     contacts = {c: bench[c].to_numpy() if c in bench else None for c in CONTACT_COLUMNS}
     home_cells = bench["home_state"].to_numpy()
@@ -546,7 +553,7 @@ def shortage_summary(supply: pd.DataFrame, gaps: pd.DataFrame) -> tuple[bool, st
     return False, (
         f"{head}, and every skill they need has more bench volunteers than seats: the tightest "
         f"is {tightest['label']}, with {tightest['bench_per_seat']:.1f} on the bench per open "
-        "seat. Volunteers are not the bottleneck here: ask them."
+        "seat. We are not short of volunteers here: the Staffing page says whom to ask."
     )
 
 
