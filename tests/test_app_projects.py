@@ -212,3 +212,12 @@ def test_unknown_project_is_a_message(run_app):
     at = run_app(page=PAGE, query={"project": "P1999-99999"})
     assert not at.exception
     assert "There is no project 'P1999-99999'" in at.error[0].value
+
+
+def test_narrowing_the_list_from_a_later_page(run_app):
+    at = run_app(page=PAGE)
+    at.number_input(key="list_page").set_value(7).run()
+    assert not at.exception
+    at.text_input(key="q").set_value("P2018-0010").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == figures(at)["Projects"] < 50
