@@ -219,8 +219,9 @@ def link_choices(key: str, known: Sequence[str]) -> str | None:
     """Bind a page's multiselect (``key``) to ``?key=`` in the link, by code, not by label.
 
     Call before drawing the widget. On the widget's first draw in a session its value comes from
-    the link (values the page does not know are dropped; the note saying so is returned); after
-    that, the widget's value is written back to the link, so a copied link opens the same view.
+    the link (values the page does not know are dropped; the note saying so is returned). Call
+    :func:`write_link` after drawing it, so that a copied link opens the same view. (Streamlit's
+    own ``bind="query-params"`` puts the option's *label* in the link: ``?chamber=State+senate``.)
     """
     note = None
     if key not in st.session_state:
