@@ -54,6 +54,9 @@ page = st.navigation(
     {
         "Program": [
             st.Page("pages/progress.py", title="Progress", icon=":material/flag:", default=True),
+            st.Page("pages/volunteers.py", title="Volunteers", icon=":material/groups:"),
+            st.Page("pages/staffing.py", title="Staffing", icon=":material/person_search:"),
+            st.Page("pages/projects.py", title="Projects", icon=":material/folder_open:"),
         ],
         "States": [st.Page("pages/states.py", title="States", icon=":material/map:")],
         "Results": [

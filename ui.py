@@ -14,7 +14,14 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from tfc_dash import cache, config, policy, queries, refresh, sheets, store, sync
-from tfc_dash.filters import Filters, LinkState, link_params, make_filters, parse_link
+from tfc_dash.filters import (
+    Filters,
+    LinkState,
+    link_params,
+    make_filters,
+    note_unknown,
+    parse_link,
+)
 from tfc_dash.metrics import Scorecard
 
 T = TypeVar("T")
@@ -132,7 +139,7 @@ def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:
         for col, card in zip(st.columns(per_row), row, strict=False):
             col.metric(
                 card.label,
-                f"{card.value:,}{card.suffix}",
+                "—" if card.value is None else f"{card.value:,}{card.suffix}",
                 delta=None if card.delta is None else f"{card.delta:+,} in 4 weeks",
                 delta_color="normal" if card.delta else "off",
                 help=card.help,
@@ -321,3 +328,40 @@ def spreadsheet_url() -> str | None:
 
 def sync_ttl_minutes() -> int:
     return int(cache.sync_ttl().total_seconds() // 60)
+
+
+def link_choices(key: str, known: Sequence[str]) -> str | None:
+    """Bind a page's multiselect (``key``) to ``?key=`` in the link, by code, not by label.
+
+    Call before drawing the widget. On the widget's first draw in a session its value comes from
+    the link (values the page does not know are dropped; the note saying so is returned). Call
+    :func:`write_link` after drawing it, so that a copied link opens the same view. (Streamlit's
+    own ``bind="query-params"`` puts the option's *label* in the link: ``?chamber=State+senate``.)
+    """
+    note = None
+    if key not in st.session_state:
+        requested = [v.strip() for v in st.query_params.get_all(key) if v.strip()]
+        note = note_unknown(key, requested, known)
+        by_upper = {k.upper(): k for k in known}
+        st.session_state[key] = list(
+            dict.fromkeys(by_upper[v.upper()] for v in requested if v.upper() in by_upper)
+        )
+    return note
+
+
+def link_text(key: str) -> None:
+    """Bind a page's text input (``key``) to ``?key=`` in the link, as :func:`link_choices`."""
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(key, "")
+
+
+def write_link(key: str) -> None:
+    """Put a page widget's current value into the link (after the widget is drawn)."""
+    value = st.session_state.get(key)
+    values = [value] if isinstance(value, str) else list(value or [])
+    values = [v for v in values if v]
+    if values:
+        if st.query_params.get_all(key) != values:
+            st.query_params[key] = values
+    elif key in st.query_params:
+        del st.query_params[key]

@@ -25,6 +25,9 @@ PAGES: dict[str, str | None] = {
     "data_health": "pages/data_health.py",
     "states (national)": "pages/states.py",
     "states (VA House)": "pages/states.py",
+    "volunteers": "pages/volunteers.py",
+    "staffing": "pages/staffing.py",
+    "projects": "pages/projects.py",
 }
 # Query parameters a page is opened with (a view of a page), by PAGES name.
 PAGE_QUERIES: dict[str, dict[str, str]] = {

@@ -30,6 +30,7 @@ import pandas as pd
 
 from tfc_dash.models import CATEGORIES
 from tfc_dash.reference import legislative_chambers, va_house_results_2017
+from tfc_dash.skills import ALL_SKILLS, SKILLS_BY_CATEGORY
 
 DEMO_AS_OF = date(2018, 9, 14)
 DEFAULT_SEED = 2018
@@ -67,13 +68,6 @@ SIGNUP_MILESTONES: tuple[tuple[date, int], ...] = (
     (date(2018, 10, 15), 8700),
 )
 
-SKILLS_BY_CATEGORY: dict[str, tuple[str, ...]] = {
-    "digital_basics": ("web_development", "wordpress", "design", "copywriting"),
-    "email_analytics": ("email_marketing", "analytics", "sql", "copywriting"),
-    "social_digital": ("social_media", "paid_ads", "texting", "video", "design"),
-    "engineering_data": ("data_science", "python", "sql", "engineering"),
-}
-ALL_SKILLS: tuple[str, ...] = tuple(sorted({s for v in SKILLS_BY_CATEGORY.values() for s in v}))
 TASKS: dict[str, tuple[str, ...]] = {
     "digital_basics": ("Website build", "Website refresh", "Donation page",
                        "Volunteer sign-up site"),

@@ -17,7 +17,7 @@ PACE_WINDOW = timedelta(weeks=4)
 @dataclass(frozen=True)
 class Scorecard:
     label: str
-    value: int
+    value: int | None  # None: no value to show (a rate without a denominator, say)
     delta: int | None
     help: str
     suffix: str = ""

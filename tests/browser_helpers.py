@@ -1,0 +1,34 @@
+"""Helpers for the browser tests of the Volunteers, Staffing and Projects pages."""
+
+from __future__ import annotations
+
+import re
+
+
+def metric_value(page, label: str) -> str:
+    card = page.locator("[data-testid=stMetric]").filter(has_text=label).first
+    return card.locator("[data-testid=stMetricValue]").inner_text()
+
+
+def wait_for_charts(page, count: int) -> None:
+    """Until ``count`` Vega charts have drawn something taller than 50 px."""
+    page.wait_for_function(
+        """n => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+              .filter(el => { const c = el.querySelector('canvas, svg');
+                              return c && c.getBoundingClientRect().height > 50; }).length >= n""",
+        arg=count,
+    )
+
+
+def open_from_home(page, base_url: str, title: str) -> None:
+    """Open the dashboard's home page, then a page through the sidebar, as a user does.
+
+    Starting from the home page also makes the server run the router once: on a server that
+    has never run it, Streamlit serves a deep link to ``/<page>`` from the ``pages/`` folder
+    without the router (see test_a_shared_link_works_on_a_fresh_server).
+    """
+    page.goto(base_url)
+    page.wait_for_selector("[data-testid=stMetric]")
+    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title).click()
+    page.wait_for_url(re.compile(rf"/{title.lower()}"))
+    page.get_by_role("heading", level=1, name=title, exact=True).wait_for()

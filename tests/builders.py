@@ -1,0 +1,35 @@
+"""Rows for hand-built stores (``make_store``): campaigns, projects, volunteers, assignments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def campaign(cid: str = "C1", state: str = "PA", chamber: str = "lower", cycle: int = 2018,
+             district: str = "1") -> dict[str, Any]:  # fmt: skip
+    return {"campaign_id": cid, "candidate": f"Candidate {cid}", "party": "D", "state": state,
+            "chamber": chamber, "district": district, "election_date": f"{cycle}-11-06",
+            "cycle": cycle, "result": "pending"}  # fmt: skip
+
+
+def project(pid: str, cid: str = "C1", category: str = "engineering_data",
+            status: str = "active", start: str | None = "2018-08-01",
+            end: str | None = "2018-10-15", completed: str | None = None,
+            needed: int | None = 4, name: str | None = None) -> dict[str, Any]:  # fmt: skip
+    return {"project_id": pid, "campaign_id": cid, "name": name or f"Project {pid}",
+            "category": category, "status": status, "start_date": start, "end_date": end,
+            "completed_date": completed, "volunteers_needed": needed}  # fmt: skip
+
+
+def volunteer(vid: str, signed: str | None = "2018-01-01", status: str | None = "active",
+              hours: float | None = 10.0, home: str | None = "PA",
+              skills: str | None = "python, sql") -> dict[str, Any]:  # fmt: skip
+    return {"volunteer_id": vid, "name": f"Name {vid}", "email": f"{vid.lower()}@example.org",
+            "home_state": home, "skills": skills, "hours_per_week": hours, "signed_up": signed,
+            "status": status}  # fmt: skip
+
+
+def assignment(pid: str, vid: str, start: str, end: str | None = None,
+               hours: float | None = 5.0, role: str = "member") -> dict[str, Any]:  # fmt: skip
+    return {"project_id": pid, "volunteer_id": vid, "start_date": start, "end_date": end,
+            "hours_per_week": hours, "role": role}  # fmt: skip

@@ -1,0 +1,223 @@
+"""The Projects page under AppTest: the explorer's counts equal the store's (plain SQL), its own
+filters live in the link, and ``?project=`` opens a project's detail."""
+
+import io
+import json
+import sqlite3
+
+import pandas as pd
+import pytest
+import streamlit
+from streamlit.testing.v1 import AppTest
+
+import ui
+from tests.conftest import ROOT
+from tfc_dash import policy
+
+PAGE = "pages/projects.py"
+FUNDRAISING = policy.Viewer(policy.Role.FUNDRAISING, "money@example.org")
+LEAD = policy.Viewer(policy.Role.STATE_LEAD, "lead@example.org", ("PA",))
+
+
+def raw(url: str, sql: str, *params):
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def listed_ids(url, as_of="2018-09-14", cycle=2018, where="", *params) -> set[str]:
+    """Projects the explorer lists, by plain SQL."""
+    rows = raw(
+        url,
+        "select p.project_id from projects p join campaigns c using (campaign_id) "
+        "where c.cycle = ? and (p.status in ('scoping', 'cancelled') "
+        "or coalesce(p.start_date, p.completed_date) <= ?) " + where,
+        cycle, as_of, *params,
+    )  # fmt: skip
+    return {r[0] for r in rows}
+
+
+def figures(at) -> dict[str, int]:
+    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
+
+
+@pytest.fixture
+def open_link(monkeypatch, clear_caches, navigation_app, demo_db_url):
+    """Open ``/projects?...`` as a browser does: the first run is on this page, with the link."""
+
+    def run(query: dict) -> AppTest:
+        monkeypatch.setenv("TFC_DATABASE_URL", demo_db_url)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at.switch_page(PAGE)
+        at.query_params.update(query)
+        return at.run()
+
+    return run
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    captured: dict[str, bytes] = {}
+    original = streamlit.download_button
+
+    def record(label, data, *args, **kwargs):
+        captured[kwargs.get("key")] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", record)
+    return captured
+
+
+def test_explorer_matches_the_store(run_app, demo_db_url, downloads):
+    at = run_app(page=PAGE)
+    assert not at.exception
+    expected = listed_ids(demo_db_url)
+    shown = figures(at)
+    assert shown["Projects"] == len(expected)
+    active = raw(
+        demo_db_url,
+        "select count(*) from projects p join campaigns c using (campaign_id) where c.cycle = 2018 "
+        "and p.status in ('active', 'completed') and p.start_date <= '2018-09-14' and not "
+        "(p.status = 'completed' and coalesce(p.completed_date, p.end_date) <= '2018-09-14')",
+    )[0][0]
+    assert shown["Active"] == active
+    assert len(at.get("vega_lite_chart")) == 1
+    table = at.dataframe[0].value
+    assert len(table) == 50  # one page
+    assert table["link"].iloc[0] == f"?project={table['project_id'].iloc[0]}"
+    csv = pd.read_csv(io.BytesIO(downloads["projects_csv"]))
+    assert set(csv["project_id"]) == expected
+    assert "name" not in csv.columns  # a project's name is project_name, never a personal column
+
+
+@pytest.mark.parametrize(
+    ("query", "where", "params"),
+    [
+        ({"chamber": "upper"}, "and c.chamber = ?", ("upper",)),
+        ({"chamber": ["upper", "congress"]}, "and c.chamber in (?, ?)", ("upper", "congress")),
+        ({"status": "scoping"}, "and p.status = ?", ("scoping",)),
+        ({"q": "website"}, "and lower(p.name) like ?", ("%website%",)),
+        ({"q": "website", "state": "PA"}, "and lower(p.name) like ? and c.state = ?",
+         ("%website%", "PA")),
+    ],
+)  # fmt: skip
+def test_explorer_filters_come_from_the_link(open_link, demo_db_url, query, where, params):
+    at = open_link(query)
+    assert not at.exception
+    assert figures(at)["Projects"] == len(listed_ids(demo_db_url, "2018-09-14", 2018, where,
+                                                     *params))  # fmt: skip
+    for key, value in query.items():
+        assert at.query_params[key] == value or at.query_params[key] == [value]
+
+
+def test_unknown_link_values_are_ignored_with_a_note(open_link, demo_db_url):
+    at = open_link({"chamber": ["upper", "moon"], "status": "ACTIVE"})
+    assert not at.exception
+    assert any("chamber='moon'" in el.value for el in at.warning)
+    assert at.session_state["chamber"] == ["upper"] and at.session_state["status"] == ["active"]
+    assert at.query_params["chamber"] == "upper"
+    assert figures(at)["Projects"] == figures(at)["Active"] > 0
+
+
+def test_a_widget_writes_the_link(run_app, demo_db_url):
+    at = run_app(page=PAGE)
+    at.multiselect(key="chamber").set_value(["statewide"]).run()
+    assert not at.exception
+    assert at.query_params.get("chamber") in ("statewide", ["statewide"])
+    assert figures(at)["Projects"] == len(
+        listed_ids(demo_db_url, "2018-09-14", 2018, "and c.chamber = 'statewide'")
+    )
+
+
+def test_paging(run_app):
+    at = run_app(page=PAGE)
+    first = at.dataframe[0].value["project_id"].tolist()
+    at.number_input(key="list_page").set_value(2).run()
+    second = at.dataframe[0].value["project_id"].tolist()
+    assert len(second) == 50 and not set(first) & set(second)
+
+
+def test_project_link_opens_its_detail(run_app, demo_db_url):
+    pid = raw(
+        demo_db_url,
+        "select p.project_id from projects p where p.status = 'active' and exists (select 1 "
+        "from assignments a where a.project_id = p.project_id) order by p.project_id limit 1",
+    )[0][0]
+    at = run_app(page=PAGE, query={"project": pid})
+    assert not at.exception
+    name, needed = raw(
+        demo_db_url, "select name, volunteers_needed from projects where project_id = ?", pid
+    )[0]
+    assert at.title[0].value == name
+    team = raw(
+        demo_db_url,
+        "select count(distinct volunteer_id) from assignments where project_id = ? and "
+        "start_date <= '2018-09-14' and end_date >= '2018-09-14'",
+        pid,
+    )[0][0]
+    values = {m.label: m.value for m in at.metric}
+    assert values["On the team"] == f"{team} of {needed}"
+    members = at.dataframe[0].value
+    expected_names = {r[0] for r in raw(
+        demo_db_url, "select v.name from assignments a join volunteers v using (volunteer_id) "
+        "where a.project_id = ?", pid)}  # fmt: skip
+    assert set(members["volunteer_name"]) == expected_names
+    timeline = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert "layer" in timeline
+    assert any("Candidate" in el.value for el in at.markdown)
+    # Back to the list.
+    at.button(key="back").click().run()
+    assert not at.exception
+    assert "project" not in at.query_params
+    assert at.title[0].value == "Projects"
+
+
+def test_detail_keeps_names_from_fundraising(run_app, demo_db_url, monkeypatch):
+    monkeypatch.setattr(ui, "current_viewer", lambda: FUNDRAISING)
+    pid = raw(demo_db_url, "select project_id from assignments order by project_id limit 1")[0][0]
+    at = run_app(page=PAGE, query={"project": pid})
+    assert not at.exception
+    members = at.dataframe[0].value
+    assert "volunteer_name" not in members.columns and len(members) > 0
+    names = {r[0] for r in raw(demo_db_url, "select name from volunteers")}
+    chart = at.get("vega_lite_chart")[0]
+    import pyarrow as pa
+
+    labels = set()
+    for dataset in chart.proto.datasets:
+        for row in pa.ipc.open_stream(dataset.data.data).read_all().to_pylist():
+            labels.add(str(row.get("row", "")).split(" (")[0])
+    assert not labels & names
+
+
+@pytest.mark.parametrize(
+    ("viewer", "found"),
+    [(None, True), (LEAD, False)],
+)
+def test_a_state_lead_cannot_open_another_states_project(
+    run_app, demo_db_url, monkeypatch, viewer, found
+):
+    if viewer is not None:
+        monkeypatch.setattr(ui, "current_viewer", lambda: viewer)
+    pid = raw(
+        demo_db_url,
+        "select p.project_id from projects p join campaigns c using (campaign_id) "
+        "where c.state = 'MI' limit 1",
+    )[0][0]
+    at = run_app(page=PAGE, query={"project": pid})
+    assert not at.exception
+    assert bool(at.error) is not found
+
+
+def test_unknown_project_is_a_message(run_app):
+    at = run_app(page=PAGE, query={"project": "P1999-99999"})
+    assert not at.exception
+    assert "There is no project 'P1999-99999'" in at.error[0].value
+
+
+def test_narrowing_the_list_from_a_later_page(run_app):
+    at = run_app(page=PAGE)
+    at.number_input(key="list_page").set_value(7).run()
+    assert not at.exception
+    at.text_input(key="q").set_value("P2018-0010").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == figures(at)["Projects"] < 50

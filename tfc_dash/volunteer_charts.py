@@ -1,0 +1,173 @@
+"""Altair charts of the Volunteers and Staffing pages: DataFrames in, charts out.
+
+Colours come from the brand in ``.streamlit/config.toml`` (see :mod:`tfc_dash.theme`).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from tfc_dash.models import CATEGORIES, CATEGORY_LABELS
+from tfc_dash.theme import brand
+
+DEPLOYED, BENCH = "Deployed", "Bench"
+
+
+def _groups() -> alt.Scale:
+    b = brand()
+    return alt.Scale(domain=[DEPLOYED, BENCH], range=[b.primary, b.palette[3]])
+
+
+def _legend() -> alt.Legend:
+    return alt.Legend(orient="top", direction="horizontal", title=None)
+
+
+def category_scale() -> alt.Scale:
+    b = brand()
+    colours = [b.primary, b.accent, b.positive, b.palette[4] if len(b.palette) > 4 else b.grey]
+    return alt.Scale(domain=[CATEGORY_LABELS[c] for c in CATEGORIES], range=colours)
+
+
+def pool_chart(frame: pd.DataFrame, height: int = 140) -> alt.VConcatChart:
+    """Deployed and bench volunteers week by week, one panel each on its own scale (the bench
+    can be ten times the deployed, which a shared scale would flatten).
+
+    ``frame`` is :func:`tfc_dash.volunteering.pool_chart_frame`.
+    """
+    b = brand()
+    panels = []
+    for group, colour in ((DEPLOYED, b.primary), (BENCH, b.palette[3])):
+        panels.append(
+            alt.Chart(frame[frame["group"] == group])
+            .mark_area(opacity=0.85, line={"color": colour}, color=colour)
+            .encode(
+                x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+                y=alt.Y("volunteers:Q", title=group),
+                tooltip=[
+                    alt.Tooltip("day:T", title="Week ending", format="%d %b %Y"),
+                    alt.Tooltip("group:N", title="Group"),
+                    alt.Tooltip("volunteers:Q", title="Volunteers", format=","),
+                ],
+            )
+            .properties(height=height, width="container")
+        )
+    return alt.vconcat(*panels, spacing=8).configure_view(stroke=None)
+
+
+def pool_breakdown_chart(frame: pd.DataFrame, title: str, limit_rows: int = 30) -> alt.Chart:
+    """Horizontal bars of deployed and bench volunteers per label (skill or home state).
+
+    ``frame`` is :func:`tfc_dash.volunteering.breakdown_by_skill` (or ``_by_home_state``); only
+    the ``limit_rows`` largest labels are drawn.
+    """
+    totals = frame.drop_duplicates("label").sort_values("total", ascending=False)
+    order = totals["label"].head(limit_rows).tolist()
+    data = frame[frame["label"].isin(order)].assign(
+        stack=frame["group"].map({DEPLOYED: 0, BENCH: 1})
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+            x=alt.X("volunteers:Q", title="Active volunteers", stack="zero"),
+            color=alt.Color("group:N", scale=_groups(), legend=_legend()),
+            order=alt.Order("stack:Q"),
+            tooltip=[
+                alt.Tooltip("label:N", title=title),
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("volunteers:Q", title="Volunteers", format=","),
+                alt.Tooltip("total:Q", title="Active", format=","),
+            ],
+        )
+        .properties(height=alt.Step(20))
+        .configure_view(stroke=None)
+    )
+
+
+def placement_trend_chart(trend: pd.DataFrame, height: int = 260) -> alt.Chart:
+    """Median days to first placement per sign-up month, with the share placed in the tooltip.
+
+    ``trend`` is :func:`tfc_dash.volunteering.placement_trend`.
+    """
+    b = brand()
+    data = trend.dropna(subset=["median_days"])
+    return (
+        alt.Chart(data)
+        .mark_bar(color=b.primary, width={"band": 0.8})
+        .encode(
+            x=alt.X("yearmonth(month):T", title="Sign-up month", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("median_days:Q", title="Median days to first placement"),
+            tooltip=[
+                alt.Tooltip("yearmonth(month):T", title="Signed up in", format="%b %Y"),
+                alt.Tooltip("median_days:Q", title="Median days", format=",.0f"),
+                alt.Tooltip("placed:Q", title="Placed", format=","),
+                alt.Tooltip("signed_up:Q", title="Signed up", format=","),
+                alt.Tooltip("share_placed:Q", title="Share placed", format=".0%"),
+            ],
+        )
+        .properties(height=height)
+        .configure_view(stroke=None)
+    )
+
+
+def supply_demand_chart(frame: pd.DataFrame) -> alt.HConcatChart:
+    """Per skill: bench volunteers (left) and open seats that need the skill (right), each on
+    its own scale. ``frame`` is :func:`tfc_dash.staffing.supply_and_demand`."""
+    b = brand()
+    order = frame["label"].tolist()
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+        tooltip=[
+            alt.Tooltip("label:N", title="Skill"),
+            alt.Tooltip("bench:Q", title="Bench volunteers", format=","),
+            alt.Tooltip("open_seats:Q", title="Open seats", format=","),
+            alt.Tooltip("bench_per_seat:Q", title="Bench per open seat", format=",.1f"),
+        ],
+    )
+    supply = base.mark_bar(color=b.palette[3]).encode(
+        x=alt.X("bench:Q", title="Bench volunteers with the skill")
+    )
+    demand = base.mark_bar(color=b.accent).encode(
+        x=alt.X(
+            "open_seats:Q", title="Open seats needing it", axis=alt.Axis(tickMinStep=1, format="d")
+        ),
+        y=alt.Y("label:N", sort=order, axis=None),
+    )
+    return (
+        alt.hconcat(supply.properties(height=alt.Step(20)), demand.properties(height=alt.Step(20)))
+        .resolve_scale(x="independent")
+        .configure_view(stroke=None)
+    )
+
+
+def open_seats_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Open seats per campaign state, stacked by category.
+
+    ``frame`` is :func:`tfc_dash.staffing.open_seats_by_state`.
+    """
+    order = frame.drop_duplicates("state")["state"].tolist()
+    data = frame.assign(label=frame["category"].map(CATEGORY_LABELS).fillna(frame["category"]))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("state:N", title=None, sort=order),
+            x=alt.X(
+                "open_seats:Q",
+                title="Open seats",
+                stack="zero",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
+            color=alt.Color("label:N", scale=category_scale(), legend=_legend()),
+            tooltip=[
+                alt.Tooltip("state:N", title="State"),
+                alt.Tooltip("label:N", title="Category"),
+                alt.Tooltip("open_seats:Q", title="Open seats"),
+                alt.Tooltip("total:Q", title="State total"),
+            ],
+        )
+        .properties(height=alt.Step(22))
+        .configure_view(stroke=None)
+    )
