@@ -58,7 +58,64 @@ class PageContext:
 
 
 def current_viewer() -> policy.Viewer:
-    return policy.LOCAL_VIEWER
+    """Who is looking. With ``[auth]`` in the secrets, a login is required and the ``[roles]``
+    section decides; without it, the single local user with full access.
+
+    Stops the run with a login page, a misconfiguration message or a "no access" page when the
+    viewer may not go further.
+    """
+    secrets = cache.secrets()
+    if "auth" not in secrets:
+        return policy.LOCAL_VIEWER
+    if not st.user.is_logged_in:
+        _login_page(secrets["auth"])
+        st.stop()
+    try:
+        access = policy.AccessConfig.from_secrets(secrets.get("roles"))
+    except policy.AccessConfigError as exc:
+        st.error(f"**Access is not configured correctly.** {exc}", icon=":material/lock:")
+        st.info("A co-founder can fix `[roles]` in the app's secrets (see the README).")
+        _logout_button()
+        st.stop()
+    viewer = policy.viewer_for(st.user.get("email"), access)
+    if not viewer.has_access:
+        _no_access_page(viewer)
+        st.stop()
+    return viewer
+
+
+def _login_page(auth: dict[str, Any]) -> None:
+    st.title("Tech for Campaigns program dashboard")
+    st.write(
+        "This dashboard holds volunteers' personal data, so it asks who you are. Sign in with "
+        "the Google account the program knows you by."
+    )
+    # A named provider ([auth.google]) is used when there is exactly one; else the [auth] one.
+    providers = [k for k, v in auth.items() if isinstance(v, dict)]
+    provider = providers[0] if len(providers) == 1 else None
+    st.button(
+        "Log in with Google" if provider in (None, "google") else f"Log in with {provider}",
+        key="login",
+        type="primary",
+        icon=":material/login:",
+        on_click=st.login,
+        args=(provider,) if provider else (),
+    )
+
+
+def _no_access_page(viewer: policy.Viewer) -> None:
+    st.title("No access yet")
+    st.text(f"You are signed in as {viewer.email or 'an account without an email'}.")
+    st.write(
+        "This account has no access to the program dashboard. If you work with Tech for "
+        "Campaigns, ask a co-founder to add your email to the dashboard's roles, then reload "
+        "this page."
+    )
+    _logout_button()
+
+
+def _logout_button() -> None:
+    st.button("Log out", key="logout", icon=":material/logout:", on_click=st.logout)
 
 
 def open_store_or_stop() -> cache.StoreHandle:
@@ -155,10 +212,11 @@ class FilterOptions:
     last_day: date
 
 
-def filter_options(handle: cache.StoreHandle) -> FilterOptions:
+def filter_options(handle: cache.StoreHandle, viewer: policy.Viewer) -> FilterOptions:
     first, last = data_dates(handle)
     cycles = [str(c) for c in cache.query(handle, queries.cycles)] + [ALL_CYCLES]
-    return FilterOptions(cycles, cache.query(handle, queries.states_in_data), first, last)
+    states = policy.visible_states(cache.query(handle, queries.states_in_data), viewer)
+    return FilterOptions(cycles, states, first, last)
 
 
 def data_notice(handle: cache.StoreHandle, viewer: policy.Viewer) -> None:
@@ -173,6 +231,8 @@ def data_notice(handle: cache.StoreHandle, viewer: policy.Viewer) -> None:
     if status.last_write is not None:
         st.caption(f"Data written {status.last_write:%d %b %Y %H:%M} UTC")
     st.caption(viewer.describe())
+    if viewer.role is not policy.Role.LOCAL:
+        _logout_button()
 
 
 def _current_link(options: FilterOptions) -> LinkState:

@@ -131,8 +131,8 @@ def run_app(
 ):
     """Run the app under AppTest against a store (the demo store unless ``url`` is given).
 
-    ``run_app(page="pages/progress.py", query={"state": ["VA"]}, url=..., secrets=...)`` returns
-    the AppTest after its run.
+    ``run_app(page="pages/progress.py", query={"state": ["VA"]}, url=..., user=..., secrets=...)``
+    returns the AppTest after its run.
     """
 
     def run(
@@ -145,7 +145,7 @@ def run_app(
         monkeypatch.setenv("TFC_DATABASE_URL", url or demo_db_url)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
         if secrets is not None:
-            at.secrets.update(secrets)
+            at.secrets.update(dict(secrets))
         if user is not None:
             at.user = dict(user)
         if query:
