@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, NoReturn, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,7 @@ from tfc_dash.filters import (
     parse_link,
 )
 from tfc_dash.metrics import Scorecard
+from tfc_dash.text import md_escape
 
 T = TypeVar("T")
 
@@ -68,20 +70,33 @@ def current_viewer() -> policy.Viewer:
     if "auth" not in secrets:
         return policy.LOCAL_VIEWER
     if not st.user.is_logged_in:
-        _login_page(secrets["auth"])
-        st.stop()
+        _stop_with(partial(_login_page, secrets["auth"]))
     try:
         access = policy.AccessConfig.from_secrets(secrets.get("roles"))
     except policy.AccessConfigError as exc:
-        st.error(f"**Access is not configured correctly.** {exc}", icon=":material/lock:")
-        st.info("A co-founder can fix `[roles]` in the app's secrets (see the README).")
-        _logout_button()
-        st.stop()
+        _stop_with(partial(_misconfigured_page, exc))
     viewer = policy.viewer_for(st.user.get("email"), access)
     if not viewer.has_access:
-        _no_access_page(viewer)
-        st.stop()
+        _stop_with(partial(_no_access_page, viewer))
     return viewer
+
+
+def _stop_with(render: Callable[[], None]) -> NoReturn:
+    """Show one page instead of the app, and stop.
+
+    It goes through ``st.navigation`` (hidden): Streamlit would otherwise list the files of
+    ``pages/`` in the sidebar, and run them, until some run of the router had called it.
+    """
+    st.navigation(
+        [st.Page(render, title="Tech for Campaigns", default=True)], position="hidden"
+    ).run()
+    st.stop()
+
+
+def _misconfigured_page(exc: policy.AccessConfigError) -> None:
+    st.error(f"**Access is not configured correctly.** {exc}", icon=":material/lock:")
+    st.info("A co-founder can fix `[roles]` in the app's secrets (see the README).")
+    _logout_button()
 
 
 def _login_page(auth: dict[str, Any]) -> None:
@@ -349,7 +364,7 @@ def sync_banner(handle: cache.StoreHandle) -> None:
     shown = f"from {_ago(age)} ago" if age is not None else "that never came from the spreadsheet"
     st.warning(
         f"**Showing data {shown}.** The ops spreadsheet could not be read at "
-        f"{state.failed_at:%H:%M} UTC: {state.failure}",
+        f"{state.failed_at:%H:%M} UTC: {md_escape(state.failure)}",
         icon=":material/cloud_off:",
     )
 

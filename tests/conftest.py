@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -229,7 +229,10 @@ class AppServer:
 
 
 def start_app_server(
-    database_url: str, log: Path, env: Mapping[str, str] | None = None
+    database_url: str,
+    log: Path,
+    env: Mapping[str, str] | None = None,
+    args: Sequence[str] = (),
 ) -> AppServer:
     port = free_port()
     environment = {**os.environ, "TFC_DATABASE_URL": database_url, **(env or {})}
@@ -237,7 +240,7 @@ def start_app_server(
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

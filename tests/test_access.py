@@ -142,3 +142,66 @@ def test_secrets_never_reach_the_page(run_app):
         shown = texts(at)
         for secret in ("COOKIE-SECRET-SENTINEL", "CLIENT-SECRET-SENTINEL", "CLIENT-ID-SENTINEL"):
             assert secret not in shown
+
+
+KEY_SENTINEL = "PRIVATEKEYSENTINEL"
+BROKEN_SHEET = {
+    "spreadsheet": "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+    "type": "service_account",
+    "client_email": "dashboard@tfc-project.iam.gserviceaccount.com",
+    "private_key_id": "KEYIDSENTINEL",
+    "private_key": f"-----BEGIN PRIVATE KEY-----\n{KEY_SENTINEL}\n-----END PRIVATE KEY-----\n",
+    "token_uri": "http://127.0.0.1:1/token",
+    "api_url": "http://127.0.0.1:1",
+}
+
+
+def test_secrets_never_reach_a_page_or_a_log(run_app, caplog, monkeypatch, demo_db_url, tmp_path):
+    import sqlite3
+    import time
+
+    from tfc_dash import cache
+    from tfc_dash.sheets import SheetsSettings
+
+    assert KEY_SENTINEL not in repr(
+        SheetsSettings("key", {"private_key": KEY_SENTINEL})
+    )  # fmt: skip
+    monkeypatch.setenv("TFC_SYNC_TTL_MINUTES", "1")
+    secrets = {**SECRETS, "connections": {"gsheets": BROKEN_SHEET}}
+    user = logged_in("founder@tfc.example")
+    copy = tmp_path / "store.db"  # the failed sync is recorded: not in the shared demo store
+    # The backup API also copies what is still in the write-ahead log.
+    with (
+        sqlite3.connect(demo_db_url.removeprefix("sqlite:///")) as source,
+        sqlite3.connect(copy) as target,
+    ):
+        source.backup(target)
+    at = run_app(secrets=secrets, user=user, url=f"sqlite:///{copy}")
+    refresher = cache.refresher()
+    deadline = time.monotonic() + 20
+    while refresher.running and time.monotonic() < deadline:  # the background sync fails
+        time.sleep(0.1)
+    at.run()
+    at.switch_page("pages/data_health.py").run()
+    shown = texts(at) + str(at._tree)
+    assert "could not be read" in shown or "not set up right" in shown  # the failure is told
+    for secret in (KEY_SENTINEL, "KEYIDSENTINEL", "COOKIE-SECRET-SENTINEL",
+                   "CLIENT-SECRET-SENTINEL"):  # fmt: skip
+        assert secret not in shown
+        assert secret not in caplog.text
+
+
+def test_secrets_never_reach_the_cli_output(tmp_path, capsys, make_store):
+    import tomllib  # noqa: F401  (the file below must be valid TOML)
+
+    from tfc_dash.cli import main
+
+    secrets = tmp_path / "secrets.toml"
+    lines = ["[connections.gsheets]"]
+    lines += [f"{k} = {v!r}".replace("'", '"') if "\n" not in str(v) else
+              f'{k} = """{v}"""' for k, v in BROKEN_SHEET.items()]  # fmt: skip
+    secrets.write_text("\n".join(lines) + "\n")
+    assert main(["sync", "--db", make_store(), "--secrets", str(secrets)]) == 1
+    out = capsys.readouterr()
+    assert "error:" in out.err
+    assert KEY_SENTINEL not in out.out + out.err and "KEYIDSENTINEL" not in out.out + out.err

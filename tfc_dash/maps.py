@@ -207,7 +207,7 @@ def us_choropleth(
                 alt.value(EMPTY_STATE_COLOR),
             ),
             tooltip=[
-                alt.Tooltip("name:N", title="State"),
+                alt.Tooltip("state_name:N", title="State"),
                 alt.Tooltip("projects:Q", title="Projects", format=","),
                 alt.Tooltip("campaigns:Q", title="Campaigns", format=","),
                 alt.Tooltip("volunteers:Q", title="Volunteers", format=","),
