@@ -12,10 +12,10 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+viewer = ui.current_viewer()
 handle = ui.open_store_or_stop()
 ui.auto_refresh(handle)
-viewer = ui.current_viewer()
-options = ui.filter_options(handle)
+options = ui.filter_options(handle, viewer)
 notes = ui.filters_from_link(options)
 
 with st.sidebar:
@@ -50,22 +50,26 @@ for note in notes:
 ui.sync_banner(handle)
 
 ui.build_page_context(handle, viewer)
-page = st.navigation(
-    {
-        "Program": [
-            st.Page("pages/progress.py", title="Progress", icon=":material/flag:", default=True),
-            st.Page("pages/volunteers.py", title="Volunteers", icon=":material/groups:"),
-            st.Page("pages/staffing.py", title="Staffing", icon=":material/person_search:"),
-            st.Page("pages/projects.py", title="Projects", icon=":material/folder_open:"),
-        ],
-        "States": [st.Page("pages/states.py", title="States", icon=":material/map:")],
-        "Results": [
-            st.Page("pages/outcomes.py", title="Outcomes", icon=":material/how_to_vote:"),
-            st.Page("pages/fundraising_kit.py", title="Fundraising kit", icon=":material/paid:"),
-        ],
-        "Data": [
-            st.Page("pages/data_health.py", title="Data health", icon=":material/fact_check:"),
-        ],
-    }
-)
-page.run()
+# (section, the key the access policy knows the page by, file, title, icon)
+PAGES = [
+    ("Program", "progress", "pages/progress.py", "Progress", ":material/flag:"),
+    ("Program", "volunteers", "pages/volunteers.py", "Volunteers", ":material/groups:"),
+    ("Program", "staffing", "pages/staffing.py", "Staffing", ":material/person_search:"),
+    ("Program", "projects", "pages/projects.py", "Projects", ":material/folder_open:"),
+    ("States", "states", "pages/states.py", "States", ":material/map:"),
+    ("Results", "outcomes", "pages/outcomes.py", "Outcomes", ":material/how_to_vote:"),
+    (
+        "Results",
+        "fundraising_kit",
+        "pages/fundraising_kit.py",
+        "Fundraising kit",
+        ":material/paid:",
+    ),
+    ("Data", "data_health", "pages/data_health.py", "Data health", ":material/fact_check:"),
+]
+sections: dict[str, list[st.Page]] = {}
+for section, key, path, title, icon in PAGES:
+    if viewer.may_open(key):  # a page the viewer may not open is not routed at all
+        page = st.Page(path, title=title, icon=icon, default=key == "progress")
+        sections.setdefault(section, []).append(page)
+st.navigation(sections).run()

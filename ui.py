@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, NoReturn, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,7 @@ from tfc_dash.filters import (
     parse_link,
 )
 from tfc_dash.metrics import Scorecard
+from tfc_dash.text import md_escape
 
 T = TypeVar("T")
 
@@ -58,7 +60,77 @@ class PageContext:
 
 
 def current_viewer() -> policy.Viewer:
-    return policy.LOCAL_VIEWER
+    """Who is looking. With ``[auth]`` in the secrets, a login is required and the ``[roles]``
+    section decides; without it, the single local user with full access.
+
+    Stops the run with a login page, a misconfiguration message or a "no access" page when the
+    viewer may not go further.
+    """
+    secrets = cache.secrets()
+    if "auth" not in secrets:
+        return policy.LOCAL_VIEWER
+    if not st.user.is_logged_in:
+        _stop_with(partial(_login_page, secrets["auth"]))
+    try:
+        access = policy.AccessConfig.from_secrets(secrets.get("roles"))
+    except policy.AccessConfigError as exc:
+        _stop_with(partial(_misconfigured_page, exc))
+    viewer = policy.viewer_for(st.user.get("email"), access)
+    if not viewer.has_access:
+        _stop_with(partial(_no_access_page, viewer))
+    return viewer
+
+
+def _stop_with(render: Callable[[], None]) -> NoReturn:
+    """Show one page instead of the app, and stop.
+
+    It goes through ``st.navigation`` (hidden): Streamlit would otherwise list the files of
+    ``pages/`` in the sidebar, and run them, until some run of the router had called it.
+    """
+    st.navigation(
+        [st.Page(render, title="Tech for Campaigns", default=True)], position="hidden"
+    ).run()
+    st.stop()
+
+
+def _misconfigured_page(exc: policy.AccessConfigError) -> None:
+    st.error(f"**Access is not configured correctly.** {exc}", icon=":material/lock:")
+    st.info("A co-founder can fix `[roles]` in the app's secrets (see the README).")
+    _logout_button()
+
+
+def _login_page(auth: dict[str, Any]) -> None:
+    st.title("Tech for Campaigns program dashboard")
+    st.write(
+        "This dashboard holds volunteers' personal data, so it asks who you are. Sign in with "
+        "the Google account the program knows you by."
+    )
+    # A named provider ([auth.google]) is used when there is exactly one; else the [auth] one.
+    providers = [k for k, v in auth.items() if isinstance(v, dict)]
+    provider = providers[0] if len(providers) == 1 else None
+    st.button(
+        "Log in with Google" if provider in (None, "google") else f"Log in with {provider}",
+        key="login",
+        type="primary",
+        icon=":material/login:",
+        on_click=st.login,
+        args=(provider,) if provider else (),
+    )
+
+
+def _no_access_page(viewer: policy.Viewer) -> None:
+    st.title("No access yet")
+    st.text(f"You are signed in as {viewer.email or 'an account without an email'}.")
+    st.write(
+        "This account has no access to the program dashboard. If you work with Tech for "
+        "Campaigns, ask a co-founder to add your email to the dashboard's roles, then reload "
+        "this page."
+    )
+    _logout_button()
+
+
+def _logout_button() -> None:
+    st.button("Log out", key="logout", icon=":material/logout:", on_click=st.logout)
 
 
 def open_store_or_stop() -> cache.StoreHandle:
@@ -155,10 +227,11 @@ class FilterOptions:
     last_day: date
 
 
-def filter_options(handle: cache.StoreHandle) -> FilterOptions:
+def filter_options(handle: cache.StoreHandle, viewer: policy.Viewer) -> FilterOptions:
     first, last = data_dates(handle)
     cycles = [str(c) for c in cache.query(handle, queries.cycles)] + [ALL_CYCLES]
-    return FilterOptions(cycles, cache.query(handle, queries.states_in_data), first, last)
+    states = policy.visible_states(cache.query(handle, queries.states_in_data), viewer)
+    return FilterOptions(cycles, states, first, last)
 
 
 def data_notice(handle: cache.StoreHandle, viewer: policy.Viewer) -> None:
@@ -173,6 +246,8 @@ def data_notice(handle: cache.StoreHandle, viewer: policy.Viewer) -> None:
     if status.last_write is not None:
         st.caption(f"Data written {status.last_write:%d %b %Y %H:%M} UTC")
     st.caption(viewer.describe())
+    if viewer.role is not policy.Role.LOCAL:
+        _logout_button()
 
 
 def _current_link(options: FilterOptions) -> LinkState:
@@ -289,7 +364,7 @@ def sync_banner(handle: cache.StoreHandle) -> None:
     shown = f"from {_ago(age)} ago" if age is not None else "that never came from the spreadsheet"
     st.warning(
         f"**Showing data {shown}.** The ops spreadsheet could not be read at "
-        f"{state.failed_at:%H:%M} UTC: {state.failure}",
+        f"{state.failed_at:%H:%M} UTC: {md_escape(state.failure)}",
         icon=":material/cloud_off:",
     )
 

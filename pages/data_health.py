@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from tfc_dash import health
+from tfc_dash.text import md_escape
 
 ctx = ui.page_context()
 st.title("Data health")
@@ -45,9 +46,9 @@ status_text = {"ok": "succeeded", "failed": "failed", "running": "is running"}.g
 )
 st.caption(f"Run {last['run']} from {last['source']} {status_text} · started {when}")
 if last["status"] == "failed":
-    st.error(last["message"], icon=":material/error:")
+    st.error(md_escape(last["message"]), icon=":material/error:")
 elif last["message"]:
-    st.write(last["message"])
+    st.markdown(md_escape(last["message"]))
 cols = st.columns(6)
 seconds = last["seconds"]
 cols[0].metric("Duration", "–" if seconds != seconds else f"{seconds:.1f} s", border=True)

@@ -8,7 +8,7 @@ import streamlit as st
 import ui
 from tfc_dash import project_charts, projects, volunteering
 from tfc_dash.models import CHAMBERS, PROJECT_STATUSES
-from tfc_dash.text import day_label
+from tfc_dash.text import day_label, md_escape
 
 ctx = ui.page_context()
 filters, as_of = ctx.filters, ctx.as_of
@@ -24,13 +24,14 @@ if project_id:
     detail = ctx.query(projects.project_detail, project_id)
     if detail.empty:
         st.error(
-            f"There is no project {project_id!r} you can see: check the link's project ID.",
+            f"There is no project {md_escape(repr(project_id))} you can see: check the link's "
+            "project ID.",
             icon=":material/search_off:",
         )
     else:
         row = detail.iloc[0].to_dict()
         status = projects.project_status_on(row, as_of)
-        st.title(str(row["project_name"]))
+        st.title(md_escape(row["project_name"]))
         st.caption(
             f"{row['project_id']} · {projects.STATUS_LABELS.get(status, status.capitalize())} "
             f"on {day_label(as_of)} · share this view with its link (the address bar)"
@@ -41,7 +42,8 @@ if project_id:
         facts, timeline = st.columns([1, 2])
         with facts:
             st.subheader("Campaign")
-            st.markdown("\n".join(f"- **{k}:** {v}" for k, v in projects.campaign_facts(row)))
+            facts_md = (f"- **{k}:** {md_escape(v)}" for k, v in projects.campaign_facts(row))
+            st.markdown("\n".join(facts_md))
         with timeline:
             st.subheader("Timeline", help=projects.TIMELINE_HELP)
             bars = projects.timeline_frame(row, team, as_of)

@@ -43,9 +43,10 @@ short, summary = staffing.shortage_summary(supply, gaps)
 st.subheader("Supply and demand by skill", help=staffing.SUPPLY_HELP)
 (st.warning if short else st.success)(summary, icon=":material/groups:")
 st.altair_chart(volunteer_charts.supply_demand_chart(supply), width="stretch")
-st.page_link(
-    "pages/staffing.py", label="Who to ask for each project", icon=":material/person_search:"
-)
+if ctx.viewer.may_open("staffing"):
+    st.page_link(
+        "pages/staffing.py", label="Who to ask for each project", icon=":material/person_search:"
+    )
 
 st.subheader("Deployed and bench, week by week", help=volunteering.HELP["pool"])
 st.altair_chart(volunteer_charts.pool_chart(volunteering.pool_chart_frame(weekly)), width="stretch")

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -131,8 +131,8 @@ def run_app(
 ):
     """Run the app under AppTest against a store (the demo store unless ``url`` is given).
 
-    ``run_app(page="pages/progress.py", query={"state": ["VA"]}, url=..., secrets=...)`` returns
-    the AppTest after its run.
+    ``run_app(page="pages/progress.py", query={"state": ["VA"]}, url=..., user=..., secrets=...)``
+    returns the AppTest after its run.
     """
 
     def run(
@@ -145,7 +145,7 @@ def run_app(
         monkeypatch.setenv("TFC_DATABASE_URL", url or demo_db_url)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
         if secrets is not None:
-            at.secrets.update(secrets)
+            at.secrets.update(dict(secrets))
         if user is not None:
             at.user = dict(user)
         if query:
@@ -229,7 +229,10 @@ class AppServer:
 
 
 def start_app_server(
-    database_url: str, log: Path, env: Mapping[str, str] | None = None
+    database_url: str,
+    log: Path,
+    env: Mapping[str, str] | None = None,
+    args: Sequence[str] = (),
 ) -> AppServer:
     port = free_port()
     environment = {**os.environ, "TFC_DATABASE_URL": database_url, **(env or {})}
@@ -237,7 +240,7 @@ def start_app_server(
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

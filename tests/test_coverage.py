@@ -49,7 +49,7 @@ def test_fifty_states_have_99_chambers_and_7383_seats():
 def test_chambers_from_the_reference(demo_engine, state, chamber, districts, seats, name):
     table = coverage.chamber_coverage(demo_engine, Filters(cycle=2018), AS_OF)
     row = table[(table["state"] == state) & (table["chamber"] == chamber)].iloc[0]
-    assert (row["districts"], row["seats"], row["name"]) == (districts, seats, name)
+    assert (row["districts"], row["seats"], row["chamber_name"]) == (districts, seats, name)
     assert len(coverage.chamber_districts(state, chamber)) == districts
 
 

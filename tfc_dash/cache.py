@@ -30,7 +30,8 @@ class StoreHandle:
     status: store.StoreStatus
 
 
-def _secrets() -> dict[str, Any]:
+def secrets() -> dict[str, Any]:
+    """The app's secrets as a plain dict; empty when there is no secrets file."""
     try:
         return st.secrets.to_dict()
     except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
@@ -38,7 +39,7 @@ def _secrets() -> dict[str, Any]:
 
 
 def database_url() -> str:
-    return config.database_url(_secrets())
+    return config.database_url(secrets())
 
 
 @st.cache_resource(show_spinner=False)
@@ -86,7 +87,7 @@ class GSheetsConnection(BaseConnection[sheets.SheetsReader]):
     """
 
     def _connect(self, **kwargs: Any) -> sheets.SheetsReader:
-        section = self._secrets.to_dict() or config.gsheets_section(_secrets()) or {}
+        section = self._secrets.to_dict() or config.gsheets_section(secrets()) or {}
         return sheets.SheetsReader(sheets.settings_from_secrets({**section, **kwargs}))
 
     @property
@@ -98,7 +99,7 @@ class GSheetsConnection(BaseConnection[sheets.SheetsReader]):
 
 
 def gsheets_configured() -> bool:
-    return config.gsheets_section(_secrets()) is not None
+    return config.gsheets_section(secrets()) is not None
 
 
 def gsheets() -> GSheetsConnection:
@@ -107,7 +108,7 @@ def gsheets() -> GSheetsConnection:
 
 
 def sync_ttl() -> timedelta:
-    return refresh.ttl_from(config.sync_ttl_minutes(_secrets()))
+    return refresh.ttl_from(config.sync_ttl_minutes(secrets()))
 
 
 @st.cache_resource(show_spinner=False)

@@ -34,6 +34,7 @@ from tfc_dash.filters import FIFTY_STATES, STATE_NAMES, Filters
 from tfc_dash.metrics import Scorecard
 from tfc_dash.queries import COUNTED_STATUSES, STARTED_ON, _read
 from tfc_dash.store import Bind
+from tfc_dash.text import md_escape
 
 P = models.Project.__table__
 C = models.Campaign.__table__
@@ -271,7 +272,7 @@ def program_by_state(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     states = list(FIFTY_STATES)
     if filters.states is not None:
         states = [s for s in states if s in filters.states]
-    frame = pd.DataFrame({"state": states, "name": [STATE_NAMES[s] for s in states]})
+    frame = pd.DataFrame({"state": states, "state_name": [STATE_NAMES[s] for s in states]})
     frame = frame.merge(by_state, on="state", how="left").fillna(
         {"projects": 0, "campaigns": 0, "volunteers": 0}
     )
@@ -347,7 +348,7 @@ def district_problems(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame
 
 # --- the national table --------------------------------------------------------------------------
 COVERAGE_COLUMNS = [
-    "state", "chamber", "name", "seats", "districts", "targeted", "covered",
+    "state", "chamber", "chamber_name", "seats", "districts", "targeted", "covered",
     "targets_uncovered", "races", "won", "flipped",
 ]  # fmt: skip
 
@@ -370,10 +371,10 @@ def coverage_table(
     targeted = scores.loc[scores["targeted"], ["state", "chamber", "district"]]
     uncovered = targeted.merge(covered, how="left", indicator=True)
     uncovered = uncovered[uncovered["_merge"] == "left_only"]
-    table = chambers[["state", "chamber", "name", "seats", "districts"]].copy()
-    table["name"] = [
-        chamber_name(s, c) for s, c in zip(table["state"], table["chamber"], strict=True)
-    ]
+    # Not "name": the access policy takes an unqualified name column for a person's.
+    table = chambers[["state", "chamber", "seats", "districts"]].copy()
+    names = [chamber_name(s, c) for s, c in zip(table["state"], table["chamber"], strict=True)]
+    table.insert(2, "chamber_name", names)
     for column, part in (
         ("targeted", targeted),
         ("covered", covered),
@@ -622,7 +623,7 @@ def coverage_display(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "state": table["state"],
-            "chamber": table["name"],
+            "chamber": table["chamber_name"],
             "seats": table["seats"],
             "districts": table["districts"],
             "targeted": table["targeted"],
@@ -679,7 +680,7 @@ def district_summary(statuses: pd.DataFrame, district: str) -> str:
     score = "not scored" if pd.isna(row["winnability"]) else f"{row['winnability']:.0f} / 100"
     parts = [
         f"**{row['label']}** · {row['status']}",
-        f"Candidate: {row['candidate'] or 'none'}",
+        f"Candidate: {md_escape(row['candidate']) if row['candidate'] else 'none'}",
         f"Winnability: {score}",
         f"Projects: {row['projects']}",
         f"Volunteers: {row['volunteers']}",
@@ -699,8 +700,8 @@ def parse_chamber(state: str, value: str | None) -> tuple[str | None, str | None
         return wanted, None
     known = " and ".join(f"{key} ({name})" for key, name in chambers)
     return None, (
-        f"Ignored chamber={value!r} from the link: {STATE_NAMES.get(state, state)}'s chambers "
-        f"are {known}."
+        f"Ignored chamber={md_escape(repr(value))} from the link: "
+        f"{STATE_NAMES.get(state, state)}'s chambers are {known}."
     )
 
 
@@ -717,4 +718,8 @@ def parse_district(state: str, chamber: str, value: str | None) -> tuple[str | N
         span = f"districts {districts[0]} to {districts[-1]}"
     else:
         span = f"{len(districts)} districts"
-    return None, f"Ignored district={value!r} from the link: not a district of {name} ({span})."
+    return (
+        None,
+        f"Ignored district={md_escape(repr(value))} from the link: not a district of {name} "
+        f"({span}).",
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tfc_dash.models import CATEGORIES
+from tfc_dash.text import md_escape
 
 # The 50 states, DC and the territories that hold elections, by USPS code.
 STATE_NAMES: dict[str, str] = {
@@ -84,7 +85,7 @@ def note_unknown(param: str, values: Sequence[str], known: Sequence[str]) -> str
     bad = unknown_values(values, known)
     if not bad:
         return None
-    shown = ", ".join(repr(v) for v in bad)
+    shown = ", ".join(md_escape(repr(v)) for v in bad)
     return (
         f"Ignored {param}={shown} from the link: not a known {param}. "
         f"Known values: {', '.join(known) if known else 'none yet'}."
@@ -147,7 +148,10 @@ def parse_link(
         try:
             day = date.fromisoformat(value.strip())
         except ValueError:
-            notes.append(f"Ignored as_of={value!r} from the link: not a date (use YYYY-MM-DD).")
+            notes.append(
+                f"Ignored as_of={md_escape(repr(value))} from the link: not a date "
+                "(use YYYY-MM-DD)."
+            )
             continue
         if first_day <= day <= last_day:
             as_of = day

@@ -189,7 +189,7 @@ def us_choropleth(
         alt.Chart(rows)
         .transform_lookup(lookup="fips", from_=shapes_lookup(shapes), as_="geo")
         .transform_calculate(
-            description=f"datum.name + ': ' + format(datum.{metric}, ',') + ' {metric}'"
+            description=f"datum.state_name + ': ' + format(datum.{metric}, ',') + ' {metric}'"
         )
         .mark_geoshape(stroke="white", strokeWidth=0.7, cursor="pointer")
         .add_params(pick)
@@ -207,7 +207,7 @@ def us_choropleth(
                 alt.value(EMPTY_STATE_COLOR),
             ),
             tooltip=[
-                alt.Tooltip("name:N", title="State"),
+                alt.Tooltip("state_name:N", title="State"),
                 alt.Tooltip("projects:Q", title="Projects", format=","),
                 alt.Tooltip("campaigns:Q", title="Campaigns", format=","),
                 alt.Tooltip("volunteers:Q", title="Volunteers", format=","),

@@ -106,7 +106,8 @@ class RetryPolicy:
 @dataclass(frozen=True)
 class SheetsSettings:
     spreadsheet_id: str
-    service_account: Mapping[str, Any]
+    # Never in a repr: the service account holds the private key.
+    service_account: Mapping[str, Any] = field(repr=False)
     api_url: str = GOOGLE_SHEETS_API
     timeout: tuple[float, float] = (10.0, 60.0)  # connect, read
     retry: RetryPolicy = field(default_factory=RetryPolicy)

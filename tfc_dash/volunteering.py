@@ -122,18 +122,20 @@ def _day(value: Any) -> date:
 
 
 # --- bad rows -----------------------------------------------------------------------------------
-BAD_ROW_COLUMNS = ["table", "problem", "volunteer_id", "project_id", "start_date"]
+BAD_ROW_COLUMNS = ["table", "problem", "volunteer_id", "project_id", "start_date", "state"]
 
 
 def bad_rows(bind: Bind) -> pd.DataFrame:
     """Volunteer and assignment rows left out of the figures, one row per problem found.
 
     Columns: ``table``, ``problem``, ``volunteer_id``, ``project_id`` and ``start_date`` (the last
-    two for assignments).
+    two for assignments), and ``state``: the volunteer's home state, or the state of the
+    assignment's campaign, so that a state lead's list holds their states' rows only.
     """
     vol = V.alias("v")
     known_vol = V.alias("known_v")
     known_project = P.alias("known_p")
+    campaign = C.alias("c")
 
     def volunteer_problem(problem: str, condition: ColumnElement[bool]) -> sa.Select[Any]:
         return sa.select(
@@ -143,14 +145,21 @@ def bad_rows(bind: Bind) -> pd.DataFrame:
             # Typed nulls: PostgreSQL will not UNION an untyped null with a date.
             sa.cast(sa.null(), sa.String).label("project_id"),
             sa.cast(sa.null(), sa.Date).label("start_date"),
+            vol.c.home_state.label("state"),
         ).where(vol.c.removed_at.is_(None), condition)
 
-    joined = A.outerjoin(
-        known_vol,
-        sa.and_(known_vol.c.volunteer_id == A.c.volunteer_id, known_vol.c.removed_at.is_(None)),
-    ).outerjoin(
-        known_project,
-        sa.and_(known_project.c.project_id == A.c.project_id, known_project.c.removed_at.is_(None)),
+    joined = (
+        A.outerjoin(
+            known_vol,
+            sa.and_(known_vol.c.volunteer_id == A.c.volunteer_id, known_vol.c.removed_at.is_(None)),
+        )
+        .outerjoin(
+            known_project,
+            sa.and_(
+                known_project.c.project_id == A.c.project_id, known_project.c.removed_at.is_(None)
+            ),
+        )
+        .outerjoin(campaign, campaign.c.campaign_id == known_project.c.campaign_id)
     )
 
     def assignment_problem(problem: str, condition: ColumnElement[bool]) -> sa.Select[Any]:
@@ -161,6 +170,7 @@ def bad_rows(bind: Bind) -> pd.DataFrame:
                 A.c.volunteer_id.label("volunteer_id"),
                 A.c.project_id.label("project_id"),
                 A.c.start_date.label("start_date"),
+                campaign.c.state.label("state"),
             )
             .select_from(joined)
             .where(A.c.removed_at.is_(None), condition)
