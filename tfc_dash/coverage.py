@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from tfc_dash import models, reference
 from tfc_dash.filters import FIFTY_STATES, STATE_NAMES, Filters
 from tfc_dash.metrics import Scorecard
-from tfc_dash.queries import COUNTED_STATUSES, STARTED_ON, _read
+from tfc_dash.queries import COUNTED_STATUSES, STARTED_ON, campaign_conditions, read_frame
 from tfc_dash.store import Bind
 from tfc_dash.text import md_escape
 
@@ -127,12 +127,7 @@ def _project_scope(filters: Filters, as_of: date) -> list[sa.ColumnElement[bool]
 
 
 def _campaign_scope(filters: Filters) -> list[sa.ColumnElement[bool]]:
-    conditions = [C.c.removed_at.is_(None), C.c.chamber.in_(LEGISLATIVE)]
-    if filters.cycle is not None:
-        conditions.append(C.c.cycle == filters.cycle)
-    if filters.states is not None:
-        conditions.append(C.c.state.in_(filters.states))
-    return conditions
+    return [*campaign_conditions(filters), C.c.chamber.in_(LEGISLATIVE)]
 
 
 def legislative_campaigns(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
@@ -181,7 +176,7 @@ def legislative_campaigns(bind: Bind, filters: Filters, as_of: date) -> pd.DataF
         .where(*_campaign_scope(filters))
         .order_by(C.c.state, C.c.chamber, C.c.campaign_id)
     )
-    return race_outcomes(_read(bind, statement, RACE_COLUMNS), as_of)
+    return race_outcomes(read_frame(bind, statement, RACE_COLUMNS), as_of)
 
 
 def race_outcomes(campaigns: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -229,7 +224,7 @@ def district_scores(bind: Bind, filters: Filters) -> pd.DataFrame:
     )
     columns = ["state", "chamber", "district", "winnability", "targeted", "incumbent_party",
                "previous_margin"]  # fmt: skip
-    frame = _read(bind, statement, columns)
+    frame = read_frame(bind, statement, columns)
     frame["district"] = frame["district"].map(normalize_district)
     frame["targeted"] = frame["targeted"].fillna(False).astype(bool)
     frame["winnability"] = pd.to_numeric(frame["winnability"]).astype("float64")
@@ -266,8 +261,8 @@ def program_by_state(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
         .where(*scope, A.c.removed_at.is_(None), A.c.start_date <= as_of)
         .group_by(C.c.state)
     )
-    by_state = _read(bind, counts, ["state", "projects", "campaigns"]).merge(
-        _read(bind, people, ["state", "volunteers"]), on="state", how="outer"
+    by_state = read_frame(bind, counts, ["state", "projects", "campaigns"]).merge(
+        read_frame(bind, people, ["state", "volunteers"]), on="state", how="outer"
     )
     states = list(FIFTY_STATES)
     if filters.states is not None:
@@ -285,7 +280,7 @@ def chamber_cycles(bind: Bind, filters: Filters, chamber: str) -> list[int]:
     if filters.states is not None:
         conditions.append(C.c.state.in_(filters.states))
     statement = sa.select(C.c.cycle).distinct().where(*conditions).order_by(C.c.cycle.desc())
-    return [int(c) for c in _read(bind, statement, ["cycle"])["cycle"]]
+    return [int(c) for c in read_frame(bind, statement, ["cycle"])["cycle"]]
 
 
 # --- checking district names ---------------------------------------------------------------------

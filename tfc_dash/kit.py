@@ -29,7 +29,7 @@ from tfc_dash import kit_charts, metrics, models, outcomes, queries
 from tfc_dash.filters import Filters
 from tfc_dash.kit_charts import Caption
 from tfc_dash.models import CATEGORY_LABELS
-from tfc_dash.queries import STARTED_ON, _project_conditions, _read
+from tfc_dash.queries import STARTED_ON, counted_project_conditions, read_frame
 from tfc_dash.store import Bind, connection, engine_of, read_meta, translate_errors
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
@@ -128,7 +128,7 @@ def volunteer_growth(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
             A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
         )
         .where(
-            *_project_conditions(filters),
+            *counted_project_conditions(filters),
             STARTED_ON <= as_of,
             A.c.removed_at.is_(None),
             A.c.start_date <= as_of,
@@ -137,8 +137,8 @@ def volunteer_growth(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
         .subquery()
     )
     placements = sa.select(first.c.day, sa.func.count().label("n")).group_by(first.c.day)
-    signed = _read(bind, signups, ["day", "signed_up"])
-    placed = _read(bind, placements, ["day", "placed"])
+    signed = read_frame(bind, signups, ["day", "signed_up"])
+    placed = read_frame(bind, placements, ["day", "placed"])
     daily = signed.merge(placed, on="day", how="outer").fillna(0)
     daily["day"] = pd.to_datetime(daily["day"])
     return daily.astype({"signed_up": "int64", "placed": "int64"}).sort_values(
@@ -151,11 +151,11 @@ def projects_by_state(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame
     statement = (
         sa.select(C.c.state, C.c.cycle, sa.func.count())
         .select_from(P.join(C, P.c.campaign_id == C.c.campaign_id))
-        .where(*_project_conditions(filters), STARTED_ON <= as_of)
+        .where(*counted_project_conditions(filters), STARTED_ON <= as_of)
         .group_by(C.c.state, C.c.cycle)
         .order_by(C.c.state, C.c.cycle)
     )
-    frame = _read(bind, statement, ["state", "cycle", "projects"])
+    frame = read_frame(bind, statement, ["state", "cycle", "projects"])
     return frame.astype({"cycle": "int64", "projects": "int64"})
 
 
@@ -166,7 +166,7 @@ def project_goals(bind: Bind) -> pd.DataFrame:
         .where(G.c.metric == "projects")
         .order_by(G.c.deadline)
     )
-    frame = _read(bind, statement, ["cycle", "target", "deadline", "label"])
+    frame = read_frame(bind, statement, ["cycle", "target", "deadline", "label"])
     frame["deadline"] = pd.to_datetime(frame["deadline"]).dt.date
     return frame
 
@@ -218,13 +218,13 @@ def crowdfunding(bind: Bind, as_of: date) -> Crowdfunding:
         .where(F.c.removed_at.is_(None), F.c.date <= as_of)
         .order_by(F.c.date)
     )
-    series = _read(bind, statement, ["date", "raised_usd", "backers", "goal_usd"])
+    series = read_frame(bind, statement, ["date", "raised_usd", "backers", "goal_usd"])
     goal_row = (
         sa.select(G.c.target, G.c.deadline)
         .where(G.c.metric == CROWDFUNDING_METRIC)
         .order_by(G.c.deadline)
     )
-    goals = _read(bind, goal_row, ["target", "deadline"])
+    goals = read_frame(bind, goal_row, ["target", "deadline"])
     deadline: date | None = None
     goal: float | None = None
     if not goals.empty:

@@ -27,7 +27,7 @@ from tfc_dash import models, reference
 from tfc_dash.filters import Filters
 from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
-from tfc_dash.queries import STARTED_ON, _project_conditions, _read
+from tfc_dash.queries import STARTED_ON, counted_project_conditions, read_frame
 from tfc_dash.store import Bind
 from tfc_dash.text import day_label
 
@@ -63,7 +63,7 @@ def _supported_campaigns(filters: Filters, as_of: date) -> sa.Subquery:
     return (
         sa.select(P.c.campaign_id.label("campaign_id"), sa.func.count().label("projects"))
         .select_from(P.join(C, P.c.campaign_id == C.c.campaign_id))
-        .where(*_project_conditions(filters), STARTED_ON <= as_of)
+        .where(*counted_project_conditions(filters), STARTED_ON <= as_of)
         .group_by(P.c.campaign_id)
         .subquery()
     )
@@ -111,7 +111,7 @@ def supported_races(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
         .where(C.c.removed_at.is_(None))
         .order_by(C.c.cycle, C.c.state, C.c.chamber, C.c.campaign_id)
     )
-    races = _read(bind, statement, RACE_COLUMNS)
+    races = read_frame(bind, statement, RACE_COLUMNS)
     return race_outcomes(races, reference_margins())
 
 
@@ -321,7 +321,7 @@ def chamber_comparison(bind: Bind, filters: Filters, as_of: date) -> pd.DataFram
             .select_from(counts.join(C, C.c.campaign_id == counts.c.campaign_id))
             .where(C.c.cycle == ref.cycle, C.c.state == ref.state, C.c.chamber == ref.chamber)
         )
-        supported = set(_read(bind, statement, ["district"])["district"].astype(str))
+        supported = set(read_frame(bind, statement, ["district"])["district"].astype(str))
         frames.append(district_comparison(ref, ref.results(), supported))
     if not frames:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
@@ -418,7 +418,7 @@ def program_metrics(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     )
     reported_on = sa.func.coalesce(OUT.c.as_of, STARTED_ON)
     scope = [
-        *_project_conditions(filters),
+        *counted_project_conditions(filters),
         STARTED_ON <= as_of,
         OUT.c.removed_at.is_(None),
         reported_on <= as_of,
@@ -466,10 +466,10 @@ def program_metrics(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     )
     frame = pd.concat(
         [
-            _read(bind, by_metric, PROGRAM_METRIC_COLUMNS),
-            _read(bind, paid_contacts, ["cycle", "state", "category", "value", "projects"]).assign(
-                metric=PAID_CONTACTS
-            )[PROGRAM_METRIC_COLUMNS],
+            read_frame(bind, by_metric, PROGRAM_METRIC_COLUMNS),
+            read_frame(
+                bind, paid_contacts, ["cycle", "state", "category", "value", "projects"]
+            ).assign(metric=PAID_CONTACTS)[PROGRAM_METRIC_COLUMNS],
         ],
         ignore_index=True,
     )

@@ -23,8 +23,8 @@ from tfc_dash import models
 from tfc_dash.filters import Filters
 from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
-from tfc_dash.queries import COMPLETED_ON, STARTED_ON
-from tfc_dash.staffing import campaign_scope, team_on
+from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions
+from tfc_dash.staffing import team_on
 from tfc_dash.store import Bind, connection, engine_of, translate_errors
 from tfc_dash.text import day_label
 from tfc_dash.volunteering import (
@@ -114,7 +114,7 @@ def project_list(
     )
     now = team_on(as_of)
     status = status_on(as_of).label("status")
-    conditions = [*campaign_scope(filters)]
+    conditions = project_conditions(filters)
     if chambers:
         conditions.append(C.c.chamber.in_(chambers))
     text = text.strip()

@@ -38,27 +38,40 @@ COMPLETED_ON: ColumnElement[Any] = sa.case(
 )
 
 
-def _read(bind: Bind, statement: sa.Select[Any], columns: list[str] | None = None) -> pd.DataFrame:
+def read_frame(
+    bind: Bind, statement: sa.Select[Any], columns: list[str] | None = None
+) -> pd.DataFrame:
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         result = conn.execute(statement)
         frame = pd.DataFrame(result.fetchall(), columns=columns or list(result.keys()))
     return frame
 
 
-def _project_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [
-        P.c.removed_at.is_(None),
-        C.c.removed_at.is_(None),
-        P.c.status.in_(COUNTED_STATUSES),
-        STARTED_ON.is_not(None),
-    ]
+def campaign_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """The shared filters as they apply to campaigns: not removed, their cycle and state."""
+    conditions: list[ColumnElement[bool]] = [C.c.removed_at.is_(None)]
     if filters.cycle is not None:
         conditions.append(C.c.cycle == filters.cycle)
     if filters.states is not None:
         conditions.append(C.c.state.in_(filters.states))
+    return conditions
+
+
+def project_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """The shared filters as they apply to projects joined to their campaigns (any status)."""
+    conditions = [P.c.removed_at.is_(None), *campaign_conditions(filters)]
     if filters.categories is not None:
         conditions.append(P.c.category.in_(filters.categories))
     return conditions
+
+
+def counted_project_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """:func:`project_conditions` for the projects that count toward a goal (started)."""
+    return [
+        *project_conditions(filters),
+        P.c.status.in_(COUNTED_STATUSES),
+        STARTED_ON.is_not(None),
+    ]
 
 
 def _projects_with_campaigns() -> sa.FromClause:
@@ -77,11 +90,11 @@ def project_counts(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
             completed.label("completed"),
         )
         .select_from(_projects_with_campaigns())
-        .where(*_project_conditions(filters), STARTED_ON <= as_of)
+        .where(*counted_project_conditions(filters), STARTED_ON <= as_of)
         .group_by(C.c.state, P.c.category)
         .order_by(C.c.state, P.c.category)
     )
-    frame = _read(bind, statement, ["state", "category", "started", "completed"])
+    frame = read_frame(bind, statement, ["state", "category", "started", "completed"])
     frame["started"] = frame["started"].astype("int64")
     frame["completed"] = frame["completed"].astype("int64")
     frame["active"] = frame["started"] - frame["completed"]
@@ -90,7 +103,7 @@ def project_counts(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
 
 def reach_counts(bind: Bind, filters: Filters, as_of: date) -> dict[str, int]:
     """Distinct campaigns, states and volunteers reached by the projects started by ``as_of``."""
-    scope = [*_project_conditions(filters), STARTED_ON <= as_of]
+    scope = [*counted_project_conditions(filters), STARTED_ON <= as_of]
     campaigns_states = (
         sa.select(
             sa.func.count(sa.distinct(C.c.campaign_id)), sa.func.count(sa.distinct(C.c.state))
@@ -114,7 +127,7 @@ def reach_counts(bind: Bind, filters: Filters, as_of: date) -> dict[str, int]:
 def project_timeline(bind: Bind, filters: Filters) -> pd.DataFrame:
     """Projects started and completed per day: columns ``day``, ``started``, ``completed``."""
     base = _projects_with_campaigns()
-    conditions = _project_conditions(filters)
+    conditions = counted_project_conditions(filters)
     starts = (
         sa.select(STARTED_ON.label("day"), sa.func.count().label("n"))
         .select_from(base)
@@ -127,8 +140,8 @@ def project_timeline(bind: Bind, filters: Filters) -> pd.DataFrame:
         .where(*conditions, COMPLETED_ON.is_not(None))
         .group_by(COMPLETED_ON)
     )
-    started = _read(bind, starts, ["day", "started"])
-    completed = _read(bind, ends, ["day", "completed"])
+    started = read_frame(bind, starts, ["day", "started"])
+    completed = read_frame(bind, ends, ["day", "completed"])
     timeline = started.merge(completed, on="day", how="outer").fillna(0)
     if timeline.empty:
         return pd.DataFrame(
@@ -159,13 +172,13 @@ def cycles(bind: Bind) -> list[int]:
     statement = (
         sa.select(C.c.cycle).distinct().where(C.c.removed_at.is_(None)).order_by(C.c.cycle.desc())
     )
-    frame = _read(bind, statement, ["cycle"])
+    frame = read_frame(bind, statement, ["cycle"])
     return [int(c) for c in frame["cycle"]]
 
 
 def states_in_data(bind: Bind) -> list[str]:
     statement = sa.select(C.c.state).distinct().where(C.c.removed_at.is_(None)).order_by(C.c.state)
-    return list(_read(bind, statement, ["state"])["state"])
+    return list(read_frame(bind, statement, ["state"])["state"])
 
 
 def latest_data_date(bind: Bind, today: date | None = None) -> date | None:

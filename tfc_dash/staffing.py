@@ -27,13 +27,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import ColumnElement
 
 from tfc_dash import models
 from tfc_dash.filters import Filters
 from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
-from tfc_dash.queries import COMPLETED_ON, COUNTED_STATUSES, STARTED_ON
+from tfc_dash.queries import COMPLETED_ON, COUNTED_STATUSES, STARTED_ON, project_conditions
 from tfc_dash.skills import SKILLS_BY_CATEGORY, parse_skills, skill_label, skills_for
 from tfc_dash.store import Bind, connection, engine_of, translate_errors
 from tfc_dash.volunteering import (
@@ -97,19 +96,6 @@ def _read(bind: Bind, statement: sa.Select[Any]) -> pd.DataFrame:
         return pd.DataFrame(rows, columns=list(result.keys()))
 
 
-def campaign_scope(filters: Filters) -> list[ColumnElement[bool]]:
-    """The shared filters as they apply to projects: the campaign's cycle and state, the
-    project's category."""
-    conditions: list[ColumnElement[bool]] = [P.c.removed_at.is_(None), C.c.removed_at.is_(None)]
-    if filters.cycle is not None:
-        conditions.append(C.c.cycle == filters.cycle)
-    if filters.states is not None:
-        conditions.append(C.c.state.in_(filters.states))
-    if filters.categories is not None:
-        conditions.append(P.c.category.in_(filters.categories))
-    return conditions
-
-
 def team_on(as_of: date) -> sa.Subquery:
     """Per project, the distinct volunteers with a valid assignment running on ``as_of``."""
     return (
@@ -151,7 +137,7 @@ def running_projects(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
             )
         )
         .where(
-            *campaign_scope(filters),
+            *project_conditions(filters),
             P.c.status.in_(COUNTED_STATUSES),
             STARTED_ON <= as_of,
             sa.or_(COMPLETED_ON.is_(None), COMPLETED_ON > as_of),
