@@ -149,6 +149,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"note: not in the kit: {missing}", file=sys.stderr)
     print(f"Wrote {len(written)} files to {args.out} (as of {as_of.isoformat()}).")
     print(bundle.headline)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Upgrade the store's schema to the newest revision, keeping its data."""
+    url = args.db or config.database_url()
+    store.require_sqlite_file(url)
+    before, after = store.init_schema(store.make_engine(url))
+    if before == after:
+        print(f"The store is up to date (revision {after}).")
+    else:
+        print(f"Upgraded the store from revision {before or 'none'} to {after}.")
     return 0
 
 
@@ -205,6 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--category", action="append", choices=CATEGORIES, help="narrow to a category (repeatable)"
     )
     export.set_defaults(func=cmd_export)
+
+    migrate = sub.add_parser("migrate", help="upgrade the store's schema, keeping its data")
+    migrate.add_argument("--db", help="store URL")
+    migrate.set_defaults(func=cmd_migrate)
     return parser
 
 

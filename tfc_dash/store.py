@@ -95,13 +95,23 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def init_schema(engine: Engine) -> None:
-    """Create the tables that do not exist yet."""
+def init_schema(engine: Engine) -> tuple[str | None, str]:
+    """Make the store's schema the newest: create it when empty, else upgrade it with its data.
+
+    Returns the revisions before and after (before is None for a new store).
+    """
+    from tfc_dash import migrate
+
     path = sqlite_path(str(engine.url))
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     with translate_errors(str(engine.url)):
-        SQLModel.metadata.create_all(engine)
+        with engine.begin() as conn:
+            if migrate.current(conn) is None:
+                SQLModel.metadata.create_all(conn)
+                migrate.stamp_head(conn)
+                return None, migrate.head()
+        return migrate.upgrade(engine)
 
 
 @contextlib.contextmanager
@@ -142,7 +152,11 @@ def require_sqlite_file(url: str) -> None:
 
 
 def check_store(engine: Engine) -> StoreStatus:
-    """Open the store and read what it holds; raise StoreError when it cannot be used."""
+    """Open the store and read what it holds; raise StoreError when it cannot be used,
+    including when its schema is not the one this code expects.
+    """
+    from tfc_dash import migrate
+
     url = str(engine.url)
     require_sqlite_file(url)
     with translate_errors(url), engine.connect() as conn:
@@ -154,6 +168,12 @@ def check_store(engine: Engine) -> StoreStatus:
                 f"(missing: {', '.join(sorted(missing))}).",
                 "Create and fill it with `python -m tfc_dash seed-demo` or a sync.",
             )
+        try:
+            migrate.check_revision(conn)
+        except migrate.SchemaMismatch as exc:
+            raise StoreError(
+                str(exc), "Run `python -m tfc_dash migrate` (`make run` does it for you)."
+            ) from exc
         counts = {
             name: conn.execute(
                 sa.select(sa.func.count()).select_from(table).where(table.c.removed_at.is_(None))
