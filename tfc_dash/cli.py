@@ -149,6 +149,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"note: not in the kit: {missing}", file=sys.stderr)
     print(f"Wrote {len(written)} files to {args.out} (as of {as_of.isoformat()}).")
     print(bundle.headline)
+    return EXIT_OK
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -233,7 +234,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (store.StoreError, config.ConfigError, sheets.SheetsError, sync.SyncError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-        return 1
     except OSError as exc:  # an export folder that cannot be written, say
         print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
