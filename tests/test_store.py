@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tfc_dash import config, store
+from tfc_dash import config, models, store
 
 
 def test_database_url_order(tmp_path: Path):
@@ -68,8 +68,8 @@ def test_bad_urls(url: str):
         store.make_engine(url)
 
 
-def test_empty_store(tmp_path: Path):
-    engine = store.make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+def test_empty_store(new_store_url):
+    engine = store.make_engine(new_store_url())
     store.init_schema(engine)
     status = store.check_store(engine)
     assert status.is_empty and not status.is_demo
@@ -89,8 +89,11 @@ def test_replace_dataset_records_a_run_with_a_snapshot(make_store, tmp_path: Pat
     assert store.store_version(engine) == 1
     status = store.check_store(engine)
     assert status.is_demo and status.projects == 1 and status.campaigns == 1
+    runs = models.SyncRun.__table__
     with engine.connect() as conn:
-        run = conn.execute(sa.text("select source, status, rows, snapshot from sync_runs")).one()
+        run = conn.execute(
+            sa.select(runs.c.source, runs.c.status, runs.c.rows, runs.c.snapshot)
+        ).one()
     assert run.source == "test" and run.status == "ok"
-    assert '"projects": 1' in run.rows
-    assert '"projects_started": 1' in run.snapshot
+    assert run.rows["projects"] == 1
+    assert run.snapshot["projects_started"] == 1

@@ -130,7 +130,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     url = args.db or config.database_url()
     engine = store.make_engine(url)
-    status = store.check_store(engine)
+    status = store.check_store(engine, upgrade=True)
     if status.is_empty:
         raise store.StoreError(
             f"The store at {status.url} is empty: there is nothing to export.",

@@ -264,8 +264,9 @@ def apply(
         with conn_cm as conn:
             run_id = None
             if not dry_run:
-                # Write first, so the transaction holds the write lock before it reads what it
-                # compares against: no other writer can slip in between.
+                # Lock, then write first, so the transaction holds the write lock before it
+                # reads what it compares against: no other writer can slip in between.
+                store.lock_writes(conn)
                 run_id = int(
                     conn.execute(
                         models.SyncRun.__table__.insert().values(
@@ -329,6 +330,8 @@ def apply(
                 )
             )
             _pause("before_commit")
+    if report.added or report.changed or report.removed:
+        store.analyze(engine)
     return report
 
 

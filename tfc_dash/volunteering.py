@@ -561,7 +561,10 @@ def placement_cohorts(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame
     frame["first_start"] = pd.to_datetime(
         frame["first_start"].map(lambda d: None if pd.isna(d) else _day(d))
     )
-    return frame
+    # Sorted here rather than in SQL: SQLite and PostgreSQL put nulls at opposite ends.
+    return frame.sort_values(
+        ["signed_up", "first_start", "repeat"], na_position="first", ignore_index=True
+    )
 
 
 def _placed(cohorts: pd.DataFrame) -> pd.DataFrame:
