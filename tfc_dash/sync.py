@@ -174,6 +174,8 @@ def sync_sheets(
     """
     say = progress or (lambda _msg: None)
     started = _now()
+    # A store this version cannot write (a newer schema) is refused before spending requests.
+    store.init_schema(engine)
     say("Reading the spreadsheet (metadata, then every tab in one request)…")
     try:
         workbook = reader.read(wanted=lambda title: find_tab(title) is not None)
