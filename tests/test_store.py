@@ -97,3 +97,41 @@ def test_replace_dataset_records_a_run_with_a_snapshot(make_store, tmp_path: Pat
     assert run.source == "test" and run.status == "ok"
     assert run.rows["projects"] == 1
     assert run.snapshot["projects_started"] == 1
+
+
+def reltuples(url: str) -> dict[str, float]:
+    from tests.dbtools import rows
+
+    found = rows(
+        url,
+        "select relname, reltuples from pg_class where relkind = 'r' "
+        "and relnamespace = current_schema()::regnamespace",
+    )
+    return dict(found)
+
+
+def test_bulk_writes_leave_postgresql_planner_statistics(postgres_server, fake_sheets):
+    # Right after a bulk load PostgreSQL's planner takes the tables for empty (reltuples -1)
+    # until autovacuum analyzes them, and some page queries pick slow plans meanwhile.
+    from tests.fake_sheets import reader_for, small_workbook, spreadsheet_from_rows
+    from tfc_dash import sync
+    from tfc_dash.cli import seed_demo
+    from tfc_dash.demo import build_demo
+
+    seeded, synced = postgres_server.new_store_url(), postgres_server.new_store_url()
+    try:
+        seed_demo(seeded)
+        demo = build_demo()
+        stats = reltuples(seeded)
+        for table in ("projects", "volunteers", "assignments", "campaigns"):
+            assert stats[table] == len(demo.frames[table]), table
+
+        fake_sheets.add(spreadsheet_from_rows(small_workbook()))
+        engine = store.make_engine(synced)
+        sync.sync_sheets(engine, reader_for(fake_sheets))
+        engine.dispose()
+        stats = reltuples(synced)
+        assert (stats["projects"], stats["volunteers"], stats["sync_runs"]) == (2, 2, 1)
+    finally:
+        postgres_server.drop(seeded)
+        postgres_server.drop(synced)

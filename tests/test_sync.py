@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -237,3 +238,36 @@ def test_a_nul_character_is_a_bad_cell_not_a_crash(fake_sheets, empty_store):
         ("Web\\x00site",)
     ]
     assert scalar(empty_store, "select count(*) from projects") == 1
+
+
+def test_syncs_started_at_once_run_one_after_the_other(fake_sheets, empty_store):
+    # Sync now, cron and the background refresh may all start together. Each must see what the
+    # one before it wrote: on PostgreSQL two syncs that both planned inserts from the same old
+    # rows would collide on the unique keys (the store lock prevents it).
+    fake_sheets.add(spreadsheet_from_rows(small_workbook()))
+    barrier = threading.Barrier(3)
+    reports: list[object] = []
+    account = fake_sheets.service_account()  # one key: each new one would replace the last
+
+    def one() -> None:
+        engine, reader = store.make_engine(empty_store), reader_for(fake_sheets, account=account)
+        barrier.wait()
+        try:
+            reports.append(sync.sync_sheets(engine, reader))
+        except Exception as exc:  # collected: a thread's exception would be lost
+            reports.append(exc)
+        engine.dispose()
+
+    threads = [threading.Thread(target=one) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert all(isinstance(r, sync.SyncReport) for r in reports), reports
+    assert sorted((r.added, r.changed, r.removed) for r in reports) == [
+        (0, 0, 0), (0, 0, 0), (11, 0, 0),
+    ]  # fmt: skip
+    assert rows(empty_store, "select status, added from sync_runs order by id") == [
+        ("ok", 11), ("ok", 0), ("ok", 0),
+    ]  # fmt: skip
+    assert sum(len(rows) for rows in dump(empty_store).values()) == 11
