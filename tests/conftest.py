@@ -285,7 +285,9 @@ def run_app(
 
 
 @pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str | None, bytes | str]]:
+def served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[str, tuple[str | None, bytes | str | Callable[[], bytes | str]]]:
     """Every file the app hands to Streamlit's media manager under AppTest, by URL.
 
     A download button's ``proto.url`` finds its (file name, data) here, so tests can read what a
@@ -293,25 +295,35 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str | None, bytes
     """
     from streamlit.runtime.media_file_manager import MediaFileManager
 
-    files: dict[str, tuple[str | None, bytes | str]] = {}
+    files: dict[str, tuple[str | None, bytes | str | Callable[[], bytes | str]]] = {}
     original = MediaFileManager.add
+    original_deferred = MediaFileManager.add_deferred
 
     def add(self, path_or_data, mimetype, coordinates, file_name=None, **kwargs):  # type: ignore[no-untyped-def]
         url = original(self, path_or_data, mimetype, coordinates, file_name, **kwargs)
         files[url] = (file_name, path_or_data)
         return url
 
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):  # type: ignore[no-untyped-def]
+        # A download made when clicked (data=callable): the test "clicks" by calling it.
+        file_id = original_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+        files[file_id] = (file_name, data_callable)
+        return file_id
+
     monkeypatch.setattr(MediaFileManager, "add", add)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
     return files
 
 
 def downloads(
-    at: AppTest, served: Mapping[str, tuple[str | None, bytes | str]]
+    at: AppTest, served: Mapping[str, tuple[str | None, bytes | str | Callable[[], bytes | str]]]
 ) -> dict[str, bytes]:
     """Each download button's file under AppTest, by file name (needs the ``served`` fixture)."""
     found = {}
     for button in at.download_button:
-        name, data = served[button.proto.url]
+        name, data = served[button.proto.url or button.proto.deferred_file_id]
+        if callable(data):  # made when clicked
+            data = data()
         found[str(name)] = data if isinstance(data, bytes) else data.encode()
     return found
 

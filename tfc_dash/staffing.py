@@ -35,7 +35,7 @@ from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.queries import COMPLETED_ON, COUNTED_STATUSES, STARTED_ON
 from tfc_dash.skills import SKILLS_BY_CATEGORY, parse_skills, skill_label, skills_for
-from tfc_dash.store import Bind, connection, engine_of, translate_errors
+from tfc_dash.store import Bind, read_frame
 from tfc_dash.volunteering import (
     ACTIVE_STATUS,
     ASSIGNMENT_END,
@@ -90,11 +90,7 @@ NO_MATCH = "No bench volunteer lists a skill this category needs."
 
 
 def _read(bind: Bind, statement: sa.Select[Any]) -> pd.DataFrame:
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        result = conn.execute(statement)
-        # Plain tuples: pandas probes each Row for ``_fields``, slow on SQLAlchemy rows.
-        rows = [tuple(row) for row in result.fetchall()]
-        return pd.DataFrame(rows, columns=list(result.keys()))
+    return read_frame(bind, statement)
 
 
 def campaign_scope(filters: Filters) -> list[ColumnElement[bool]]:

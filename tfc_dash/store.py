@@ -293,6 +293,20 @@ def store_version(bind: Bind) -> int:
         return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar())
 
 
+def read_frame(
+    bind: Bind, statement: sa.Executable, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """The rows of ``statement`` as a DataFrame (columns named by the query, or ``columns``).
+
+    Rows go to pandas as plain tuples: given SQLAlchemy's Row objects, pandas inspects each one
+    as a named tuple, which takes longer than the query on a large read.
+    """
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        result = conn.execute(statement)
+        names = columns or list(result.keys())
+        return pd.DataFrame.from_records([tuple(row) for row in result], columns=names)
+
+
 @contextlib.contextmanager
 def connection(bind: Bind) -> Iterator[Connection]:
     if isinstance(bind, Connection):

@@ -38,7 +38,7 @@ from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.queries import COMPLETED_ON
 from tfc_dash.skills import has_any_skill, parse_skills, skill_label, skills_for
-from tfc_dash.store import Bind, connection, engine_of, translate_errors
+from tfc_dash.store import Bind, read_frame
 
 P = models.Project.__table__
 C = models.Campaign.__table__
@@ -108,11 +108,7 @@ def for_volunteers(filters: Filters) -> Filters:
 
 
 def _read(bind: Bind, statement: sa.Select[Any] | sa.CompoundSelect[Any]) -> pd.DataFrame:
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        result = conn.execute(statement)
-        # Plain tuples: pandas probes each Row for ``_fields``, slow on SQLAlchemy rows.
-        rows = [tuple(row) for row in result.fetchall()]
-        return pd.DataFrame(rows, columns=list(result.keys()))
+    return read_frame(bind, statement)
 
 
 def _day(value: Any) -> date:
