@@ -133,10 +133,18 @@ def _stamp(moment: datetime | None) -> float | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
-def measure(scale: int, sessions: int, rounds: int, views: list[dict] | None = None) -> dict:
+def measure(
+    scale: int,
+    sessions: int,
+    rounds: int,
+    views: list[dict] | None = None,
+    sheet_delay: float = 0.0,
+) -> dict:
+    """The load; ``sheet_delay`` makes the fake Sheets API take that long over the data, so that
+    even a small sync is still running while the sessions move on."""
     sys.path.insert(0, str(ROOT))
     from bench.server import cpu_seconds, streamlit_server
-    from bench.views import busiest_project, page_views
+    from bench.views import described_views
     from tests.fake_sheets import FakeSheetsServer, spreadsheet_from_frames
     from tfc_dash.cli import seed_demo
     from tfc_dash.demo import build_demo
@@ -145,10 +153,11 @@ def measure(scale: int, sessions: int, rounds: int, views: list[dict] | None = N
     with tempfile.TemporaryDirectory() as tmp, FakeSheetsServer() as fake:
         db_url = f"sqlite:///{Path(tmp) / 'load.db'}"
         seed_demo(db_url, scale=scale)
-        if views is None:  # without the page benchmark's chart counts: wait for the run only
-            views = [{"name": v.name, "url": v.url(""), "title": v.title}
-                     for v in page_views(busiest_project(db_url))]  # fmt: skip
+        if views is None:  # what each page draws, from its AppTest run
+            views = described_views(db_url)
         fake.add(spreadsheet_from_frames(key, build_demo(scale=scale).frames))
+        if sheet_delay:
+            fake.fail("slow", match="values:batchGet", seconds=sheet_delay)
         secrets = write_secrets(Path(tmp) / "secrets.toml", key, fake.service_account())
         env = {"TFC_SHEETS_API_URL": fake.url}
         with streamlit_server(db_url, Path(tmp) / "streamlit.log", env, secrets) as server:
@@ -250,9 +259,11 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--views", help="JSON: the page views with their chart counts")
+    parser.add_argument("--sheet-delay", type=float, default=0.0,
+                        help="seconds the fake Sheets API takes over the data")  # fmt: skip
     args = parser.parse_args()
     views = json.loads(args.views) if args.views else None
-    result = measure(args.scale, args.sessions, args.rounds, views)
+    result = measure(args.scale, args.sessions, args.rounds, views, args.sheet_delay)
     print_result(result)
     print(json.dumps(result))
     return 0 if result["ok"] else 1

@@ -63,3 +63,25 @@ def busiest_project(db_url: str) -> str | None:
         found = conn.execute(statement).scalar()
     engine.dispose()
     return found
+
+
+def described_views(db_url: str) -> list[dict]:
+    """Each page view with what the browser must wait for: its heading, charts and images, as
+    its AppTest run (one warm rerun, in a fresh interpreter) found them."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    described = []
+    for view in page_views(busiest_project(db_url)):
+        args = [sys.executable, "-m", "bench.apptest_timing", db_url, view.script, "1"]
+        if view.query:
+            args.append(json.dumps(view.query))
+        out = subprocess.run(args, cwd=root, capture_output=True, text=True, check=True)
+        found = json.loads(out.stdout.strip().splitlines()[-1])
+        described.append({"name": view.name, "url": view.url(""), "title": view.title,
+                          "heading": found["heading"], "charts": found["charts"],
+                          "images": found["images"]})  # fmt: skip
+    return described
