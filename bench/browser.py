@@ -36,20 +36,18 @@ def measure(db_url: str, runs: int, views: list[dict]) -> dict:
         context = browser.new_context(viewport={"width": 1400, "height": 1400})
         page = context.new_page()
         # The first session also starts the app's imports: not a page's figure.
-        open_and_wait(page, f"{server.url}/", 1, 0)
+        open_and_wait(page, f"{server.url}/", {})
         for view in views:
             url = server.url + view["url"]
-            first = open_and_wait(page, url, view["charts"], view["images"])
-            times = [open_and_wait(page, url, view["charts"], view["images"]) for _ in range(runs)]
+            first = open_and_wait(page, url, view)
+            times = [open_and_wait(page, url, view) for _ in range(runs)]
             found = problems(page)
             clicks = []
             if view.get("title"):
                 other = next(v for v in views if v.get("title") and v is not view)
                 for _ in range(runs):
-                    click_and_wait(page, other["title"], other["charts"], other["images"])
-                    clicks.append(
-                        click_and_wait(page, view["title"], view["charts"], view["images"])
-                    )
+                    click_and_wait(page, other)
+                    clicks.append(click_and_wait(page, view))
                 found += problems(page)
             results.append({
                 "name": view["name"],

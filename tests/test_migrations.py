@@ -249,6 +249,44 @@ def test_the_cli_refuses_a_newer_store_and_changes_nothing(
     assert not (tmp_path / "kit").exists()
 
 
+@pytest.fixture
+def older_store(new_store_url, demo) -> str:
+    """A store at the first revision, filled with the demo data."""
+    url = new_store_url()
+    engine = store.make_engine(url)
+    migrate.upgrade(engine, migrate.revisions()[0])
+    engine.dispose()
+    fill(url, demo)
+    return url
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        (["ensure-store"], 0),
+        (["export", "--out", "{tmp}/kit"], 0),
+        (["sync", "--secrets", "{tmp}/secrets.toml"], 0),
+        (["import", "--tab", "Districts", "{tmp}/districts.csv"], 0),
+    ],
+    ids=lambda c: c[0] if isinstance(c, list) else str(c),
+)
+def test_every_command_upgrades_an_older_store_first(
+    older_store, fake_sheets, tmp_path: Path, monkeypatch, capsys, command, code
+):
+    monkeypatch.setenv("TFC_SHEETS_API_URL", fake_sheets.url)
+    fake_sheets.add(spreadsheet_from_rows(small_workbook()))
+    write_secrets(tmp_path / "secrets.toml", fake_sheets.service_account())
+    (tmp_path / "districts.csv").write_text("state,chamber,district\nVA,lower,13\n")
+    before = snapshot(older_store)
+    args = [a.format(tmp=tmp_path) for a in command]
+    assert main([*args, "--db", older_store]) == code, capsys.readouterr().err
+    assert scalar(older_store, "select version_num from alembic_version") == migrate.head()
+    assert schema_differences(older_store) == []
+    if command[0] in ("ensure-store", "export"):  # they only read: every row is still there
+        after = snapshot(older_store)
+        assert {name: after[name] for name in before} == before
+
+
 def test_the_app_refuses_a_newer_store_with_a_message(run_app, newer_store):
     at = run_app(url=newer_store)
     assert not at.exception
