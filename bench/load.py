@@ -46,7 +46,7 @@ def write_secrets(path: Path, key: str, account: dict) -> Path:
 async def session(browser, base: str, views: list[dict], index: int, rounds: int, log: list):
     """One person: opens a view's link, then moves on by the sidebar (by link to a view with a
     query, such as Virginia's House map or a project's detail)."""
-    from bench.server import PROBLEMS_JS, READY_JS, ready_args
+    from bench.server import PROBLEMS_JS, READY_JS, STATE_JS, ready_args
 
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
@@ -57,7 +57,10 @@ async def session(browser, base: str, views: list[dict], index: int, rounds: int
         for _ in range(rounds):
             for view in order:
                 entry = {"view": view["name"], "session": index, "started": time.time()}
-                ready = ready_args(view)
+                # Each session carries its sidebar filters from view to view (Virginia's House map
+                # sets the state to VA), so a page may draw fewer charts than it does unfiltered:
+                # every chart it draws must be drawn, whatever their number.
+                ready = ready_args({**view, "charts": 0, "images": 0})
                 try:
                     if view.get("title") and not first:
                         nav = page.locator("[data-testid=stSidebarNav]")
@@ -75,7 +78,13 @@ async def session(browser, base: str, views: list[dict], index: int, rounds: int
                     entry["problems"] = await page.evaluate(PROBLEMS_JS)
                 except Exception as exc:  # a load that never finished is an error, not a crash
                     entry["seconds"] = None
-                    entry["problems"] = [f"did not finish: {type(exc).__name__}: {exc}"[:300]]
+                    try:
+                        shown = await page.evaluate(STATE_JS)
+                    except Exception:  # the page itself is gone
+                        shown = "no page"
+                    entry["problems"] = [
+                        f"did not finish ({type(exc).__name__}; expected {ready}): {shown}"
+                    ]
                 entry["finished"] = time.time()
                 log.append(entry)
     finally:
@@ -93,19 +102,33 @@ async def drive(
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
 
-        def browser_cpu() -> float:
-            # Chromium's processes are ours, below the Playwright driver; the server is not.
-            server = cpu.get("server_pid")
-            return sum(cpu_seconds(p) for p in descendants(os.getpid()) if p != server)
+        # Chromium's processes are ours, below the Playwright driver (the server is not): their
+        # CPU time is sampled as they run, since a page's renderer exits with its context.
+        seen: dict[int, float] = {}
+        done = asyncio.Event()
 
+        async def sample() -> None:
+            server = cpu.get("server_pid")
+            while True:
+                for pid in descendants(os.getpid()):
+                    if pid != server:
+                        seen[pid] = max(seen.get(pid, 0.0), cpu_seconds(pid))
+                if done.is_set():
+                    return
+                await asyncio.sleep(0.5)
+
+        sampler = asyncio.create_task(sample())
+        await asyncio.sleep(0)
+        before = sum(seen.values())
         try:
-            before = browser_cpu()
             await asyncio.gather(
                 *(session(browser, base, views, i, rounds, log)
                   for i in range(sessions))
             )  # fmt: skip
-            cpu["browser_s"] = browser_cpu() - before
         finally:
+            done.set()
+            await sampler
+            cpu["browser_s"] = sum(seen.values()) - before
             await browser.close()
     return log
 

@@ -25,6 +25,11 @@ BROWSER_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # Many pages at once (the load): Chromium would otherwise slow the timers and the rendering
+    # of every page but one, and measure itself rather than the dashboard.
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-renderer-backgrounding",
 ]
 
 
@@ -146,13 +151,27 @@ READY_JS = """([charts, images, title]) => {
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   const h1 = document.querySelector('[data-testid=stMain] h1');
   if (!h1 || (title && !h1.innerText.includes(title))) return false;
-  const drawn = [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].filter(el => {
+  const all = [...document.querySelectorAll('[data-testid=stVegaLiteChart]')];
+  const drawn = all.filter(el => {
     const c = el.querySelector('canvas, svg');
     return c && c.getBoundingClientRect().height > 20;
   });
-  const loaded = [...document.querySelectorAll('[data-testid=stImage] img')]
-    .filter(img => img.complete && img.naturalWidth > 0);
-  return drawn.length >= charts && loaded.length >= images;
+  const imgs = [...document.querySelectorAll('[data-testid=stImage] img')];
+  const loaded = imgs.filter(img => img.complete && img.naturalWidth > 0);
+  return drawn.length === all.length && loaded.length === imgs.length
+    && drawn.length >= charts && loaded.length >= images;
+}"""
+
+# What a page shows, to say why it did not become ready.
+STATE_JS = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  const h1 = document.querySelector('[data-testid=stMain] h1');
+  const charts = [...document.querySelectorAll('[data-testid=stVegaLiteChart]')];
+  const drawn = charts.filter(el => { const c = el.querySelector('canvas, svg');
+                                      return c && c.getBoundingClientRect().height > 20; });
+  return `state ${app && app.getAttribute('data-test-script-state')}, heading `
+    + `${h1 ? JSON.stringify(h1.innerText.slice(0, 60)) : 'none'}, charts ${drawn.length}`
+    + `/${charts.length} drawn, ${location.pathname}${location.search}`;
 }"""
 
 PROBLEMS_JS = """() => {

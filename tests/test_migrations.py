@@ -117,6 +117,11 @@ def test_a_store_made_by_an_older_revision_upgrades_with_all_its_data(
     engine.dispose()
 
 
+def test_head_is_the_newest_revision_file():
+    # The app checks a store against migrate.HEAD without loading the revision files.
+    assert migrate.HEAD == migrate.head() == migrate.revisions()[-1]
+
+
 def test_the_migrations_build_exactly_the_models_schema(new_store_url):
     url = new_store_url()
     engine = store.make_engine(url)

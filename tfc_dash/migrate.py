@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy.engine import Connection, Engine
 
+# Alembic is imported by the functions that need it: the check that every page's first run makes
+# (is the store at HEAD?) reads one row and needs none of it (about 0.1 s to import).
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The newest revision in MIGRATIONS_DIR/versions. scripts/new_migration.py moves it on with each
+# new revision; tests/test_migrations.py checks that it is the revision files' head.
+HEAD = "0002"
 # Stores made before migrations existed have no alembic_version: the foundation's tables
 # (0001), plus the quarantine table once a sync had created it with the models (0002).
 BASELINE = "0001"
@@ -38,6 +43,8 @@ class SchemaMismatch(Exception):
 
 
 def config(connection: Connection | None = None, directory: Path = MIGRATIONS_DIR) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(directory))
     cfg.attributes["connection"] = connection
@@ -47,6 +54,8 @@ def config(connection: Connection | None = None, directory: Path = MIGRATIONS_DI
 @functools.cache
 def _script() -> ScriptDirectory:
     # Reading the revision files costs about 0.1 s; they do not change while the process runs.
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(config())
 
 
@@ -64,10 +73,21 @@ def revisions() -> list[str]:
 
 def stamped(conn: Connection) -> str | None:
     """The revision recorded in the store's alembic_version table, if any."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.util import CommandError
+
     try:
         return MigrationContext.configure(conn).get_current_revision()
     except CommandError as exc:  # several heads recorded: not a store this code wrote
         raise SchemaMismatch(f"The store's schema version cannot be read: {exc}.") from exc
+
+
+def at_head(conn: Connection) -> bool:
+    """Whether the store records exactly HEAD: one query, without Alembic."""
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return False
+    found = conn.execute(sa.text("select version_num from alembic_version")).scalars().all()
+    return found == [HEAD]
 
 
 def current(conn: Connection) -> str | None:
@@ -90,6 +110,9 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     Raises SchemaMismatch when the store is at a revision this code does not know (written by a
     newer version): nothing is changed then.
     """
+    from alembic import command
+    from alembic.util import CommandError
+
     from tfc_dash.store import exclusive
 
     with exclusive(engine) as conn:
@@ -107,6 +130,8 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
 
 
 def stamp_head(conn: Connection) -> None:
+    from alembic import command
+
     command.stamp(config(conn), "head")
 
 
@@ -120,6 +145,8 @@ def unknown_revision(found: str) -> SchemaMismatch:
 
 def check_revision(conn: Connection) -> None:
     """Raise SchemaMismatch unless the store is at the newest revision this code knows."""
+    if at_head(conn):
+        return
     found = current(conn)
     expected = head()
     if found == expected:
@@ -140,6 +167,9 @@ def new_revision(message: str, directory: Path = MIGRATIONS_DIR) -> Path:
     it before committing: autogenerate misses renames and some type changes.
     """
     import tempfile
+
+    from alembic import command
+    from alembic.script import ScriptDirectory
 
     from tfc_dash.store import make_engine
 

@@ -273,6 +273,8 @@ def upgrade_if_older(engine: Engine) -> tuple[str | None, str] | None:
 
     with translate_errors(str(engine.url)), _schema_errors():
         with engine.connect() as conn:
+            if migrate.at_head(conn):
+                return None
             found = migrate.current(conn)
         if found is None or found == migrate.head() or found not in migrate.revisions():
             return None
