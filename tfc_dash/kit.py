@@ -21,6 +21,7 @@ import struct
 import threading
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -423,11 +424,18 @@ def build_kit(
         days_left=days_left(funds.deadline, as_of) if funds.missing is None else None,
         is_demo=is_demo,
     )
-    rendered = []
-    for done, (chart, spec) in enumerate(charts, start=1):
-        rendered.append(render(chart, spec, png))
-        if progress is not None:
-            progress(done, len(charts), chart.name)
+    # Each chart's spec is built here (Python) while vl-convert draws the one before it in the
+    # worker (it releases the GIL): the two overlap instead of adding up.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kit-render") as drawing:
+        pending = [
+            drawing.submit(draw, chart, spec_of(spec), png) if ready_to_draw(chart, spec) else None
+            for chart, spec in charts
+        ]
+        rendered = []
+        for done, ((chart, _spec), future) in enumerate(zip(charts, pending, strict=True), 1):
+            rendered.append(chart if future is None else future.result())
+            if progress is not None:
+                progress(done, len(charts), chart.name)
     return Kit(
         as_of=as_of,
         headline=headline_text(facts),
@@ -447,12 +455,26 @@ def build_page_kit(bind: Bind, filters: Filters, as_of: date) -> Kit:
 
 def render(chart: KitChart, spec: Spec, png: bool = True) -> KitChart:
     """``chart`` with its SVG (and its PNG), or with why it could not be drawn."""
-    if chart.missing is not None or spec is None:
+    if not ready_to_draw(chart, spec):
         return chart
+    return draw(chart, spec_of(spec), png)
+
+
+def ready_to_draw(chart: KitChart, spec: Spec) -> bool:
+    return chart.missing is None and spec is not None
+
+
+def spec_of(spec: Spec) -> dict:
+    # The kit's own chart builders made the spec and vl-convert checks what it draws, so
+    # Altair's schema validation (a tenth of the kit's drawing time) is left out.
+    assert spec is not None
+    return spec().to_dict(validate=False)
+
+
+def draw(chart: KitChart, spec: dict, png: bool = True) -> KitChart:
+    """``chart`` drawn from its Vega-Lite ``spec``: SVG (and PNG), or why it could not be."""
     try:
-        # The kit's own chart builders made the spec; vl-convert checks what it draws, so
-        # Altair's schema validation (a tenth of the kit's drawing time) is left out.
-        svg = vlc.vegalite_to_svg(spec().to_dict(validate=False)).encode("utf-8")
+        svg = vlc.vegalite_to_svg(spec).encode("utf-8")
         caption = chart.caption or Caption("", "", "")
         drawn = replace(chart, svg=svg)
         return replace(drawn, png=png_from_svg(svg, caption)) if png else drawn
