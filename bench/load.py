@@ -26,10 +26,14 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 TTL_MINUTES = 10
 TIMEOUT_MS = 120_000
@@ -133,6 +137,26 @@ async def drive(
     return log
 
 
+def run_in_own_loop(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to the end on an event loop of its own, in a thread of its own: the caller
+    may already be inside one (Playwright's sync API, in the test suite, runs one)."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(asyncio.run(make()))
+        except BaseException as exc:  # handed to the caller
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="bench-load")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
 def sync_runs(db_url: str) -> list[dict]:
     import sqlalchemy as sa
 
@@ -188,7 +212,7 @@ def measure(
             server_cpu = cpu_seconds(server.process.pid)
             cpu: dict[str, float] = {"server_pid": server.process.pid}
             load_before = os.getloadavg()
-            log = asyncio.run(drive(server.url, views, sessions, rounds, cpu))
+            log = run_in_own_loop(lambda: drive(server.url, views, sessions, rounds, cpu))
             seconds = time.perf_counter() - began
             server_cpu = cpu_seconds(server.process.pid) - server_cpu
             load_after = os.getloadavg()
