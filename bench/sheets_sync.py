@@ -30,7 +30,7 @@ def measure(scale: int) -> dict:
     from tests.fake_sheets import FakeSheetsServer, reader_for, spreadsheet_from_frames
     from tfc_dash import store, sync
     from tfc_dash.demo import build_demo
-    from tfc_dash.sheets import SheetsHTTPClient
+    from tfc_dash.sheets_http import SheetsHTTPClient
 
     frames = build_demo(scale=scale).frames
     key = "1BenchSheet" + "0" * 33

@@ -1,5 +1,7 @@
 """Fundraising kit: branded charts and the headline numbers, ready for updates and donors."""
 
+import functools
+
 import streamlit as st
 
 import ui
@@ -7,7 +9,7 @@ from tfc_dash import kit
 from tfc_dash.text import day_label
 
 ctx = ui.page_context()
-bundle = ctx.query(kit.build_kit, ctx.filters, ctx.as_of)
+bundle = ctx.query(kit.build_page_kit, ctx.filters, ctx.as_of)
 
 st.title("Fundraising kit")
 st.caption(
@@ -56,7 +58,7 @@ for start in range(0, len(bundle.charts), 2):
             if chart.ready:
                 png.download_button(
                     "PNG",
-                    chart.png,
+                    functools.partial(kit.chart_png, chart),  # made when asked for
                     file_name=bundle.file_name(chart.key, "png"),
                     mime="image/png",
                     key=f"kit_png_{chart.key}",

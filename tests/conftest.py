@@ -9,18 +9,22 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 import streamlit as st
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import NullPool
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tfc_dash import store
 from tfc_dash.cli import seed_demo
+from tfc_dash.config import redact_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSER_ARGS = [
@@ -34,10 +38,116 @@ BROWSER_ARGS = [
 ]
 
 
-# --- stores -------------------------------------------------------------------------------------
+# --- stores on both backends ---------------------------------------------------------------------
+# Tests that use a store (make_store, empty_store, new_store_url, demo_engine) run twice: on SQLite
+# and on PostgreSQL, each PostgreSQL test in a schema of its own on the server at
+# TFC_TEST_POSTGRES_URL (default: postgres@127.0.0.1:5432/test, trust auth), dropped afterwards.
+# Without a server that leg skips and says why; with CI=true it fails. The AppTest and browser
+# tests (test_app_*, test_browser_*) use SQLite only; test_postgres_app.py runs the app on
+# PostgreSQL.
+BACKENDS = ("sqlite", "postgresql")
+SQLITE_ONLY_MODULES = ("test_app_", "test_browser_")
+POSTGRES_URL_ENV = "TFC_TEST_POSTGRES_URL"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    if metafunc.module.__name__.rpartition(".")[2].startswith(SQLITE_ONLY_MODULES):
+        return
+    metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+class PostgresServer:
+    """The test server: a fresh schema per store, reached through the URL's search_path."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+    def new_store_url(self) -> str:
+        schema = f"tfc_test_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.execute(sa.text(f"create schema {schema}"))
+        # application_name marks every connection to this store, so drop() can end them.
+        url = make_url(self.url).update_query_dict(
+            {"options": f"-csearch_path={schema}", "application_name": schema}
+        )
+        return url.render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        schema = make_url(url).query["application_name"]
+        with self.admin.connect() as conn:
+            conn.execute(
+                sa.text(
+                    "select pg_terminate_backend(pid) from pg_stat_activity "
+                    "where application_name = :schema and pid <> pg_backend_pid()"
+                ),
+                {"schema": schema},
+            )
+            conn.execute(sa.text(f"drop schema if exists {schema} cascade"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    url = os.environ.get(POSTGRES_URL_ENV, DEFAULT_POSTGRES_URL)
+    probe = sa.create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 3})
+    try:
+        with probe.connect() as conn:
+            conn.execute(sa.text("select 1"))
+    except sa.exc.SQLAlchemyError as exc:
+        reason = (
+            f"no PostgreSQL server answers at {redact_url(url)} "
+            f"({type(exc.orig or exc).__name__}); set {POSTGRES_URL_ENV} or start one "
+            "(.ci/run does)"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}: the PostgreSQL leg must run in CI.")
+        pytest.skip(reason)
+    server = PostgresServer(url)
+    yield server
+    server.admin.dispose()
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store's backend for this test: ``sqlite`` or ``postgresql`` (see BACKENDS)."""
+    name = getattr(request, "param", "sqlite")
+    if name == "postgresql":
+        request.getfixturevalue("postgres_server")
+    return name
+
+
+@pytest.fixture
+def new_store_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[], str]]:
+    """``new_store_url()``: the URL of a new, blank store on this test's backend."""
+    made: list[str] = []
+    server = request.getfixturevalue("postgres_server") if backend == "postgresql" else None
+
+    def new() -> str:
+        if server is None:
+            url = f"sqlite:///{tmp_path / f'store{len(made)}.db'}"
+        else:
+            url = server.new_store_url()
+        made.append(url)
+        return url
+
+    yield new
+    if server is not None:
+        for url in made:
+            server.drop(url)
+
+
 @pytest.fixture(scope="session")
 def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A SQLite store seeded with the demo dataset at scale 1 (read-only for tests)."""
+    """A SQLite store seeded with the demo dataset at scale 1 (read-only for tests).
+
+    Tests that check a query against plain SQL read this file with ``sqlite3``: the same
+    deterministic demo, so it is the independent truth for the PostgreSQL copy too.
+    """
     path = tmp_path_factory.mktemp("demo") / "tfc.db"
     url = f"sqlite:///{path}"
     seed_demo(url)
@@ -45,22 +155,37 @@ def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def demo_engine(demo_db_url: str) -> Engine:
+def sqlite_demo_engine(demo_db_url: str) -> Engine:
     return store.make_engine(demo_db_url)
 
 
+@pytest.fixture(scope="session")
+def postgresql_demo_engine(postgres_server: PostgresServer) -> Iterator[Engine]:
+    url = postgres_server.new_store_url()
+    seed_demo(url)
+    engine = store.make_engine(url)
+    yield engine
+    engine.dispose()
+    postgres_server.drop(url)
+
+
 @pytest.fixture
-def make_store(tmp_path: Path) -> Callable[..., str]:
+def demo_engine(backend: str, request: pytest.FixtureRequest) -> Engine:
+    """The demo store (read-only) on this test's backend."""
+    return request.getfixturevalue(f"{backend}_demo_engine")
+
+
+@pytest.fixture
+def make_store(new_store_url: Callable[[], str]) -> Callable[..., str]:
     """Build a store from small hand-written tables; returns its URL.
 
     ``make_store(projects=[...], campaigns=[...], ...)`` takes lists of dicts per table; goals
     default to the 2018 goal of 500 by 6 Nov 2018.
     """
-    counter = iter(range(1_000_000))
 
     def build(goals: list[dict] | None = None, meta: Mapping[str, str] | None = None,
               **tables: list[dict]) -> str:  # fmt: skip
-        url = f"sqlite:///{tmp_path / f'store{next(counter)}.db'}"
+        url = new_store_url()
         engine = store.make_engine(url)
         store.init_schema(engine)
         frames = {name: pd.DataFrame(rows) for name, rows in tables.items()}
@@ -87,9 +212,9 @@ def fake_sheets():
 
 
 @pytest.fixture
-def empty_store(tmp_path: Path) -> str:
+def empty_store(new_store_url: Callable[[], str]) -> str:
     """The URL of a store with its tables and nothing in them."""
-    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    url = new_store_url()
     engine = store.make_engine(url)
     store.init_schema(engine)
     engine.dispose()
@@ -160,7 +285,9 @@ def run_app(
 
 
 @pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str | None, bytes | str]]:
+def served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[str, tuple[str | None, bytes | str | Callable[[], bytes | str]]]:
     """Every file the app hands to Streamlit's media manager under AppTest, by URL.
 
     A download button's ``proto.url`` finds its (file name, data) here, so tests can read what a
@@ -168,25 +295,35 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str | None, bytes
     """
     from streamlit.runtime.media_file_manager import MediaFileManager
 
-    files: dict[str, tuple[str | None, bytes | str]] = {}
+    files: dict[str, tuple[str | None, bytes | str | Callable[[], bytes | str]]] = {}
     original = MediaFileManager.add
+    original_deferred = MediaFileManager.add_deferred
 
     def add(self, path_or_data, mimetype, coordinates, file_name=None, **kwargs):  # type: ignore[no-untyped-def]
         url = original(self, path_or_data, mimetype, coordinates, file_name, **kwargs)
         files[url] = (file_name, path_or_data)
         return url
 
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):  # type: ignore[no-untyped-def]
+        # A download made when clicked (data=callable): the test "clicks" by calling it.
+        file_id = original_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+        files[file_id] = (file_name, data_callable)
+        return file_id
+
     monkeypatch.setattr(MediaFileManager, "add", add)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
     return files
 
 
 def downloads(
-    at: AppTest, served: Mapping[str, tuple[str | None, bytes | str]]
+    at: AppTest, served: Mapping[str, tuple[str | None, bytes | str | Callable[[], bytes | str]]]
 ) -> dict[str, bytes]:
     """Each download button's file under AppTest, by file name (needs the ``served`` fixture)."""
     found = {}
     for button in at.download_button:
-        name, data = served[button.proto.url]
+        name, data = served[button.proto.url or button.proto.deferred_file_id]
+        if callable(data):  # made when clicked
+            data = data()
         found[str(name)] = data if isinstance(data, bytes) else data.encode()
     return found
 

@@ -9,7 +9,7 @@ grid, ``UNFORMATTED_VALUE`` gives dates as serial numbers, and errors carry an `
 The token endpoint checks the service account's signed JWT with the public half of the key the
 test generated, so the real sign-in path of google-auth runs. Faults can be queued: HTTP statuses
 (with ``Retry-After``), a stall past the client's timeout, a dropped connection, a malformed or a
-truncated body.
+truncated body; or a slow answer (``"slow"``: the right answer after ``seconds``).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class FakeSpreadsheet:
 
 @dataclass
 class Fault:
-    kind: str  # "status", "stall", "drop", "malformed", "truncated"
+    kind: str  # "status", "stall", "drop", "malformed", "truncated", "slow" (then answers)
     status: int = 500
     retry_after: str | None = None
     body: dict[str, Any] | None = None
@@ -409,6 +409,9 @@ def _handler(fake: FakeSheetsServer) -> type[BaseHTTPRequestHandler]:
             fault = fake.take_fault(self.path)
             if fault is None:
                 return False
+            if fault.kind == "slow":
+                time.sleep(fault.seconds)
+                return False  # then answer as usual
             if fault.kind == "status":
                 body = fault.body or _error(fault.status, "Fault injected.", "UNAVAILABLE")
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}

@@ -6,8 +6,8 @@ from tfc_dash import store
 from tfc_dash.cli import main
 
 
-def test_seed_demo_then_ensure_store_is_idempotent(tmp_path: Path, capsys):
-    url = f"sqlite:///{tmp_path / 'tfc.db'}"
+def test_seed_demo_then_ensure_store_is_idempotent(new_store_url, capsys):
+    url = new_store_url()
     assert main(["ensure-store", "--db", url]) == 0
     assert "seeding the demo data" in capsys.readouterr().out
     version = store.store_version(store.make_engine(url))
@@ -17,8 +17,8 @@ def test_seed_demo_then_ensure_store_is_idempotent(tmp_path: Path, capsys):
     assert store.store_version(store.make_engine(url)) == version  # nothing rewritten
 
 
-def test_seed_demo_reports_counts(tmp_path: Path, capsys):
-    url = f"sqlite:///{tmp_path / 'tfc.db'}"
+def test_seed_demo_reports_counts(new_store_url, capsys):
+    url = new_store_url()
     assert main(["seed-demo", "--db", url]) == 0
     out = capsys.readouterr().out
     assert "Seeded demo data (scale 1)" in out and "projects" in out

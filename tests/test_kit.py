@@ -21,8 +21,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
-def demo_kit(demo_engine):
-    return kit.build_kit(demo_engine, Filters(cycle=2018), AS_OF)
+def demo_kit(sqlite_demo_engine):
+    return kit.build_kit(sqlite_demo_engine, Filters(cycle=2018), AS_OF)
 
 
 def png_size(png: bytes) -> tuple[int, int]:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.dbtools import scalar
 from tests.fake_sheets import reader_for, small_workbook, spreadsheet_from_rows
-from tests.test_sync import scalar
 from tfc_dash import refresh, store
 
 TTL = timedelta(minutes=10)

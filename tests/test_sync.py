@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import copy
-import sqlite3
+import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from tests.dbtools import connect, dump, rows, scalar
 from tests.fake_sheets import SPREADSHEET_KEY, reader_for, small_workbook, spreadsheet_from_rows
-from tfc_dash import store, sync
+from tfc_dash import models, store, sync
 from tfc_dash.cli import seed_demo
 from tfc_dash.demo import build_demo
-
-SYNCED = ("campaigns", "projects", "volunteers", "assignments", "outcomes", "districts",
-          "fundraising")  # fmt: skip
-
-
-def dump(url: str) -> dict[str, list[tuple]]:
-    """Every synced table's rows, read with plain sqlite3 (the surrogate ids left out)."""
-    out = {}
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        for table in SYNCED:
-            cols = [r[1] for r in conn.execute(f"pragma table_info({table})") if r[1] != "id"]
-            out[table] = sorted(
-                conn.execute(f"select {', '.join(cols)} from {table}").fetchall(), key=repr
-            )
-    return out
-
-
-def scalar(url: str, sql: str, *params):
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(sql, params).fetchone()[0]
 
 
 def run_sync(fake, url, tabs=None, **kwargs) -> sync.SyncReport:
@@ -55,7 +37,7 @@ def test_two_requests_and_everything_lands(fake_sheets, empty_store):
                            "outcomes": 1, "districts": 1, "fundraising": 1}  # fmt: skip
     # IDs kept as text, serial dates back to days, a numeric district as text
     assert scalar(empty_store, "select volunteer_id from volunteers order by 1") == "V000001"
-    assert scalar(empty_store, "select start_date from projects where project_id='P2'") == (
+    assert str(scalar(empty_store, "select start_date from projects where project_id='P2'")) == (
         "2018-09-01"
     )
     assert scalar(empty_store, "select district from campaigns where campaign_id='C2'") == "5"
@@ -66,13 +48,11 @@ def test_two_requests_and_everything_lands(fake_sheets, empty_store):
 
 def test_the_run_records_counts_and_a_snapshot(fake_sheets, empty_store):
     report = run_sync(fake_sheets, empty_store)
-    with sqlite3.connect(empty_store.removeprefix("sqlite:///")) as conn:
-        source, status, requests, added, snapshot = conn.execute(
-            "select source, status, requests, added, snapshot from sync_runs where id = ?",
-            (report.run_id,),
-        ).fetchone()
-    assert (source, status, requests, added) == ("sheets", "ok", 2, 11)
-    assert '"projects_started": 2' in snapshot and '"volunteers_enrolled": 2' in snapshot
+    runs = models.SyncRun.__table__
+    with connect(empty_store) as conn:
+        run = conn.execute(sa.select(runs).where(runs.c.id == report.run_id)).one()
+    assert (run.source, run.status, run.requests, run.added) == ("sheets", "ok", 2, 11)
+    assert run.snapshot["projects_started"] == 2 and run.snapshot["volunteers_enrolled"] == 2
 
 
 def test_resync_changes_nothing_then_edits_removals_and_restores_are_counted(
@@ -125,15 +105,15 @@ def test_bad_rows_are_quarantined_with_a_link_and_the_rest_lands(fake_sheets, em
     )
     assert scalar(empty_store, "select removed_at from projects where project_id='P2'") is None
     assert report.removed == 0
-    with sqlite3.connect(empty_store.removeprefix("sqlite:///")) as conn:
-        rows = conn.execute(
-            "select tab, row_number, column_name, cell, value, link from quarantine "
-            "where sync_run_id = ? order by id", (report.run_id,),
-        ).fetchall()  # fmt: skip
+    found = rows(
+        empty_store,
+        "select tab, row_number, column_name, cell, value, link from quarantine "
+        "where sync_run_id = :run order by id", run=report.run_id,
+    )  # fmt: skip
     assert ("Projects", 3, "category", "D3", "websites",
             f"https://docs.google.com/spreadsheets/d/{SPREADSHEET_KEY}/edit#gid=101&range=D3"
-            ) in rows  # fmt: skip
-    assert len(rows) == 4
+            ) in found  # fmt: skip
+    assert len(found) == 4
 
 
 def test_a_rejected_project_takes_its_new_assignments_with_it(fake_sheets, empty_store):
@@ -194,8 +174,8 @@ def test_dry_run_writes_nothing_and_reports_what_would_change(fake_sheets, empty
     assert scalar(empty_store, "select count(*) from sync_runs") == runs
 
 
-def test_the_first_real_sync_replaces_the_demo_and_says_so(fake_sheets, tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
+def test_the_first_real_sync_replaces_the_demo_and_says_so(fake_sheets, new_store_url):
+    url = new_store_url()
     seed_demo(url)
     version = store.store_version(store.make_engine(url))
     report = run_sync(fake_sheets, url)
@@ -244,3 +224,50 @@ def test_unknown_tab_and_unreadable_file_are_clear_errors(empty_store, tmp_path:
         sync.import_csv(store.make_engine(empty_store), "Budget", tmp_path / "x.csv")
     with pytest.raises(sync.SyncError, match="Cannot read"):
         sync.import_csv(store.make_engine(empty_store), "Districts", tmp_path / "missing.csv")
+
+
+def test_a_nul_character_is_a_bad_cell_not_a_crash(fake_sheets, empty_store):
+    # PostgreSQL text cannot hold a NUL: it must be reported like any bad cell, on both stores.
+    tabs = small_workbook()
+    tabs["Projects"][2][2] = "Web\x00site"
+    report = run_sync(fake_sheets, empty_store, tabs)
+    assert [(p.cell, p.reason) for p in report.problems if p.tab == "Projects"] == [
+        ("C3", "name contains a NUL character (\\x00)")
+    ]
+    assert rows(empty_store, "select value from quarantine where cell = 'C3'") == [
+        ("Web\\x00site",)
+    ]
+    assert scalar(empty_store, "select count(*) from projects") == 1
+
+
+def test_syncs_started_at_once_run_one_after_the_other(fake_sheets, empty_store):
+    # Sync now, cron and the background refresh may all start together. Each must see what the
+    # one before it wrote: on PostgreSQL two syncs that both planned inserts from the same old
+    # rows would collide on the unique keys (the store lock prevents it).
+    fake_sheets.add(spreadsheet_from_rows(small_workbook()))
+    barrier = threading.Barrier(3)
+    reports: list[object] = []
+    account = fake_sheets.service_account()  # one key: each new one would replace the last
+
+    def one() -> None:
+        engine, reader = store.make_engine(empty_store), reader_for(fake_sheets, account=account)
+        barrier.wait()
+        try:
+            reports.append(sync.sync_sheets(engine, reader))
+        except Exception as exc:  # collected: a thread's exception would be lost
+            reports.append(exc)
+        engine.dispose()
+
+    threads = [threading.Thread(target=one) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert all(isinstance(r, sync.SyncReport) for r in reports), reports
+    assert sorted((r.added, r.changed, r.removed) for r in reports) == [
+        (0, 0, 0), (0, 0, 0), (11, 0, 0),
+    ]  # fmt: skip
+    assert rows(empty_store, "select status, added from sync_runs order by id") == [
+        ("ok", 11), ("ok", 0), ("ok", 0),
+    ]  # fmt: skip
+    assert sum(len(rows) for rows in dump(empty_store).values()) == 11

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.dbtools import dump, rows, scalar
 from tests.fake_sheets import SPREADSHEET_KEY, small_workbook, spreadsheet_from_rows
-from tests.test_sync import dump
 from tfc_dash.cli import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +33,9 @@ def write_secrets(path: Path, account: dict) -> Path:
 
 def everything(url: str) -> tuple:
     """The data, the runs, the quarantine and the store's flags."""
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        runs = conn.execute("select id, source, status from sync_runs order by id").fetchall()
-        quarantine = conn.execute("select count(*) from quarantine").fetchone()[0]
-        meta = conn.execute("select key, value from store_meta where key like 'demo%'").fetchall()
+    runs = rows(url, "select id, source, status from sync_runs order by id")
+    quarantine = scalar(url, "select count(*) from quarantine")
+    meta = rows(url, "select key, value from store_meta where key like 'demo%'")
     return dump(url), runs, quarantine, sorted(meta)
 
 
@@ -52,11 +50,11 @@ def start_sync(url: str, secrets: Path, fake_url: str, stage: str | None, marker
 
 
 @pytest.fixture
-def world(fake_sheets, tmp_path: Path):
+def world(fake_sheets, new_store_url, tmp_path: Path):
     tabs = small_workbook()
     tabs["Campaigns"].append(["C3", "Bad", "D", "VA", "lower", "404", 43046, "won"])  # quarantined
     fake_sheets.add(spreadsheet_from_rows(tabs))
-    url = f"sqlite:///{tmp_path / 'tfc.db'}"
+    url = new_store_url()
     seed_demo(url)
     secrets = write_secrets(tmp_path / "secrets.toml", fake_sheets.service_account())
     return fake_sheets, url, secrets, tmp_path

@@ -68,8 +68,8 @@ def test_parsing_never_crashes_and_accounts_for_every_filled_row(values):
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_sync_of_arbitrary_rows_never_crashes_and_reports_each_rejection(tmp_path_factory, rows):
-    url = f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}"
+def test_sync_of_arbitrary_rows_never_crashes_and_reports_each_rejection(new_store_url, rows):
+    url = new_store_url()
     engine = store.make_engine(url)
     campaigns = [["campaign_id", "candidate", "state", "chamber", "district", "election_date"],
                  ["C1", "Ann", "VA", "lower", "13", date(2017, 11, 7)]]  # fmt: skip

@@ -49,7 +49,9 @@ def engine(url: str) -> Engine:
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def _status(url: str, version: int) -> store.StoreStatus:
-    return store.check_store(engine(url))
+    # An older schema is upgraded in place (on Streamlit Community Cloud nobody runs
+    # `python -m tfc_dash migrate`); a newer one is refused with a message.
+    return store.check_store(engine(url), upgrade=True)
 
 
 def open_store() -> StoreHandle:

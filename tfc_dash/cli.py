@@ -130,7 +130,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     url = args.db or config.database_url()
     engine = store.make_engine(url)
-    status = store.check_store(engine)
+    status = store.check_store(engine, upgrade=True)
     if status.is_empty:
         raise store.StoreError(
             f"The store at {status.url} is empty: there is nothing to export.",
@@ -149,6 +149,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"note: not in the kit: {missing}", file=sys.stderr)
     print(f"Wrote {len(written)} files to {args.out} (as of {as_of.isoformat()}).")
     print(bundle.headline)
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Upgrade the store's schema to the newest revision, keeping its data."""
+    url = args.db or config.database_url()
+    store.require_sqlite_file(url)
+    before, after = store.init_schema(store.make_engine(url))
+    if before == after:
+        print(f"The store is up to date (revision {after}).")
+    else:
+        print(f"Upgraded the store from revision {before or 'none'} to {after}.")
     return 0
 
 
@@ -205,6 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--category", action="append", choices=CATEGORIES, help="narrow to a category (repeatable)"
     )
     export.set_defaults(func=cmd_export)
+
+    migrate = sub.add_parser("migrate", help="upgrade the store's schema, keeping its data")
+    migrate.add_argument("--db", help="store URL")
+    migrate.set_defaults(func=cmd_migrate)
     return parser
 
 
@@ -218,7 +234,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (store.StoreError, config.ConfigError, sheets.SheetsError, sync.SyncError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-        return 1
     except OSError as exc:  # an export folder that cannot be written, say
         print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1

@@ -98,7 +98,7 @@ def column_letter(index: int) -> str:
 def shown(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value)
+    text = str(value).replace("\x00", "\\x00")  # PostgreSQL text cannot hold a NUL
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
@@ -119,6 +119,8 @@ def as_text(value: Any) -> str | None:
         if value.is_integer():
             return str(int(value))
     text = str(value).strip()
+    if "\x00" in text:  # from a CSV file, say; PostgreSQL cannot store it
+        raise CellError("contains a NUL character (\\x00)")
     return text or None
 
 

@@ -25,7 +25,7 @@ from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions
 from tfc_dash.staffing import team_on
-from tfc_dash.store import Bind, connection, engine_of, translate_errors
+from tfc_dash.store import Bind, read_frame
 from tfc_dash.text import day_label
 from tfc_dash.volunteering import (
     ASSIGNMENT_END,
@@ -74,10 +74,7 @@ LIST_COLUMNS = [
 
 
 def _read(bind: Bind, statement: sa.Select[Any]) -> pd.DataFrame:
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        result = conn.execute(statement)
-        rows = [tuple(row) for row in result.fetchall()]
-        return pd.DataFrame(rows, columns=list(result.keys()))
+    return read_frame(bind, statement)
 
 
 def status_on(as_of: date) -> ColumnElement[Any]:

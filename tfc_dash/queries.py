@@ -20,7 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from tfc_dash import models
 from tfc_dash.filters import Filters
-from tfc_dash.store import Bind, connection, engine_of, translate_errors
+from tfc_dash.store import Bind, connection, engine_of, read_frame, translate_errors
 
 P = models.Project.__table__
 C = models.Campaign.__table__
@@ -36,15 +36,6 @@ COMPLETED_ON: ColumnElement[Any] = sa.case(
     (P.c.status == "completed", sa.func.coalesce(P.c.completed_date, P.c.end_date)),
     else_=None,
 )
-
-
-def read_frame(
-    bind: Bind, statement: sa.Select[Any], columns: list[str] | None = None
-) -> pd.DataFrame:
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        result = conn.execute(statement)
-        frame = pd.DataFrame(result.fetchall(), columns=columns or list(result.keys()))
-    return frame
 
 
 def campaign_conditions(filters: Filters) -> list[ColumnElement[bool]]:

@@ -34,7 +34,7 @@ from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.queries import COMPLETED_ON, COUNTED_STATUSES, STARTED_ON, project_conditions
 from tfc_dash.skills import SKILLS_BY_CATEGORY, parse_skills, skill_label, skills_for
-from tfc_dash.store import Bind, connection, engine_of, translate_errors
+from tfc_dash.store import Bind, read_frame
 from tfc_dash.volunteering import (
     ACTIVE_STATUS,
     ASSIGNMENT_END,
@@ -88,14 +88,6 @@ CONTACT_COLUMNS = ("volunteer_name", "volunteer_email")
 NO_MATCH = "No bench volunteer lists a skill this category needs."
 
 
-def _read(bind: Bind, statement: sa.Select[Any]) -> pd.DataFrame:
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        result = conn.execute(statement)
-        # Plain tuples: pandas probes each Row for ``_fields``, slow on SQLAlchemy rows.
-        rows = [tuple(row) for row in result.fetchall()]
-        return pd.DataFrame(rows, columns=list(result.keys()))
-
-
 def team_on(as_of: date) -> sa.Subquery:
     """Per project, the distinct volunteers with a valid assignment running on ``as_of``."""
     return (
@@ -143,7 +135,7 @@ def running_projects(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
             sa.or_(COMPLETED_ON.is_(None), COMPLETED_ON > as_of),
         )
     )
-    frame = _read(bind, statement).reindex(columns=PROJECT_COLUMNS[:-1])
+    frame = read_frame(bind, statement).reindex(columns=PROJECT_COLUMNS[:-1])
     frame["team"] = frame["team"].astype("int64")
     needed = pd.to_numeric(frame["volunteers_needed"], errors="coerce").astype("Int64")
     frame["volunteers_needed"] = needed
@@ -218,7 +210,7 @@ def bench_volunteers(bind: Bind, as_of: date) -> pd.DataFrame:
             V.c.skills.is_not(None),
         )
     )
-    frame = _read(bind, statement).astype({"placements": "int64", "finished": "int64"})
+    frame = read_frame(bind, statement).astype({"placements": "int64", "finished": "int64"})
     frame["signed_up"] = pd.to_datetime(frame["signed_up"].astype("string").str[:10])
     return frame
 
@@ -227,7 +219,7 @@ def volunteer_contacts(bind: Bind, volunteer_ids: list[str]) -> pd.DataFrame:
     """Name and email of the given volunteers: ``volunteer_id``, ``volunteer_name``,
     ``volunteer_email``."""
     frames = [
-        _read(
+        read_frame(
             bind,
             sa.select(
                 V.c.volunteer_id,

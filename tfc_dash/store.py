@@ -95,13 +95,85 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def init_schema(engine: Engine) -> None:
-    """Create the tables that do not exist yet."""
+def init_schema(engine: Engine) -> tuple[str | None, str]:
+    """Make the store's schema the newest: create it when empty, else upgrade it with its data.
+
+    Returns the revisions before and after (before is None for a new store). Raises StoreError
+    when the store was written by a newer version of the dashboard (nothing is changed then).
+    """
+    from tfc_dash import migrate
+
     path = sqlite_path(str(engine.url))
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    with translate_errors(str(engine.url)):
-        SQLModel.metadata.create_all(engine)
+    with translate_errors(str(engine.url)), _schema_errors():
+        with exclusive(engine) as conn:
+            if migrate.current(conn) is None:
+                SQLModel.metadata.create_all(conn)
+                migrate.stamp_head(conn)
+                return None, migrate.head()
+        return migrate.upgrade(engine)
+
+
+UPGRADE_HINT = "Run `python -m tfc_dash migrate` (`make run` does it for you)."
+NEWER_HINT = (
+    "Run the dashboard's newest version against it (git pull, then make run), or point this "
+    "one at a store of its own."
+)
+
+
+@contextlib.contextmanager
+def _schema_errors() -> Iterator[None]:
+    from tfc_dash import migrate
+
+    try:
+        yield
+    except migrate.SchemaMismatch as exc:
+        raise StoreError(str(exc), NEWER_HINT if exc.newer else UPGRADE_HINT) from exc
+
+
+@contextlib.contextmanager
+def exclusive(engine: Engine) -> Iterator[Connection]:
+    """A transaction that no other writer of the store can enter until it ends.
+
+    SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock up front (and makes its DDL
+    transactional). PostgreSQL: see :func:`lock_writes`.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        lock_writes(conn)
+        yield conn
+
+
+def lock_writes(conn: Connection) -> None:
+    """Serialize the store's writers (syncs, imports, seeding, migrations) on PostgreSQL.
+
+    A transaction-scoped advisory lock, one per schema: a second sync waits for the first to
+    commit and then reads what it wrote, instead of both planning inserts from the same old
+    rows. SQLite needs nothing here: its first write takes the one write lock.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            sa.text("select pg_advisory_xact_lock(hashtext('tfc_dash:' || current_schema()))")
+        )
+
+
+def analyze(engine: Engine) -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk write.
+
+    Right after a large load the planner still believes the tables are empty, and some page
+    queries then pick plans that take seconds instead of milliseconds until autovacuum gets
+    round to it. SQLite plans without statistics here, so it is left alone.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    names = ", ".join(
+        model.__table__.name  # type: ignore[attr-defined]
+        for model in (*models.SYNCED_TABLES.values(), models.SyncRun, models.Quarantine)
+    )
+    with translate_errors(str(engine.url)), engine.begin() as conn:
+        conn.execute(sa.text(f"analyze {names}"))
 
 
 @contextlib.contextmanager
@@ -141,10 +213,19 @@ def require_sqlite_file(url: str) -> None:
         )
 
 
-def check_store(engine: Engine) -> StoreStatus:
-    """Open the store and read what it holds; raise StoreError when it cannot be used."""
+def check_store(engine: Engine, *, upgrade: bool = False) -> StoreStatus:
+    """Open the store and read what it holds; raise StoreError when it cannot be used,
+    including when its schema is not the one this code expects.
+
+    With ``upgrade``, a store at an older schema revision is first upgraded with its data (the
+    app and the CLI do this); a newer one is always refused.
+    """
+    from tfc_dash import migrate
+
     url = str(engine.url)
     require_sqlite_file(url)
+    if upgrade:
+        upgrade_if_older(engine)
     with translate_errors(url), engine.connect() as conn:
         tables = set(sa.inspect(conn).get_table_names())
         missing = {"projects", "campaigns", "volunteers", "store_meta"} - tables
@@ -154,6 +235,8 @@ def check_store(engine: Engine) -> StoreStatus:
                 f"(missing: {', '.join(sorted(missing))}).",
                 "Create and fill it with `python -m tfc_dash seed-demo` or a sync.",
             )
+        with _schema_errors():
+            migrate.check_revision(conn)
         counts = {
             name: conn.execute(
                 sa.select(sa.func.count()).select_from(table).where(table.c.removed_at.is_(None))
@@ -180,6 +263,24 @@ def check_store(engine: Engine) -> StoreStatus:
     )
 
 
+def upgrade_if_older(engine: Engine) -> tuple[str | None, str] | None:
+    """Upgrade a store whose schema is at an older, known revision; the revisions, or None.
+
+    A store without the dashboard's tables, at the newest revision or at an unknown one is left
+    as it is (:func:`check_store` then says what is wrong).
+    """
+    from tfc_dash import migrate
+
+    with translate_errors(str(engine.url)), _schema_errors():
+        with engine.connect() as conn:
+            if migrate.at_head(conn):
+                return None
+            found = migrate.current(conn)
+        if found is None or found == migrate.head() or found not in migrate.revisions():
+            return None
+        return migrate.upgrade(engine)
+
+
 def read_meta(bind: Bind) -> dict[str, str]:
     table = models.StoreMeta.__table__
     with connection(bind) as conn:
@@ -192,6 +293,20 @@ def store_version(bind: Bind) -> int:
     table = models.SyncRun.__table__
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar())
+
+
+def read_frame(
+    bind: Bind, statement: sa.Executable, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """The rows of ``statement`` as a DataFrame (columns named by the query, or ``columns``).
+
+    Rows go to pandas as plain tuples: given SQLAlchemy's Row objects, pandas inspects each one
+    as a named tuple, which takes longer than the query on a large read.
+    """
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        result = conn.execute(statement)
+        names = columns or list(result.keys())
+        return pd.DataFrame.from_records([tuple(row) for row in result], columns=names)
 
 
 @contextlib.contextmanager
@@ -283,6 +398,7 @@ def replace_dataset(
 
     started = datetime.now(UTC)
     with translate_errors(str(engine.url)), engine.begin() as conn:
+        lock_writes(conn)
         rows: dict[str, int] = {}
         for name, model in models.SYNCED_TABLES.items():
             table = model.__table__
@@ -316,7 +432,9 @@ def replace_dataset(
                 snapshot=snapshot,
             )
         )
-        return int(result.inserted_primary_key[0])
+        run_id = int(result.inserted_primary_key[0])
+    analyze(engine)
+    return run_id
 
 
 def _chunks(items: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

@@ -174,6 +174,8 @@ def sync_sheets(
     """
     say = progress or (lambda _msg: None)
     started = _now()
+    # A store this version cannot write (a newer schema) is refused before spending requests.
+    store.init_schema(engine)
     say("Reading the spreadsheet (metadata, then every tab in one request)…")
     try:
         workbook = reader.read(wanted=lambda title: find_tab(title) is not None)
@@ -264,8 +266,9 @@ def apply(
         with conn_cm as conn:
             run_id = None
             if not dry_run:
-                # Write first, so the transaction holds the write lock before it reads what it
-                # compares against: no other writer can slip in between.
+                # Lock, then write first, so the transaction holds the write lock before it
+                # reads what it compares against: no other writer can slip in between.
+                store.lock_writes(conn)
                 run_id = int(
                     conn.execute(
                         models.SyncRun.__table__.insert().values(
@@ -329,6 +332,8 @@ def apply(
                 )
             )
             _pause("before_commit")
+    if report.added or report.changed or report.removed:
+        store.analyze(engine)
     return report
 
 

@@ -38,7 +38,7 @@ from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.queries import COMPLETED_ON
 from tfc_dash.skills import has_any_skill, parse_skills, skill_label, skills_for
-from tfc_dash.store import Bind, connection, engine_of, translate_errors
+from tfc_dash.store import Bind, read_frame
 
 P = models.Project.__table__
 C = models.Campaign.__table__
@@ -105,14 +105,6 @@ def volunteer_scope(filters: Filters) -> list[ColumnElement[bool]]:
 def for_volunteers(filters: Filters) -> Filters:
     """The part of ``filters`` volunteer queries use, so that every cycle shares one cache entry."""
     return Filters(cycle=None, states=filters.states, categories=filters.categories)
-
-
-def _read(bind: Bind, statement: sa.Select[Any] | sa.CompoundSelect[Any]) -> pd.DataFrame:
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        result = conn.execute(statement)
-        # Plain tuples: pandas probes each Row for ``_fields``, slow on SQLAlchemy rows.
-        rows = [tuple(row) for row in result.fetchall()]
-        return pd.DataFrame(rows, columns=list(result.keys()))
 
 
 def _day(value: Any) -> date:
@@ -195,7 +187,7 @@ def bad_rows(bind: Bind) -> pd.DataFrame:
             "starts before the volunteer signed up", A.c.start_date < known_vol.c.signed_up
         ),
     )
-    frame = _read(bind, statement)
+    frame = read_frame(bind, statement)
     frame = frame.reindex(columns=BAD_ROW_COLUMNS)
     frame["start_date"] = frame["start_date"].map(lambda d: None if pd.isna(d) else _day(d))
     return frame.sort_values(
@@ -253,7 +245,7 @@ def pool_weeks(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     """
     scope = [*valid_volunteer(), *volunteer_scope(filters), V.c.signed_up <= as_of]
     status_active = sa.case((ACTIVE_STATUS, 1), else_=0)
-    signups = _read(
+    signups = read_frame(
         bind,
         sa.select(
             V.c.signed_up.label("day"),
@@ -270,7 +262,7 @@ def pool_weeks(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     days = week_days(first, as_of)
     running = pd.concat(
         [
-            _read(bind, _running_by_day(days[i : i + _DAYS_PER_QUERY], filters))
+            read_frame(bind, _running_by_day(days[i : i + _DAYS_PER_QUERY], filters))
             for i in range(0, len(days), _DAYS_PER_QUERY)
         ],
         ignore_index=True,
@@ -462,7 +454,7 @@ def pool_by(bind: Bind, filters: Filters, as_of: date, column: str) -> pd.DataFr
         )
         .group_by(group)
     )
-    frame = _read(bind, statement)
+    frame = read_frame(bind, statement)
     return frame.reindex(columns=[column, "active", "deployed"])
 
 
@@ -564,14 +556,17 @@ def placement_cohorts(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame
         .where(*valid_volunteer(), *volunteer_scope(filters), V.c.signed_up <= as_of)
         .group_by(V.c.signed_up, placed.c.first_start, repeat)
     )
-    frame = _read(bind, statement).reindex(
+    frame = read_frame(bind, statement).reindex(
         columns=["signed_up", "first_start", "repeat", "volunteers"]
     )
     frame["signed_up"] = pd.to_datetime(frame["signed_up"].map(_day))
     frame["first_start"] = pd.to_datetime(
         frame["first_start"].map(lambda d: None if pd.isna(d) else _day(d))
     )
-    return frame
+    # Sorted here rather than in SQL: SQLite and PostgreSQL put nulls at opposite ends.
+    return frame.sort_values(
+        ["signed_up", "first_start", "repeat"], na_position="first", ignore_index=True
+    )
 
 
 def _placed(cohorts: pd.DataFrame) -> pd.DataFrame:
@@ -652,7 +647,7 @@ def assignment_completion(bind: Bind, filters: Filters, as_of: date) -> pd.DataF
             ASSIGNMENT_END <= as_of,
         )
     )
-    frame = _read(bind, statement)
+    frame = read_frame(bind, statement)
     return frame.astype({"ended": "int64", "ran_full": "int64"})
 
 
