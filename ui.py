@@ -134,34 +134,45 @@ def _logout_button() -> None:
 
 
 def open_store_or_stop() -> cache.StoreHandle:
-    """The store, or an error that says what is wrong and what to do, and a stop."""
+    """The store, or a page that says what is wrong and what to do, and a stop."""
     try:
         handle = cache.open_store()
     except store.StoreError as exc:
-        st.error(f"**The dashboard cannot read its data.** {exc.message}", icon=":material/error:")
-        if exc.hint:
-            st.info(exc.hint, icon=":material/build:")
-        st.stop()
+        _stop_with(partial(_store_problem_page, exc))
     if handle.status.is_empty:
         if auto_refresh(handle):
-            st.info(
-                "**Syncing the ops spreadsheet into the empty store.** Reload the page in a "
-                "minute.",
-                icon=":material/sync:",
-            )
-            st.stop()
-        st.error(
-            f"**The store at {handle.status.url} is empty.** There are no projects, campaigns or "
-            "volunteers yet.",
-            icon=":material/inbox:",
-        )
-        st.info(
-            "Fill it with the demo data (`python -m tfc_dash seed-demo`) or sync the ops "
-            "spreadsheet.",
-            icon=":material/build:",
-        )
-        st.stop()
+            _stop_with(_syncing_page)
+        _stop_with(partial(_empty_store_page, handle.status.url))
     return handle
+
+
+def _store_problem_page(exc: store.StoreError) -> None:
+    # The message names a file or a server (password hidden): text, not markdown.
+    st.error(
+        f"**The dashboard cannot read its data.** {md_escape(exc.message)}",
+        icon=":material/error:",
+    )
+    if exc.hint:
+        st.info(exc.hint, icon=":material/build:")
+
+
+def _syncing_page() -> None:
+    st.info(
+        "**Syncing the ops spreadsheet into the empty store.** Reload the page in a minute.",
+        icon=":material/sync:",
+    )
+
+
+def _empty_store_page(url: str) -> None:
+    st.error(
+        f"**The store at {md_escape(url)} is empty.** There are no projects, campaigns or "
+        "volunteers yet.",
+        icon=":material/inbox:",
+    )
+    st.info(
+        "Fill it with the demo data (`python -m tfc_dash seed-demo`) or sync the ops spreadsheet.",
+        icon=":material/build:",
+    )
 
 
 def data_dates(handle: cache.StoreHandle) -> tuple[date, date]:
