@@ -4,21 +4,9 @@ import re
 
 import pytest
 
+from tests.browser_helpers import metric_value, wait_for_charts
+
 pytestmark = pytest.mark.browser
-
-
-def metric_value(page, label: str) -> str:
-    card = page.locator("[data-testid=stMetric]").filter(has_text=label).first
-    return card.locator("[data-testid=stMetricValue]").inner_text()
-
-
-def wait_for_charts(page, count: int) -> None:
-    page.wait_for_function(
-        """n => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
-              .filter(el => { const c = el.querySelector('canvas, svg');
-                              return c && c.getBoundingClientRect().height > 50; }).length >= n""",
-        arg=count,
-    )
 
 
 def test_progress_page_draws_its_charts(page, app_server):
