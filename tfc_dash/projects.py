@@ -73,10 +73,6 @@ LIST_COLUMNS = [
 ]
 
 
-def _read(bind: Bind, statement: sa.Select[Any]) -> pd.DataFrame:
-    return read_frame(bind, statement)
-
-
 def status_on(as_of: date) -> ColumnElement[Any]:
     """SQL: the project's status on ``as_of`` (null when it starts later)."""
     return sa.case(
@@ -156,7 +152,7 @@ def project_list(
     statement = statement.order_by(
         inner.c.start_date.is_(None), inner.c.start_date.desc(), inner.c.project_id
     )
-    frame = _read(bind, statement)
+    frame = read_frame(bind, statement)
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
     needed = pd.to_numeric(frame["volunteers_needed"], errors="coerce").astype("Int64")
@@ -296,7 +292,7 @@ def project_detail(bind: Bind, project_id: str) -> pd.DataFrame:
         .select_from(P.join(C, C.c.campaign_id == P.c.campaign_id))
         .where(P.c.project_id == project_id, P.c.removed_at.is_(None), C.c.removed_at.is_(None))
     )
-    return _read(bind, statement).reindex(columns=DETAIL_COLUMNS)
+    return read_frame(bind, statement).reindex(columns=DETAIL_COLUMNS)
 
 
 def project_status_on(detail: Mapping[str, Any], as_of: date) -> str:
@@ -363,7 +359,7 @@ def project_team(bind: Bind, project_id: str) -> pd.DataFrame:
         .where(A.c.project_id == project_id, A.c.removed_at.is_(None))
         .order_by(A.c.start_date, A.c.volunteer_id)
     )
-    frame = _read(bind, statement).reindex(columns=TEAM_COLUMNS)
+    frame = read_frame(bind, statement).reindex(columns=TEAM_COLUMNS)
     frame["valid"] = frame["valid"].astype(bool)
     return frame
 
@@ -407,7 +403,7 @@ def project_outcomes(bind: Bind, project_id: str) -> pd.DataFrame:
         )
         .where(O.c.project_id == project_id, O.c.removed_at.is_(None))
     )
-    return _read(bind, statement).reindex(columns=["metric", "value", "as_of", "state"])
+    return read_frame(bind, statement).reindex(columns=["metric", "value", "as_of", "state"])
 
 
 def latest_outcomes(outcomes: pd.DataFrame, as_of: date) -> pd.DataFrame:

@@ -379,12 +379,3 @@ class SheetsReader:
             f"Google Sheets refused the request (HTTP {status}: {detail}).",
             "Check the spreadsheet URL and tab names.",
         )
-
-
-def __getattr__(name: str) -> Any:
-    # ``tfc_dash.sheets.SheetsHTTPClient`` still works; importing it loads gspread.
-    if name == "SheetsHTTPClient":
-        from tfc_dash.sheets_http import SheetsHTTPClient
-
-        return SheetsHTTPClient
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
