@@ -179,11 +179,21 @@ def _preparing_page() -> None:
     url = cache.database_url()
     reader = _sheet_reader()
     run = cache.preparer(url).begin(reader, cache.sync_ttl(), again=True)
-    label = (
-        "Syncing the ops spreadsheet into a new store…"
-        if reader
-        else "Setting up a new store with the demo data…"
-    )
+    st.title("Setting up the dashboard")
+    intro = st.empty()  # what is happening; cleared when it did not work out
+    if reader:
+        label = "Syncing the ops spreadsheet into a new store…"
+        intro.write(
+            "The dashboard's store is new or empty (a first start, or a host that wiped its "
+            "disk), so it is reading the ops spreadsheet first. This happens once; the pages "
+            "open as soon as it is done."
+        )
+    else:
+        label = "Filling a new store with the demo data…"
+        intro.write(
+            "The dashboard's store is new or empty and no ops spreadsheet is configured "
+            "(`[connections.gsheets]` in the secrets), so it fills the store with the demo data."
+        )
     with st.status(label, expanded=True) as box:
         shown = 0
         while True:
@@ -201,6 +211,7 @@ def _preparing_page() -> None:
         )
     if ready:
         st.rerun()
+    intro.empty()
     if run.error is not None:
         _store_problem_page(run.error)
     elif result is not None and result.outcome is provision.Outcome.SYNC_FAILED:

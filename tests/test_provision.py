@@ -73,9 +73,9 @@ def test_a_failed_first_sync_is_an_outcome_tried_again_once_per_ttl(fake_sheets,
     # A reload within the TTL: the recorded failure, without asking Google again.
     now[0] += timedelta(minutes=1)
     again = provision.prepare_store(engine, lambda: reader, ttl=TTL, clock=lambda: now[0])
-    assert again.outcome is Outcome.SYNC_FAILED and again.problem == refresh.sync_state(
-        engine
-    ).failure
+    assert (
+        again.outcome is Outcome.SYNC_FAILED and again.problem == refresh.sync_state(engine).failure
+    )
     assert len(fake_sheets.api_requests()) == requests
 
     # Fixed, and the TTL over: the next preparation syncs.

@@ -26,7 +26,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from tfc_dash import refresh, store
-from tfc_dash.config import redact_url
 from tfc_dash.demo import DEFAULT_SEED, build_demo
 from tfc_dash.sheets import SheetsError, SheetsReader
 from tfc_dash.sync import SyncReport
@@ -93,7 +92,7 @@ def prepare_store(
     try:
         status = store.check_store(engine, upgrade=True)
     except store.StoreMissing:
-        say(f"Creating the store's tables in {redact_url(str(engine.url))}…")
+        say(f"Creating the store's tables in {_where(engine)}…")
         engine.dispose()  # pooled connections may still hold a deleted SQLite file open
         store.init_schema(engine)
         status = store.check_store(engine)
@@ -108,6 +107,13 @@ def prepare_store(
         say(f"The demo data is in: {status.projects:,} projects.")
         return Prepared(Outcome.SEEDED if seeded else Outcome.READY, status)
     return _first_sync(engine, reader, ttl, say, sleep, clock)
+
+
+def _where(engine: Engine) -> str:
+    path = store.sqlite_path(str(engine.url))
+    if path is not None:
+        return f"a new SQLite file, {path}"
+    return f"the database {engine.url.database!r} on {engine.url.host or 'localhost'}"
 
 
 def _first_sync(
