@@ -205,10 +205,12 @@ def _preparing_page() -> None:
                 break
         result = run.result
         ready = result is not None and result.ready
-        box.update(
-            label="The store is ready" if ready else "The store could not be filled",
-            state="complete" if ready else "error",
-        )
+        if ready:
+            box.update(label="The store is ready", state="complete")
+        elif result is not None and result.outcome is provision.Outcome.EMPTY:
+            box.update(label="The store has nothing to show yet", state="complete")
+        else:
+            box.update(label="The store could not be filled", state="error")
     if ready:
         st.rerun()
     intro.empty()

@@ -80,7 +80,7 @@ def make_engine(url: str) -> Engine:
     except (NoSuchModuleError, ImportError) as exc:
         raise StoreError(
             f"No database driver for {redact_url(url)}.",
-            "Use sqlite:///… or postgresql+psycopg://….",
+            f"Use sqlite:///… or postgresql+psycopg://… in {DATABASE_SETTING}.",
         ) from exc
     if parsed.get_backend_name() == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
@@ -133,7 +133,7 @@ def init_schema(engine: Engine) -> tuple[str | None, str]:
 UPGRADE_HINT = "Run `python -m tfc_dash migrate` (`make run` does it for you)."
 NEWER_HINT = (
     "Run the dashboard's newest version against it (git pull, then make run), or point this "
-    "one at a store of its own."
+    "one at a store of its own (TFC_DATABASE_URL, or `[database] url` in the secrets)."
 )
 
 
