@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import pytest
 
@@ -13,6 +16,7 @@ from tfc_dash import migrate, provision, refresh, sheets, store
 from tfc_dash.provision import Outcome
 
 TTL = timedelta(minutes=10)
+T = TypeVar("T")
 
 
 def sync_runs(url: str) -> list[tuple[str, str]]:
@@ -96,32 +100,45 @@ def test_incomplete_secrets_fail_before_any_request_or_lease(fake_sheets, empty_
     assert scalar(empty_store, "select count(*) from store_meta where key = 'sync_lease'") == 0
 
 
+def at_once(count: int, work: Callable[[], T]) -> list[T | Exception]:
+    """``work()`` in ``count`` threads released together: each result, or what it raised."""
+    barrier = threading.Barrier(count)
+    results: list[T | Exception] = []
+
+    def one() -> None:
+        barrier.wait()
+        try:
+            results.append(work())
+        except Exception as exc:  # collected: a thread's exception would be lost
+            results.append(exc)
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return results
+
+
+def instance(url: str, reader: provision.ReaderFactory | None, **options: Any):
+    """An app instance preparing the store, with an engine of its own."""
+    engine = store.make_engine(url)
+    try:
+        return provision.prepare_store(engine, reader, **options)
+    finally:
+        engine.dispose()
+
+
 def test_instances_preparing_at_once_sync_once(fake_sheets, new_store_url):
     """Three app instances start on one empty store: one sync, the others wait for it."""
     fake_sheets.add(spreadsheet_from_rows(small_workbook()))
     fake_sheets.fail("slow", match="values:batchGet", seconds=1.5)
     reader = reader_for(fake_sheets)
     url = new_store_url()
-    results: list[provision.Prepared] = []
     said: list[str] = []
-    barrier = threading.Barrier(3)
-
-    def instance() -> None:
-        engine = store.make_engine(url)
-        barrier.wait()
-        results.append(
-            provision.prepare_store(
-                engine, lambda: reader, ttl=TTL, progress=said.append, sleep=lambda _s: None
-            )
-        )
-        engine.dispose()
-
-    threads = [threading.Thread(target=instance) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert [r.outcome for r in results] == [Outcome.SYNCED] * 3
+    results = at_once(3, lambda: instance(url, lambda: reader, ttl=TTL, progress=said.append,
+                                          sleep=lambda _s: time.sleep(0.05)))  # fmt: skip
+    assert [getattr(r, "outcome", r) for r in results] == [Outcome.SYNCED] * 3
     assert sync_runs(url) == [("sheets", "ok")]
     assert len(fake_sheets.api_requests()) == 2
     assert any("Another instance" in m for m in said)
@@ -130,39 +147,17 @@ def test_instances_preparing_at_once_sync_once(fake_sheets, new_store_url):
 def test_instances_seeding_at_once_seed_once(new_store_url):
     url = new_store_url()
     store.init_schema(store.make_engine(url))
-    results: list[provision.Prepared] = []
-    barrier = threading.Barrier(3)
-
-    def instance() -> None:
-        engine = store.make_engine(url)
-        barrier.wait()
-        results.append(provision.prepare_store(engine, None))
-        engine.dispose()
-
-    threads = [threading.Thread(target=instance) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert sorted(r.outcome.value for r in results) == ["ready", "ready", "seeded"]
+    results = at_once(3, lambda: instance(url, None))
+    assert sorted(str(getattr(r, "outcome", r)) for r in results) == [
+        "Outcome.READY", "Outcome.READY", "Outcome.SEEDED",
+    ]  # fmt: skip
     assert sync_runs(url) == [("demo", "ok")]
 
 
 def test_the_preparer_runs_once_however_many_sessions_begin(tmp_path):
     url = f"sqlite:///{tmp_path / 'tfc.db'}"
     preparer = provision.Preparer(store.make_engine(url))
-    runs: list[provision.Run] = []
-    barrier = threading.Barrier(8)
-
-    def session() -> None:
-        barrier.wait()
-        runs.append(preparer.begin(None))
-
-    threads = [threading.Thread(target=session) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    runs = at_once(8, lambda: preparer.begin(None))
     assert len({id(r) for r in runs}) == 1 and preparer.runs == 1
     run = runs[0]
     assert run.done.wait(60) and run.error is None
