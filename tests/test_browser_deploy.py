@@ -33,7 +33,12 @@ from tests.conftest import ROOT, AppServer, free_port, wait_until_healthy
 from tests.dbtools import rows, scalar
 from tests.fake_sheets import FakeSheetsServer, small_workbook, spreadsheet_from_rows
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # oidc-provider-mock, the test's login provider, runs on deprecated parts of Authlib.
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:oidc_provider_mock"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:authlib"),
+]
 
 SERVER_DIR = "/srv/tfc-dashboard"  # where the README puts the checkout
 README_PORT = "8501"
@@ -67,12 +72,17 @@ def deploy_steps(readme: Path = ROOT / "README.md") -> DeploySteps:
     )
 
 
-def fill_in(template: str, account: dict[str, Any] | None, database_url: str | None) -> str:
-    """The README's secrets, filled in as a deployer would: the sheet and its service account,
-    the database or no ``[database]``; login left out (a private trial: one local user)."""
+def fill_in(
+    template: str,
+    account: dict[str, Any] | None,
+    database_url: str | None = None,
+    login: dict[str, str] | None = None,
+) -> str:
+    """The README's secrets, filled in as a deployer would: the sheet and its service account's
+    fields, the login client's settings, the database; a section left out when not given
+    (without ``[auth]``, no login: one local user)."""
     secrets = tomllib.loads(template)
     assert {"connections", "auth", "roles", "database"} <= secrets.keys()
-    del secrets["auth"], secrets["roles"]  # login itself: tests/test_browser_access.py
     if account is None:
         del secrets["connections"]
     else:
@@ -80,6 +90,10 @@ def fill_in(template: str, account: dict[str, Any] | None, database_url: str | N
         for field in sheet:  # each field the README names, from the service account's JSON key
             sheet[field] = account[field] if field != "spreadsheet" else sheet[field]
         sheet["spreadsheet"] = sheet["spreadsheet"].replace("YOUR-SPREADSHEET-KEY", KEY)
+    if login is None:
+        del secrets["auth"], secrets["roles"]
+    else:
+        secrets["auth"] = {field: login[field] for field in secrets["auth"]}
     if database_url is None:
         del secrets["database"]
     else:
@@ -148,9 +162,9 @@ class Servers:
         self.env = env
         self.running: list[AppServer] = []
 
-    def start(self) -> AppServer:
+    def start(self, port: int | None = None) -> AppServer:
         unit = deploy_steps().unit
-        port = str(free_port())
+        port = str(port or free_port())
         command = unit["ExecStart"].replace(SERVER_DIR, str(self.checkout))
         command = command.replace(f"--server.port {README_PORT}", f"--server.port {port}")
         assert "streamlit run app.py" in command and port in command
@@ -260,15 +274,58 @@ def sheet_synced(fake: FakeSheetsServer, browser, urls: list[str]) -> str:
     return shown
 
 
-def test_with_a_spreadsheet_its_rows_appear_after_one_sync(browser, servers, sheet):
+@pytest.fixture
+def oidc_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A real OpenID Connect provider on loopback (oidc-provider-mock): any client, and any
+    user, named by the email typed into its form."""
+    from oidc_provider_mock import run_server_in_thread
+
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # plain HTTP on loopback
+    with run_server_in_thread() as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+def log_in(page: Any, email: str) -> None:
+    """Through the login page and the provider's form, as that user."""
+    page.get_by_role("button", name="Log in with Google").click()
+    page.locator("input[name=sub]").fill(email)
+    page.get_by_role("button", name="Authorize").click()
+
+
+def test_with_a_spreadsheet_and_login_its_rows_appear_after_one_sync(
+    browser, servers, sheet, oidc_provider
+):
     steps = deploy_steps()
-    write_secrets(servers.checkout, fill_in(steps.secrets, sheet.service_account(), None))
-    servers.env["TFC_SHEETS_API_URL"] = sheet.url
+    port = free_port()
+    login = {
+        "redirect_uri": f"http://127.0.0.1:{port}/oauth2callback",
+        "cookie_secret": "a-long-random-cookie-secret-for-the-deploy-test",
+        "client_id": "tfc-deploy-test",
+        "client_secret": "tfc-deploy-test-secret",
+        "server_metadata_url": f"{oidc_provider}/.well-known/openid-configuration",
+    }
+    secrets = fill_in(steps.secrets, sheet.service_account(), login=login)
+    write_secrets(servers.checkout, secrets)
+    founder = tomllib.loads(secrets)["roles"]["founders"][0]
+    servers.env.update(TFC_SHEETS_API_URL=sheet.url, AUTHLIB_INSECURE_TRANSPORT="1")
     store_url = f"sqlite:///{servers.checkout / 'data' / 'tfc.db'}"
 
-    server = servers.start()
-    shown = sheet_synced(sheet, browser, [server.url] * 3)
-    assert "Syncing the ops spreadsheet" in shown and "Demo data" not in shown
+    # Three people open the link at once: each gets the login page, and meanwhile the app
+    # syncs the sheet into its new store, once.
+    sheet.fail("slow", match="values:batchGet", seconds=SYNC_SECONDS)
+    server = servers.start(port)
+    pages = open_at_once(browser, [server.url] * 3)
+    for page in pages:
+        page.get_by_role("button", name="Log in with Google").wait_for()
+    deadline = time.monotonic() + 60
+    while len(sheet.api_requests()) < 2 or sync_running(store_url):
+        assert time.monotonic() < deadline, "the store was not synced while people logged in"
+        time.sleep(0.2)
+    log_in(pages[0], founder)
+    shown = watch_until_dashboard(pages[:1])
+    assert "Demo data" not in shown and founder in shown
+    assert metric_value(pages[0], "Projects") == "1"  # the sheet's one 2018 project
+    close(pages[1:])
     assert len(sheet.api_requests()) == 2  # one sync for the three sessions
     assert rows(store_url, "select source, status from sync_runs") == [("sheets", "ok")]
 
@@ -279,13 +336,25 @@ def test_with_a_spreadsheet_its_rows_appear_after_one_sync(browser, servers, she
     assert "Sync run 2: " in (servers.checkout / "sync.log").read_text()
     assert len(sheet.api_requests()) == 4
 
+    # A restart that wiped the disk; the founder, still signed in, reloads.
     servers.stop_all()
     wipe_sqlite_store(servers.checkout)
-    server = servers.start()
-    shown = sheet_synced(sheet, browser, [server.url])
+    sheet.fail("slow", match="values:batchGet", seconds=SYNC_SECONDS)
+    server = servers.start(port)
+    pages[0].goto(server.url, wait_until="commit")
+    shown = watch_until_dashboard(pages[:1])
     assert "Demo data" not in shown
+    assert metric_value(pages[0], "Projects") == "1"
+    close(pages[:1])
     assert len(sheet.api_requests()) == 6  # the data is back within one sync
     assert rows(store_url, "select source, status from sync_runs") == [("sheets", "ok")]
+
+
+def sync_running(store_url: str) -> bool:
+    try:
+        return scalar(store_url, "select count(*) from sync_runs where status = 'ok'") == 0
+    except sa.exc.OperationalError:  # the store is not created yet
+        return True
 
 
 def test_an_empty_postgresql_database_gets_its_tables_then_the_sheet(
@@ -301,7 +370,7 @@ def test_an_empty_postgresql_database_gets_its_tables_then_the_sheet(
         # Two instances sharing the database start at once: one sync between them.
         first, second = servers.start(), servers.start()
         shown = sheet_synced(sheet, browser, [first.url, second.url])
-        assert "Demo data" not in shown
+        assert "Syncing the ops spreadsheet" in shown and "Demo data" not in shown
         assert len(sheet.api_requests()) == 2
         assert rows(url, "select source, status from sync_runs") == [("sheets", "ok")]
         assert scalar(url, "select count(*) from alembic_version") == 1
