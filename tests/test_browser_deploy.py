@@ -20,6 +20,7 @@ import sys
 import textwrap
 import time
 import tomllib
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +37,9 @@ from tests.fake_sheets import FakeSheetsServer, small_workbook, spreadsheet_from
 pytestmark = [
     pytest.mark.browser,
     # oidc-provider-mock, the test's login provider, runs on deprecated parts of Authlib.
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:oidc_provider_mock"),
     pytest.mark.filterwarnings("ignore::DeprecationWarning:authlib"),
+    # Building the venv takes a minute or two on a busy machine (the per-test default is 300 s).
+    pytest.mark.timeout(900),
 ]
 
 SERVER_DIR = "/srv/tfc-dashboard"  # where the README puts the checkout
@@ -278,7 +280,11 @@ def sheet_synced(fake: FakeSheetsServer, browser, urls: list[str]) -> str:
 def oidc_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A real OpenID Connect provider on loopback (oidc-provider-mock): any client, and any
     user, named by the email typed into its form."""
-    from oidc_provider_mock import run_server_in_thread
+    with warnings.catch_warnings():  # it imports deprecated parts of Authlib
+        from authlib.deprecate import AuthlibDeprecationWarning  # sets "always" for them
+
+        warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+        from oidc_provider_mock import run_server_in_thread
 
     monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # plain HTTP on loopback
     with run_server_in_thread() as server:
