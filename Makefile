@@ -7,7 +7,7 @@ PORT ?= 8501
 .PHONY: run test lint format bench seed clean help
 
 help:
-	@echo "make run    create .venv, install, seed the demo store if there is none, serve on :$(PORT)"
+	@echo "make run    create .venv, install, serve on :$(PORT) (the app fills a new store with the demo)"
 	@echo "make test   install the dev requirements and run the whole suite (unit, AppTest, browser)"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  benchmarks (see README, Performance)"
@@ -26,8 +26,8 @@ $(VENV)/.requirements-dev: requirements-dev.txt requirements.txt $(VENV)/.requir
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
+# As a host runs it: the app prepares a missing or empty store itself (see README, Deploy).
 run: $(VENV)/.requirements
-	$(BIN)/python -m tfc_dash ensure-store
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 test: $(VENV)/.requirements-dev

@@ -12,6 +12,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+ui.start_up()  # before the login: a new store is being prepared meanwhile
 viewer = ui.current_viewer()
 handle = ui.open_store_or_stop()
 ui.auto_refresh(handle)

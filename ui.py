@@ -4,6 +4,7 @@ store problem, drawing scorecards. The logic it calls lives in ``tfc_dash``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -14,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from tfc_dash import cache, config, policy, queries, refresh, sheets, store, sync
+from tfc_dash import cache, config, policy, provision, queries, refresh, sheets, store, sync
 from tfc_dash.filters import (
     Filters,
     LinkState,
@@ -133,17 +134,92 @@ def _logout_button() -> None:
     st.button("Log out", key="logout", icon=":material/logout:", on_click=st.logout)
 
 
+def start_up() -> None:
+    """Begin the server's start-up work for the configured store, once per server and store.
+
+    The router calls it first, before the login, so that a deploy's first visitor finds a
+    missing or empty store already being prepared (see :mod:`tfc_dash.provision`).
+    """
+    with contextlib.suppress(store.StoreError, config.ConfigError):  # the page shows them
+        cache.preparer(cache.database_url()).begin(_sheet_reader(), cache.sync_ttl())
+
+
 def open_store_or_stop() -> cache.StoreHandle:
-    """The store, or a page that says what is wrong and what to do, and a stop."""
+    """The store, or its preparation's progress, or a page that says what is wrong and what to
+    do; then a stop."""
     try:
         handle = cache.open_store()
+    except store.StoreMissing:
+        _stop_with(_preparing_page)
     except store.StoreError as exc:
         _stop_with(partial(_store_problem_page, exc))
     if handle.status.is_empty:
-        if auto_refresh(handle):
-            _stop_with(_syncing_page)
-        _stop_with(partial(_empty_store_page, handle.status.url))
+        _stop_with(_preparing_page)
     return handle
+
+
+def _sheet_reader() -> Callable[[], sheets.SheetsReader] | None:
+    """The spreadsheet's reader, made when called; None when no spreadsheet is configured."""
+    if not cache.gsheets_configured():
+        return None
+    try:
+        return _reader_factory()
+    except sheets.SheetsError as exc:  # incomplete secrets: the preparation reports it
+        problem = exc
+
+        def misconfigured() -> sheets.SheetsReader:
+            raise problem
+
+        return misconfigured
+
+
+def _preparing_page() -> None:
+    """A store found missing or empty: prepare it, or join the preparation under way, showing
+    its progress; then the dashboard, or what stands in the way."""
+    url = cache.database_url()
+    reader = _sheet_reader()
+    run = cache.preparer(url).begin(reader, cache.sync_ttl(), again=True)
+    st.title("Setting up the dashboard")
+    intro = st.empty()  # what is happening; cleared when it did not work out
+    if reader:
+        label = "Syncing the ops spreadsheet into a new store…"
+        intro.write(
+            "The dashboard's store is new or empty (a first start, or a host that wiped its "
+            "disk), so it is reading the ops spreadsheet first. This happens once; the pages "
+            "open as soon as it is done."
+        )
+    else:
+        label = "Filling a new store with the demo data…"
+        intro.write(
+            "The dashboard's store is new or empty and no ops spreadsheet is configured "
+            "(`[connections.gsheets]` in the secrets), so it fills the store with the demo data."
+        )
+    with st.status(label, expanded=True) as box:
+        shown = 0
+        while True:
+            finished = run.done.wait(0.25)  # every message is in once it is set
+            for message in run.messages[shown:]:
+                box.write(md_escape(message))  # sync messages name tabs of the sheet
+            shown = len(run.messages)
+            if finished:
+                break
+        result = run.result
+        ready = result is not None and result.ready
+        if ready:
+            box.update(label="The store is ready", state="complete")
+        elif result is not None and result.outcome is provision.Outcome.EMPTY:
+            box.update(label="The store has nothing to show yet", state="complete")
+        else:
+            box.update(label="The store could not be filled", state="error")
+    if ready:
+        st.rerun()
+    intro.empty()
+    if run.error is not None:
+        _store_problem_page(run.error)
+    elif result is not None and result.outcome is provision.Outcome.SYNC_FAILED:
+        _first_sync_failed_page(url, result)
+    elif result is not None:
+        _empty_store_page(result.status.url, spreadsheet=reader is not None)
 
 
 def _store_problem_page(exc: store.StoreError) -> None:
@@ -156,23 +232,43 @@ def _store_problem_page(exc: store.StoreError) -> None:
         st.info(exc.hint, icon=":material/build:")
 
 
-def _syncing_page() -> None:
-    st.info(
-        "**Syncing the ops spreadsheet into the empty store.** Reload the page in a minute.",
-        icon=":material/sync:",
+def _first_sync_failed_page(url: str, result: provision.Prepared) -> None:
+    st.error(
+        "**The dashboard has no data yet: the first sync of the ops spreadsheet failed.** "
+        f"{md_escape(result.problem or '')}",
+        icon=":material/cloud_off:",
     )
+    st.info(
+        "Check `[connections.gsheets]` in the app's secrets: the spreadsheet's address, the "
+        "service account's fields, and that the spreadsheet is shared with its `client_email` "
+        f"(see the README). The app tries again every {sync_ttl_minutes()} minutes.",
+        icon=":material/build:",
+    )
+    if st.button("Try again now", key="first_sync_retry", icon=":material/sync:"):
+        report = sync_now(cache.StoreHandle(url, 0, result.status))
+        if report is not None:
+            st.rerun()
 
 
-def _empty_store_page(url: str) -> None:
+def _empty_store_page(url: str, spreadsheet: bool) -> None:
     st.error(
         f"**The store at {md_escape(url)} is empty.** There are no projects, campaigns or "
         "volunteers yet.",
         icon=":material/inbox:",
     )
-    st.info(
-        "Fill it with the demo data (`python -m tfc_dash seed-demo`) or sync the ops spreadsheet.",
-        icon=":material/build:",
-    )
+    if spreadsheet:
+        hint = (
+            "The ops spreadsheet's Campaigns, Projects and Volunteers tabs have no rows that "
+            "passed the checks: add them (the README lists the columns). The app syncs again "
+            f"every {sync_ttl_minutes()} minutes."
+        )
+    else:
+        hint = (
+            "It holds other rows (district scores, say), so the demo data was not written over "
+            "them. Configure the ops spreadsheet (`[connections.gsheets]` in the secrets), or "
+            "fill the store with `python -m tfc_dash seed-demo --force`."
+        )
+    st.info(hint, icon=":material/build:")
 
 
 def data_dates(handle: cache.StoreHandle) -> tuple[date, date]:

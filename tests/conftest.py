@@ -380,8 +380,14 @@ def start_app_server(
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    return wait_until_healthy(f"http://127.0.0.1:{port}", process, log)
+
+
+def wait_until_healthy(
+    base: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 30
+) -> AppServer:
+    """The server once ``base`` answers Streamlit's health check; stopped and raised if not."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
@@ -392,7 +398,7 @@ def start_app_server(
         except OSError:
             time.sleep(0.2)
     process.terminate()
-    raise RuntimeError(f"streamlit did not answer on {base} within 30 s:\n{log.read_text()}")
+    raise RuntimeError(f"streamlit did not answer on {base} within {seconds} s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")

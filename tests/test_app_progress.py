@@ -130,12 +130,12 @@ def test_unknown_link_values_are_ignored_with_a_note(run_app, query, fragment):
     assert len(at.metric) == 6
 
 
-def test_missing_store_is_an_error_message(run_app, tmp_path: Path):
-    at = run_app(url=f"sqlite:///{tmp_path / 'missing.db'}")
-    assert not at.exception
-    assert "There is no store at" in at.error[0].value
-    assert "seed-demo" in at.info[0].value
-    assert not (tmp_path / "missing.db").exists()
+def test_a_missing_store_is_created_with_the_demo_data(run_app, tmp_path: Path):
+    at = run_app(url=f"sqlite:///{tmp_path / 'data' / 'tfc.db'}")
+    assert not at.exception and not at.error
+    assert at.title[0].value.startswith("Progress")
+    assert any("Demo data" in el.value for el in at.info)
+    assert (tmp_path / "data" / "tfc.db").exists()
 
 
 def test_corrupt_store_is_an_error_message(run_app, tmp_path: Path):
@@ -144,19 +144,21 @@ def test_corrupt_store_is_an_error_message(run_app, tmp_path: Path):
     at = run_app(url=f"sqlite:///{path}")
     assert not at.exception
     assert "damaged or is not a database" in at.error[0].value
+    assert path.read_bytes() == b"garbage" * 1000  # left as it was
 
 
 def test_unreachable_server_is_an_error_message(run_app):
     at = run_app(url="postgresql+psycopg://nobody:pw@127.0.0.1:1/none?connect_timeout=2")
     assert not at.exception
-    assert "cannot be opened" in at.error[0].value
+    assert "cannot be reached" in at.error[0].value
     assert "pw@" not in at.error[0].value
+    assert "TFC_DATABASE_URL" in at.info[0].value
 
 
-def test_empty_store_is_an_error_message(run_app, make_store):
+def test_an_empty_store_is_filled_with_the_demo_data(run_app, make_store):
     at = run_app(url=make_store())
-    assert not at.exception
-    assert "is empty" in at.error[0].value
+    assert not at.exception and not at.error
+    assert any("Demo data" in el.value for el in at.info)
 
 
 def test_cycle_without_goal_and_all_cycles(run_app):

@@ -31,35 +31,90 @@ def test_redact_url_hides_the_password():
     assert "secret" not in config.redact_url("postgresql+psycopg://u:secret@h/db")
 
 
-def test_missing_file(tmp_path: Path):
+def test_missing_file_is_a_store_to_create(tmp_path: Path):
     engine = store.make_engine(f"sqlite:///{tmp_path / 'nope.db'}")
-    with pytest.raises(store.StoreError, match="There is no store at") as err:
+    with pytest.raises(store.StoreMissing, match="There is no store at") as err:
         store.check_store(engine)
-    assert "seed-demo" in err.value.hint
+    assert "ensure-store" in err.value.hint
     assert not (tmp_path / "nope.db").exists()  # checking must not create it
 
 
 def test_corrupt_file(tmp_path: Path):
     path = tmp_path / "corrupt.db"
     path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(store.StoreError, match="damaged or is not a database"):
+    with pytest.raises(store.StoreError, match="damaged or is not a database") as err:
         store.check_store(store.make_engine(f"sqlite:///{path}"))
+    assert not isinstance(err.value, store.StoreMissing)
+    assert "Move it aside" in err.value.hint
 
 
-def test_database_without_tables(tmp_path: Path):
+def test_database_without_tables_is_a_store_to_create(tmp_path: Path):
     path = tmp_path / "other.db"
     with sa.create_engine(f"sqlite:///{path}").begin() as conn:
         conn.execute(sa.text("create table unrelated (x int)"))
-    with pytest.raises(store.StoreError, match="no dashboard tables"):
+    with pytest.raises(store.StoreMissing, match="no dashboard tables"):
         store.check_store(store.make_engine(f"sqlite:///{path}"))
-    with pytest.raises(store.StoreError, match="no dashboard tables"):
+    with pytest.raises(store.StoreMissing, match="no dashboard tables"):
         store.store_version(store.make_engine(f"sqlite:///{path}"))
 
 
-def test_unreachable_server():
-    engine = store.make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
-    with pytest.raises(store.StoreError, match="cannot be opened"):
+def test_sqlite_file_in_a_folder_that_cannot_be_made(tmp_path: Path):
+    (tmp_path / "file").write_text("a file, not a folder")
+    engine = store.make_engine(f"sqlite:///{tmp_path / 'file' / 'tfc.db'}")
+    with pytest.raises(store.StoreError, match="cannot be created") as err:
+        store.init_schema(engine)
+    assert "TFC_DATABASE_URL" in err.value.hint
+
+
+SETTING = "TFC_DATABASE_URL (or `[database] url` in the secrets)"
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("nobody:pw@127.0.0.1:1/none", "The database server at 127.0.0.1:1 cannot be reached"),
+        ("pw-user:pw@nosuchhost.invalid/none", "nosuchhost.invalid:5432 cannot be reached"),
+    ],
+)
+def test_a_server_that_does_not_answer_is_named_with_its_setting(address, message):
+    engine = store.make_engine(f"postgresql+psycopg://{address}?connect_timeout=2")
+    with pytest.raises(store.StoreError, match=message) as err:
         store.check_store(engine)
+    assert SETTING in err.value.hint
+    assert "pw@" not in str(err.value) and "SELECT" not in str(err.value).upper()
+
+
+def test_an_empty_postgresql_database_is_a_store_to_create(postgres_server):
+    url = postgres_server.new_store_url()  # a schema with nothing in it
+    try:
+        with pytest.raises(store.StoreMissing, match="has no dashboard tables yet") as err:
+            store.store_version(store.make_engine(url))
+        text = str(err.value)
+        assert "damaged" not in text and "LINE" not in text and "sync_runs" not in text
+        assert "file" not in text
+    finally:
+        postgres_server.drop(url)
+
+
+def test_server_problems_say_what_to_change(postgres_server):
+    """No database, an unknown user, a schema that is not there: each names the setting."""
+    base = sa.engine.make_url(postgres_server.url)
+    cases = [
+        (base.set(database="tfc_no_such_database"), "There is no database 'tfc_no_such_database'",
+         "fix the database's name"),
+        (base.set(username="tfc_no_such_user"), "refused the user 'tfc_no_such_user'",
+         "user and password"),
+        (base.update_query_dict({"options": "-csearch_path=tfc_no_such_schema"}),
+         "search_path) does not exist", "create schema"),
+    ]  # fmt: skip
+    for url, message, hint in cases:
+        engine = store.make_engine(url.render_as_string(hide_password=False))
+        with pytest.raises(store.StoreError) as err:
+            store.init_schema(engine)
+        assert message in err.value.message and hint in err.value.hint, err.value
+        assert SETTING in err.value.hint
+        assert "LINE" not in str(err.value) and "file" not in str(err.value)
+        engine.dispose()
 
 
 @pytest.mark.parametrize("url", ["not a url", "nosuchdialect://x/y"])

@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.connections import BaseConnection
 
-from tfc_dash import config, refresh, sheets, store
+from tfc_dash import config, provision, refresh, sheets, store
 
 DATA_TTL_SECONDS = 600
 T = TypeVar("T")
@@ -54,8 +54,16 @@ def _status(url: str, version: int) -> store.StoreStatus:
     return store.check_store(engine(url), upgrade=True)
 
 
+@st.cache_resource(show_spinner=False)
+def preparer(url: str) -> provision.Preparer:
+    """One per server and store: its start-up work (preparing a missing or empty store), shared
+    by every session however many arrive at once."""
+    return provision.Preparer(engine(url))
+
+
 def open_store() -> StoreHandle:
-    """The configured store, checked; raises StoreError when it cannot be used."""
+    """The configured store, checked; raises StoreMissing when there is none yet (see
+    :func:`preparer`) and StoreError when it cannot be used."""
     url = database_url()
     store.require_sqlite_file(url)  # before connecting, which would create an empty file
     version = store.store_version(engine(url))

@@ -21,8 +21,8 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from tfc_dash import config, sheets, store, sync
-from tfc_dash.demo import DEFAULT_SEED, build_demo
+from tfc_dash import config, provision, refresh, sheets, store, sync
+from tfc_dash.demo import DEFAULT_SEED
 from tfc_dash.filters import make_filters
 from tfc_dash.models import CATEGORIES
 
@@ -33,7 +33,9 @@ def _engine(url: str | None) -> store.Engine:  # type: ignore[name-defined]
     return store.make_engine(url or config.database_url())
 
 
-def seed_demo(url: str, scale: int = 1, seed: int = DEFAULT_SEED, force: bool = False) -> int:
+def seed_demo(
+    url: str, scale: int = 1, seed: int = DEFAULT_SEED, force: bool = False
+) -> int | None:
     """Fill the store at ``url`` with the demo dataset; returns the sync run id."""
     engine = store.make_engine(url)
     store.init_schema(engine)
@@ -43,10 +45,7 @@ def seed_demo(url: str, scale: int = 1, seed: int = DEFAULT_SEED, force: bool = 
             f"The store at {status.url} holds real data ({status.projects} projects).",
             "Seeding demo data would replace it: pass --force if that is what you want.",
         )
-    dataset = build_demo(scale=scale, seed=seed)
-    return store.replace_dataset(
-        engine, dataset.frames, source="demo", meta=dataset.meta, goals=dataset.goals
-    )
+    return provision.write_demo(engine, scale=scale, seed=seed)
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
@@ -63,18 +62,29 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_ensure_store(args: argparse.Namespace) -> int:
-    """Create the schema, and seed the demo data when the store holds nothing yet."""
-    url = args.db or config.database_url()
-    engine = store.make_engine(url)
-    store.init_schema(engine)
-    status = store.check_store(engine)
-    if status.is_empty:
-        print(f"The store at {status.url} is empty: seeding the demo data…")
-        seed_demo(url)
-        status = store.check_store(engine)
-    kind = "demo data" if status.is_demo else "data"
-    print(f"Store ready at {status.url}: {status.projects} projects of {kind}.")
-    return 0
+    """Prepare the store as the app does when it starts: create (or upgrade) it, and when it is
+    empty, sync the spreadsheet, or without one, seed the demo data."""
+    secrets = config.load_secrets(Path(args.secrets)) if args.secrets else config.load_secrets()
+    section = config.gsheets_section(secrets)
+    engine = store.make_engine(args.db or config.database_url(secrets))
+    result = provision.prepare_store(
+        engine,
+        (lambda: sheets.SheetsReader(sheets.settings_from_secrets(section))) if section else None,
+        ttl=refresh.ttl_from(config.sync_ttl_minutes(secrets)),
+        progress=lambda msg: print(msg, file=sys.stderr),
+    )
+    status = result.status
+    if result.outcome is provision.Outcome.SYNC_FAILED:
+        print(f"error: the first sync of the spreadsheet failed: {result.problem}", file=sys.stderr)
+        return EXIT_FAILED
+    if result.report is not None:
+        return _report_exit(result.report)
+    if result.ready:
+        kind = "demo data" if status.is_demo else "data"
+        print(f"Store ready at {status.url}: {status.projects} projects of {kind}.")
+    else:
+        print(f"Store ready at {status.url}: it holds no projects, campaigns or volunteers yet.")
+    return EXIT_OK
 
 
 def _report_exit(report: sync.SyncReport) -> int:
@@ -180,8 +190,15 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--force", action="store_true", help="replace a store that holds real data")
     seed.set_defaults(func=cmd_seed_demo)
 
-    ensure = sub.add_parser("ensure-store", help="create the store; seed the demo when empty")
+    ensure = sub.add_parser(
+        "ensure-store",
+        help="create the store; when empty, sync the spreadsheet (or seed the demo without one)",
+    )
     ensure.add_argument("--db", help="store URL")
+    ensure.add_argument(
+        "--secrets",
+        help="secrets file with [connections.gsheets] (default .streamlit/secrets.toml)",
+    )
     ensure.set_defaults(func=cmd_ensure_store)
 
     sync_p = sub.add_parser("sync", help="sync the ops spreadsheet into the store (for cron)")

@@ -78,9 +78,12 @@ def is_due(state: SyncState, ttl: timedelta, now: datetime) -> bool:
     return state.last_ok is None or now - state.last_ok >= ttl
 
 
+# One fixed-width UTC format, so that comparing two stamps as text compares the times.
+_STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def _stamp(moment: datetime) -> str:
-    # One fixed-width UTC format, so that comparing two stamps as text compares the times.
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime(_STAMP_FORMAT)
 
 
 def acquire_lease(engine: Engine, ttl: timedelta, now: datetime, owner: str = INSTANCE) -> bool:
@@ -106,6 +109,19 @@ def acquire_lease(engine: Engine, ttl: timedelta, now: datetime, owner: str = IN
         except IntegrityError:
             return False  # the lease exists and is held (or another instance just took it)
         return True
+
+
+def lease_taken_at(engine: Engine, ttl: timedelta, now: datetime) -> datetime | None:
+    """When the sync lease still held at ``now`` was taken (its expiry less ``ttl``); None when
+    it is free. A failed sync after that moment means its holder has given up until it expires."""
+    meta = models.StoreMeta.__table__
+    with translate_errors(str(engine.url)), engine.connect() as conn:
+        value = conn.execute(sa.select(meta.c.value).where(meta.c.key == LEASE_KEY)).scalar()
+    expiry = None if value is None else value.split("|", 1)[0]
+    if expiry is None or expiry < _stamp(now):
+        return None
+    expires = datetime.strptime(expiry, _STAMP_FORMAT)
+    return expires.replace(tzinfo=UTC) - ttl
 
 
 class AutoRefresher:
@@ -172,17 +188,28 @@ class AutoRefresher:
             thread.join(timeout)
 
     def _run(self, engine: Engine, reader: Callable[[], SheetsReader]) -> None:
-        started = self.clock()
-        try:
-            self.last_report = sync_sheets(engine, reader())
-            self.last_error = None
-        except (SheetsError, SyncError, store.StoreError) as exc:
-            # sync_sheets has logged the failed run; the banner reads it from the store.
-            self.last_error = str(exc)
-        except Exception as exc:  # a background thread must never die silently
-            log.exception("background sync failed")
-            self.last_error = f"Unexpected error during the sync: {exc!r}"
-            record_failure(engine, "sheets", started, self.last_error)
+        self.last_report, self.last_error = run_sync(engine, reader, self.clock)
+
+
+def run_sync(
+    engine: Engine,
+    reader: Callable[[], SheetsReader],
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    progress: Callable[[str], None] | None = None,
+) -> tuple[SyncReport | None, str | None]:
+    """A sync for a background thread, which must never die silently: (report, None) or
+    (None, why it failed), the failure logged in the store for every instance to read."""
+    started = clock()
+    try:
+        return sync_sheets(engine, reader(), progress=progress), None
+    except (SheetsError, SyncError, store.StoreError) as exc:
+        # sync_sheets has logged the failed run; the banner reads it from the store.
+        return None, str(exc)
+    except Exception as exc:
+        log.exception("background sync failed")
+        message = f"Unexpected error during the sync: {exc!r}"
+        record_failure(engine, "sheets", started, message)
+        return None, message
 
 
 def ttl_from(value: Any, default: timedelta = DEFAULT_TTL) -> timedelta:

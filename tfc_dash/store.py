@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -37,6 +38,13 @@ class StoreError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
+
+
+class StoreMissing(StoreError):
+    """There is no store yet: no SQLite file, or a database without the dashboard's tables.
+
+    Not a fault: :func:`tfc_dash.provision.prepare_store` creates it (the app does so by itself).
+    """
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,7 @@ def make_engine(url: str) -> Engine:
     except (NoSuchModuleError, ImportError) as exc:
         raise StoreError(
             f"No database driver for {redact_url(url)}.",
-            "Use sqlite:///… or postgresql+psycopg://….",
+            f"Use sqlite:///… or postgresql+psycopg://… in {DATABASE_SETTING}.",
         ) from exc
     if parsed.get_backend_name() == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
@@ -105,7 +113,14 @@ def init_schema(engine: Engine) -> tuple[str | None, str]:
 
     path = sqlite_path(str(engine.url))
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"The folder of the SQLite store {path} cannot be created: {exc.strerror or exc}.",
+                f"Point {DATABASE_SETTING} at a place the app may write, or at a PostgreSQL "
+                "database.",
+            ) from exc
     with translate_errors(str(engine.url)), _schema_errors():
         with exclusive(engine) as conn:
             if migrate.current(conn) is None:
@@ -118,7 +133,7 @@ def init_schema(engine: Engine) -> tuple[str | None, str]:
 UPGRADE_HINT = "Run `python -m tfc_dash migrate` (`make run` does it for you)."
 NEWER_HINT = (
     "Run the dashboard's newest version against it (git pull, then make run), or point this "
-    "one at a store of its own."
+    "one at a store of its own (TFC_DATABASE_URL, or `[database] url` in the secrets)."
 )
 
 
@@ -176,41 +191,110 @@ def analyze(engine: Engine) -> None:
         conn.execute(sa.text(f"analyze {names}"))
 
 
+DATABASE_SETTING = "TFC_DATABASE_URL (or `[database] url` in the secrets)"
+CREATE_HINT = (
+    "The app creates it by itself when it starts; from the command line, "
+    "`python -m tfc_dash ensure-store` does."
+)
+
+
 @contextlib.contextmanager
 def translate_errors(url: str) -> Iterator[None]:
     """Turn driver errors into a StoreError that says what is wrong and what to do."""
-    shown = redact_url(url)
     try:
         yield
     except StoreError:
         raise
-    except OperationalError as exc:
-        text = str(exc.orig) if exc.orig is not None else str(exc)
-        if "no such table" in text or ("does not exist" in text and "relation" in text):
-            raise StoreError(
-                f"The store at {shown} has no dashboard tables.",
-                "Create and fill it with `python -m tfc_dash seed-demo` or a sync.",
-            ) from exc
-        raise StoreError(
-            f"The store at {shown} cannot be opened: {text.strip()}.",
-            "Check that the database server is running and the address is right.",
-        ) from exc
-    except DatabaseError as exc:
-        text = str(exc.orig) if exc.orig is not None else str(exc)
-        raise StoreError(
-            f"The store at {shown} is damaged or is not a database: {text.strip()}.",
-            "Move the file aside and run `python -m tfc_dash seed-demo`, or sync again.",
-        ) from exc
+    except DatabaseError as exc:  # OperationalError and ProgrammingError among them
+        sqlite = make_url(url).get_backend_name() == "sqlite"
+        raise (_file_error if sqlite else _server_error)(url, exc) from exc
+
+
+def _driver_text(exc: DatabaseError) -> str:
+    return str(exc.orig if exc.orig is not None else exc).strip()
+
+
+def _file_error(url: str, exc: DatabaseError) -> StoreError:
+    text = _driver_text(exc)
+    path = sqlite_path(url) or redact_url(url)
+    if "no such table" in text:
+        return StoreMissing(f"The store at {path} has no dashboard tables.", CREATE_HINT)
+    if not isinstance(exc, OperationalError):
+        return StoreError(
+            f"The file {path} is damaged or is not a database: {text}.",
+            "Move it aside: the app then creates a new store (a sync or `python -m tfc_dash "
+            "seed-demo` fills it).",
+        )
+    if "locked" in text:
+        return StoreError(
+            f"The SQLite store {path} is busy: {text}.", "Another program holds it: try again."
+        )
+    return StoreError(
+        f"The SQLite store {path} cannot be used: {text}.",
+        f"Check that its folder exists and that the app may write there, or point "
+        f"{DATABASE_SETTING} at another place.",
+    )
+
+
+def _server_error(url: str, exc: DatabaseError) -> StoreError:
+    """A database server's error in the deployer's terms: what to change, and where; no SQL."""
+    parsed = make_url(url)
+    server = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    database = f"the database {parsed.database!r} on {server}"
+    state = getattr(exc.orig, "sqlstate", None)
+    diag = getattr(exc.orig, "diag", None)
+    # The server's own sentence, without the statement it quotes (LINE 1: select ...).
+    reason = (getattr(diag, "message_primary", None) or _driver_text(exc)).splitlines()[0]
+    if reason.startswith("connection failed:"):  # psycopg: "... port 5432 failed: FATAL:  why"
+        reason = reason.rpartition(" failed: ")[2].removeprefix("FATAL:").strip()
+    if state == "42P01":
+        return StoreMissing(
+            f"The database {parsed.database!r} on {server} has no dashboard tables yet.",
+            CREATE_HINT,
+        )
+    if state == "3F000":
+        return StoreError(
+            f"The schema that the store's address names (search_path) does not exist in "
+            f"{database}.",
+            f"Create it (`create schema NAME`), or fix `options=-csearch_path=NAME` in "
+            f"{DATABASE_SETTING}.",
+        )
+    if state == "42501":
+        return StoreError(
+            f"The user {parsed.username!r} may not create or change the dashboard's tables in "
+            f"{database}: {reason}.",
+            f"Grant it the right to create tables in that schema, or use another user in "
+            f"{DATABASE_SETTING}.",
+        )
+    if isinstance(exc, OperationalError) and re.search(r'database ".*" does not exist', reason):
+        return StoreError(
+            f"There is no database {parsed.database!r} on the server at {server}.",
+            f"Create it (an empty one is enough: the app creates its tables), or fix the "
+            f"database's name in {DATABASE_SETTING}.",
+        )
+    if isinstance(exc, OperationalError) and re.search(
+        r"authentication failed|role .* does not exist|no pg_hba\.conf entry|password", reason
+    ):
+        return StoreError(
+            f"The database server at {server} refused the user {parsed.username!r}: {reason}.",
+            f"Check the user and password in {DATABASE_SETTING}.",
+        )
+    if isinstance(exc, OperationalError) and state is None:
+        return StoreError(
+            f"The database server at {server} cannot be reached: {reason}.",
+            f"Check that the server is running, and the host and port in {DATABASE_SETTING}.",
+        )
+    return StoreError(
+        f"The database server at {server} answered with an error: {reason}.",
+        f"Check {DATABASE_SETTING}; if the error persists, the server's log says more.",
+    )
 
 
 def require_sqlite_file(url: str) -> None:
-    """Raise StoreError when ``url`` names a SQLite file that does not exist."""
+    """Raise StoreMissing when ``url`` names a SQLite file that does not exist."""
     path = sqlite_path(url)
     if path is not None and not path.exists():
-        raise StoreError(
-            f"There is no store at {path}.",
-            "Run `make run` (it seeds the demo data) or `python -m tfc_dash seed-demo`.",
-        )
+        raise StoreMissing(f"There is no store at {path}.", CREATE_HINT)
 
 
 def check_store(engine: Engine, *, upgrade: bool = False) -> StoreStatus:
@@ -230,10 +314,10 @@ def check_store(engine: Engine, *, upgrade: bool = False) -> StoreStatus:
         tables = set(sa.inspect(conn).get_table_names())
         missing = {"projects", "campaigns", "volunteers", "store_meta"} - tables
         if missing:
-            raise StoreError(
+            raise StoreMissing(
                 f"The store at {redact_url(url)} has no dashboard tables "
                 f"(missing: {', '.join(sorted(missing))}).",
-                "Create and fill it with `python -m tfc_dash seed-demo` or a sync.",
+                CREATE_HINT,
             )
         with _schema_errors():
             migrate.check_revision(conn)
@@ -389,16 +473,20 @@ def replace_dataset(
     meta: Mapping[str, str] | None = None,
     goals: pd.DataFrame | None = None,
     snapshot_as_of: date | None = None,
-) -> int:
+    only_if_empty: bool = False,
+) -> int | None:
     """Replace every synced table with ``frames`` in one transaction and record the run.
 
-    Used by the demo seeder, which owns the whole store. Returns the sync run's id.
+    Used by the demo seeder, which owns the whole store. Returns the sync run's id; with
+    ``only_if_empty``, None (and nothing written) when the store holds any row already, decided
+    under the write lock so that of several instances seeding at once only the first does.
     """
     from tfc_dash import queries  # the snapshot reads through the same queries as the pages
 
     started = datetime.now(UTC)
-    with translate_errors(str(engine.url)), engine.begin() as conn:
-        lock_writes(conn)
+    with translate_errors(str(engine.url)), exclusive(engine) as conn:
+        if only_if_empty and holds_data(conn):
+            return None
         rows: dict[str, int] = {}
         for name, model in models.SYNCED_TABLES.items():
             table = model.__table__
@@ -435,6 +523,15 @@ def replace_dataset(
         run_id = int(result.inserted_primary_key[0])
     analyze(engine)
     return run_id
+
+
+def holds_data(conn: Connection) -> bool:
+    """Whether any synced table has a row, removed ones included: a store with nothing to lose."""
+    return any(
+        conn.execute(sa.select(sa.literal(1)).select_from(model.__table__).limit(1)).first()
+        is not None
+        for model in models.SYNCED_TABLES.values()
+    )
 
 
 def _chunks(items: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
