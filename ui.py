@@ -256,7 +256,7 @@ def data_notice(handle: cache.StoreHandle, viewer: policy.Viewer) -> None:
         )
     if status.last_write is not None:
         st.caption(f"Data written {status.last_write:%d %b %Y %H:%M} UTC")
-    st.caption(viewer.describe())
+    st.caption(md_escape(viewer.describe()))
     if viewer.role is not policy.Role.LOCAL:
         _logout_button()
 
@@ -362,7 +362,7 @@ def sync_banner(handle: cache.StoreHandle) -> None:
     problem = st.session_state.pop(_CONFIG_PROBLEM_KEY, None)
     if problem:
         st.error(
-            f"**The spreadsheet connection is not set up right:** {problem}",
+            f"**The spreadsheet connection is not set up right:** {md_escape(problem)}",
             icon=":material/link_off:",
         )
     try:
@@ -385,11 +385,14 @@ def sync_now(handle: cache.StoreHandle) -> sync.SyncReport | None:
     with st.status("Syncing the ops spreadsheet…", expanded=True) as status:
         try:
             report = cache.refresher().run_now(
-                cache.engine(handle.url), _reader_factory(), progress=status.write
+                cache.engine(handle.url),
+                _reader_factory(),
+                progress=lambda message: status.write(md_escape(message)),
             )
         except (sheets.SheetsError, sync.SyncError, store.StoreError) as exc:
             status.update(label="The sync failed: nothing was changed", state="error")
-            st.error(str(exc), icon=":material/error:")
+            # The message names the spreadsheet's tabs and cells: text, not markdown.
+            st.error(md_escape(exc), icon=":material/error:")
             return None
         if report is None:
             status.update(label="A sync is already running", state="complete")

@@ -11,7 +11,7 @@ st.title("Data health")
 
 flash = st.session_state.pop("_sync_flash", None)
 if flash:
-    (st.success if flash[0] else st.warning)(flash[1], icon=":material/sync:")
+    (st.success if flash[0] else st.warning)(md_escape(flash[1]), icon=":material/sync:")
 
 sheet_url = ui.spreadsheet_url()
 if sheet_url is None:
