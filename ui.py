@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from tfc_dash import cache, config, policy, queries, refresh, sheets, store, sync
+from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import (
     Filters,
     LinkState,
@@ -53,7 +54,7 @@ class PageContext:
 
     def download_csv(self, frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
         """A CSV download of ``frame``, through the access policy once more."""
-        data = policy.enforce(frame, self.viewer).to_csv(index=False).encode("utf-8")
+        data = csv_bytes(policy.enforce(frame, self.viewer))
         st.download_button(
             label, data, file_name=file_name, mime="text/csv", key=key, icon=":material/download:"
         )

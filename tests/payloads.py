@@ -13,6 +13,7 @@ import csv
 import io
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from tests.fake_sheets import small_workbook
@@ -97,6 +98,26 @@ def payload_workbook() -> dict[str, list[list[Any]]]:
     ]
     tabs["Districts"][1][5] = PAYLOAD  # incumbent_party
     return tabs
+
+
+def build_payload_store(folder: Path) -> str:
+    """A SQLite store in ``folder`` filled through the real paths: a sync of the payload
+    spreadsheet from the fake Sheets API over HTTP, then an import of the payload Districts CSV.
+    Returns its URL."""
+    from tests.fake_sheets import FakeSheetsServer, reader_for, spreadsheet_from_rows
+    from tfc_dash import store, sync
+
+    url = f"sqlite:///{folder / 'tfc.db'}"
+    engine = store.make_engine(url)
+    with FakeSheetsServer() as fake:
+        fake.add(spreadsheet_from_rows(payload_workbook()))
+        report = sync.sync_sheets(engine, reader_for(fake))
+    assert report.problems, "the payload spreadsheet has bad rows, for the quarantine"
+    csv_file = folder / "districts.csv"
+    csv_file.write_text(payload_districts_csv())
+    sync.import_csv(engine, "Districts", csv_file)
+    engine.dispose()
+    return url
 
 
 def payload_districts_csv() -> str:

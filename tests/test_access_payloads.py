@@ -12,18 +12,12 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1.element_tree import Block
 
-from tests.fake_sheets import (
-    SPREADSHEET_KEY,
-    FakeSheetsServer,
-    reader_for,
-    spreadsheet_from_rows,
-)
+from tests.fake_sheets import SPREADSHEET_KEY, reader_for, spreadsheet_from_rows
 from tests.payloads import (
     PAYLOAD,
     PAYLOAD_PROJECT,
     active_markdown,
-    payload_districts_csv,
-    payload_workbook,
+    build_payload_store,
 )
 from tests.test_access import SECRETS, logged_in
 from tfc_dash import store, sync
@@ -62,19 +56,7 @@ def test_md_escape(raw, escaped):
 
 @pytest.fixture(scope="module")
 def payload_store(tmp_path_factory) -> str:
-    """A SQLite store filled by a sync of the payload spreadsheet and a CSV import."""
-    folder = tmp_path_factory.mktemp("payloads")
-    url = f"sqlite:///{folder / 'tfc.db'}"
-    engine = store.make_engine(url)
-    with FakeSheetsServer() as fake:
-        fake.add(spreadsheet_from_rows(payload_workbook()))
-        report = sync.sync_sheets(engine, reader_for(fake))
-    assert report.problems, "the payload spreadsheet has bad rows for the quarantine"
-    csv_file = folder / "districts.csv"
-    csv_file.write_text(payload_districts_csv())
-    sync.import_csv(engine, "Districts", csv_file)
-    engine.dispose()
-    return url
+    return build_payload_store(tmp_path_factory.mktemp("payloads"))
 
 
 # Markdown-rendering fields of an element; st.text, st.code, tables and charts draw plain text.

@@ -4,7 +4,6 @@ spreadsheet template.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from datetime import UTC, datetime
@@ -15,6 +14,7 @@ import sqlalchemy as sa
 
 from tfc_dash import models
 from tfc_dash.contract import TABS, find_tab, header_map, normalize_header
+from tfc_dash.csv_files import csv_text
 from tfc_dash.store import Bind, connection, engine_of, translate_errors
 
 R = models.SyncRun.__table__
@@ -170,9 +170,8 @@ def template_zip() -> bytes:
             "",
         ]
         for tab in TABS:
-            out = io.StringIO()
-            csv.writer(out).writerow([c.name for c in tab.columns])
-            archive.writestr(f"{tab.name}.csv", out.getvalue())
+            header = pd.DataFrame(columns=[c.name for c in tab.columns])
+            archive.writestr(f"{tab.name}.csv", csv_text(header))
             lines.append(f"{tab.name}{' (optional)' if tab.optional else ''}:")
             for col in tab.columns:
                 allowed = f" one of {', '.join(col.choices)}" if col.choices else ""
