@@ -30,7 +30,7 @@ def test_numbers_stay_numbers_and_text_and_headers_are_neutralized():
         {
             "candidate": pd.array(
                 ['=HYPERLINK("https://evil.example","x")', "Ann", None], dtype="string"
-            ),  # fmt: skip
+            ),
             "margin": [-0.043, 0.1, None],
             "mixed": ["-2+3", -7, "ok"],  # object column: only the text is touched
             "=SUM(1)": [1, 2, 3],
