@@ -178,10 +178,7 @@ def _empty_store_page(url: str) -> None:
 
 def data_dates(handle: cache.StoreHandle) -> tuple[date, date]:
     """The first and the latest day in the data (the as-of picker's range)."""
-    latest = cache.query(handle, queries.latest_data_date) or date.today()
-    timeline = cache.query(handle, queries.project_timeline, Filters())
-    first = timeline["day"].min().date() if not timeline.empty else latest
-    return min(first, latest), latest
+    return cache.query(handle, queries.data_range)
 
 
 _CONTEXT_KEY = "_page_context"
@@ -335,11 +332,11 @@ def auto_refresh(handle: cache.StoreHandle) -> bool:
         return False
     try:
         return cache.refresher().maybe_start(
-            cache.engine(handle.url), _reader_factory(), cache.sync_ttl()
+            cache.engine(handle.url), _reader_factory(), cache.sync_ttl(), cache.sync_limits()
         )
-    except sheets.SheetsError as exc:  # incomplete secrets: the banner says so
+    except (sheets.SheetsError, config.ConfigError) as exc:  # bad settings: the banner says so
         st.session_state[_CONFIG_PROBLEM_KEY] = str(exc)
-    except (store.StoreError, config.ConfigError):
+    except store.StoreError:
         pass  # the store problem shows on the page itself
     return False
 
@@ -389,8 +386,9 @@ def sync_now(handle: cache.StoreHandle) -> sync.SyncReport | None:
                 cache.engine(handle.url),
                 _reader_factory(),
                 progress=lambda message: status.write(md_escape(message)),
+                limits=cache.sync_limits(),
             )
-        except (sheets.SheetsError, sync.SyncError, store.StoreError) as exc:
+        except (sheets.SheetsError, sync.SyncError, store.StoreError, config.ConfigError) as exc:
             status.update(label="The sync failed: nothing was changed", state="error")
             # The message names the spreadsheet's tabs and cells: text, not markdown.
             st.error(md_escape(exc), icon=":material/error:")

@@ -13,6 +13,7 @@ from tests.fake_sheets import SPREADSHEET_KEY, reader_for, small_workbook, sprea
 from tfc_dash import cache, contract, store, sync
 from tfc_dash.cli import seed_demo
 from tfc_dash.parsing import parse_tab
+from tfc_dash.text import md_escape
 
 PAGE = "pages/data_health.py"
 
@@ -123,7 +124,8 @@ def test_an_unreadable_sheet_leaves_every_page_working_with_a_banner(
     assert not at.exception
     banner = [w.value for w in at.warning if "could not be read" in w.value]
     assert banner and "Showing data that never came from the spreadsheet" in banner[0]
-    assert "dashboard@tfc-test.iam.gserviceaccount.com" in banner[0]
+    # The service account's email, as text (md_escape keeps it from becoming a mailto: link)
+    assert md_escape("dashboard@tfc-test.iam.gserviceaccount.com") in banner[0]
     assert at.metric  # the Progress page still shows its figures
     at.switch_page(PAGE)
     at.run()

@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.connections import BaseConnection
 
-from tfc_dash import config, refresh, sheets, store
+from tfc_dash import config, refresh, sheets, store, sync
 
 DATA_TTL_SECONDS = 600
 T = TypeVar("T")
@@ -107,6 +107,11 @@ def gsheets_configured() -> bool:
 def gsheets() -> GSheetsConnection:
     """The spreadsheet connection; raises SheetsConfigError when its secrets are incomplete."""
     return st.connection("gsheets", type=GSheetsConnection)
+
+
+def sync_limits() -> sync.Limits:
+    """The ``[sync]`` limits; raises ConfigError when one is not valid."""
+    return sync.Limits.from_settings(config.sync_settings(secrets()))
 
 
 def sync_ttl() -> timedelta:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlmodel import SQLModel
 
@@ -53,15 +53,30 @@ class StoreStatus:
         return self.projects == 0 and self.campaigns == 0 and self.volunteers == 0
 
 
+ADDRESS_HINT = (
+    "Set TFC_DATABASE_URL or [database] url to sqlite:///path/to/tfc.db, or to "
+    "postgresql+psycopg://user@host:5432/database (with a password: user:password@host)."
+)
+
+
+def parse_url(url: str) -> URL:
+    """The store's address, parsed; StoreError (the password hidden) when it is not one."""
+    try:
+        return make_url(url)
+    except ArgumentError as exc:
+        reason = "it is not a database URL"
+        cause: Exception = exc
+    except (ValueError, TypeError) as exc:  # a port that is not a number, say
+        reason = "its port is not a number" if "int()" in str(exc) else "it cannot be read"
+        cause = exc
+    raise StoreError(
+        f"The store address {redact_url(str(url))!r} is wrong: {reason}.", ADDRESS_HINT
+    ) from cause
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files get WAL so readers never wait for a sync."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StoreError(
-            f"The store address {url!r} is not a database URL.",
-            "Set TFC_DATABASE_URL or [database] url to something like sqlite:///data/tfc.db.",
-        ) from exc
+    parsed = parse_url(url)
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
@@ -73,6 +88,10 @@ def make_engine(url: str) -> Engine:
         raise StoreError(
             f"No database driver for {redact_url(url)}.",
             "Use sqlite:///… or postgresql+psycopg://….",
+        ) from exc
+    except (ArgumentError, ValueError, TypeError) as exc:  # a query option the driver refuses
+        raise StoreError(
+            f"The store address {redact_url(url)!r} is wrong: {exc}.", ADDRESS_HINT
         ) from exc
     if parsed.get_backend_name() == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
@@ -87,7 +106,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def sqlite_path(url: str) -> Path | None:
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return None
     if parsed.database == ":memory:":
@@ -104,8 +123,15 @@ def init_schema(engine: Engine) -> tuple[str | None, str]:
     from tfc_dash import migrate
 
     path = sqlite_path(str(engine.url))
+    _refuse_folder(path)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"The folder of the store {path} cannot be made: {exc.strerror or exc}.",
+                "Point TFC_DATABASE_URL or [database] url at a file in a folder you can write.",
+            ) from exc
     with translate_errors(str(engine.url)), _schema_errors():
         with exclusive(engine) as conn:
             if migrate.current(conn) is None:
@@ -192,20 +218,37 @@ def translate_errors(url: str) -> Iterator[None]:
                 "Create and fill it with `python -m tfc_dash seed-demo` or a sync.",
             ) from exc
         raise StoreError(
-            f"The store at {shown} cannot be opened: {text.strip()}.",
-            "Check that the database server is running and the address is right.",
+            f"The store at {shown} cannot be opened: {_sentence(text)}",
+            "Check that the file and its folder exist and may be read and written."
+            if url.startswith("sqlite")
+            else "Check that the database server is running and the address is right.",
         ) from exc
     except DatabaseError as exc:
         text = str(exc.orig) if exc.orig is not None else str(exc)
         raise StoreError(
-            f"The store at {shown} is damaged or is not a database: {text.strip()}.",
+            f"The store at {shown} is damaged or is not a database: {_sentence(text)}",
             "Move the file aside and run `python -m tfc_dash seed-demo`, or sync again.",
         ) from exc
+
+
+def _sentence(text: str) -> str:
+    """A driver's message on one line, ending in one full stop."""
+    text = " ".join(text.split())
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _refuse_folder(path: Path | None) -> None:
+    if path is not None and path.is_dir():
+        raise StoreError(
+            f"The store address names a folder, {path}, not a store file.",
+            "Point TFC_DATABASE_URL or [database] url at a file in it (its name ending in .db).",
+        )
 
 
 def require_sqlite_file(url: str) -> None:
     """Raise StoreError when ``url`` names a SQLite file that does not exist."""
     path = sqlite_path(url)
+    _refuse_folder(path)
     if path is not None and not path.exists():
         raise StoreError(
             f"There is no store at {path}.",
