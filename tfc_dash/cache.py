@@ -1,13 +1,16 @@
 """Streamlit caching wrappers: the one module of tfc_dash that imports Streamlit.
 
-``st.cache_resource`` holds the engine (a connection pool); ``st.cache_data`` holds query results
-keyed on the store's URL, its version (which changes with every write) and the query's arguments,
-so a sync shows up on the next rerun without waiting for the TTL.
+``st.cache_resource`` holds the engines (connection pools); ``st.cache_data`` holds query results
+keyed on the store's URL, its version (which changes with every write), its file's stamp (which
+changes when a SQLite file is replaced, overwritten or damaged under the running server) and the
+query's arguments, so a sync or a swapped file shows up on the next rerun without waiting for the
+TTL.
 """
 
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +31,7 @@ class StoreHandle:
     url: str
     version: int
     status: store.StoreStatus
+    file: tuple[int, ...] | None = None  # store.file_stamp: a SQLite file's identity
 
 
 def secrets() -> dict[str, Any]:
@@ -42,13 +46,38 @@ def database_url() -> str:
     return config.database_url(secrets())
 
 
+@dataclass(frozen=True)
+class _Opened:
+    file: tuple[int, ...] | None
+    engine: Engine
+
+
 @st.cache_resource(show_spinner=False)
+def _engines() -> dict[str, _Opened]:
+    return {}
+
+
+_ENGINES_LOCK = threading.Lock()
+
+
 def engine(url: str) -> Engine:
-    return store.make_engine(url)
+    """The engine for ``url``: one per process, made anew when the SQLite file has changed
+    under it (replaced, overwritten, damaged or checkpointed), the old one's connections closed.
+    """
+    stamp = store.file_stamp(url)
+    with _ENGINES_LOCK:
+        opened = _engines().get(url)
+        if opened is not None and opened.file == stamp:
+            return opened.engine
+        if opened is not None:
+            opened.engine.dispose()  # connections in use finish, then close
+        made = store.make_engine(url)
+        _engines()[url] = _Opened(stamp, made)
+        return made
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
-def _status(url: str, version: int) -> store.StoreStatus:
+def _status(url: str, version: int, file: tuple[int, ...] | None) -> store.StoreStatus:
     # An older schema is upgraded in place (on Streamlit Community Cloud nobody runs
     # `python -m tfc_dash migrate`); a newer one is refused with a message.
     return store.check_store(engine(url), upgrade=True)
@@ -59,18 +88,26 @@ def open_store() -> StoreHandle:
     url = database_url()
     store.require_sqlite_file(url)  # before connecting, which would create an empty file
     version = store.store_version(engine(url))
-    return StoreHandle(url=url, version=version, status=_status(url, version))
+    file = store.file_stamp(url)
+    return StoreHandle(url=url, version=version, status=_status(url, version, file), file=file)
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False, max_entries=1000)
-def _run(module: str, name: str, url: str, version: int, args: tuple[Any, ...]) -> Any:
+def _run(
+    module: str,
+    name: str,
+    url: str,
+    version: int,
+    file: tuple[int, ...] | None,
+    args: tuple[Any, ...],
+) -> Any:
     fn = getattr(importlib.import_module(module), name)
     return fn(engine(url), *args)
 
 
 def query(handle: StoreHandle, fn: Callable[..., T], *args: Any) -> T:
-    """``fn(engine, *args)``, cached per store version. ``fn`` is a tfc_dash query function."""
-    return _run(fn.__module__, fn.__name__, handle.url, handle.version, args)
+    """``fn(engine, *args)``, cached per store version and file. ``fn`` is a tfc_dash query."""
+    return _run(fn.__module__, fn.__name__, handle.url, handle.version, handle.file, args)
 
 
 def clear() -> None:

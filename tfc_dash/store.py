@@ -114,6 +114,23 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def file_stamp(url: str) -> tuple[int, int, int, int] | None:
+    """The SQLite file's (device, inode, size, modified ns); None for a server or no file.
+
+    It changes when the file is replaced (a new inode), overwritten or damaged in place, and
+    when a checkpoint folds the write-ahead log into it: the app then opens the file anew
+    rather than trusting connections and cached results made for the old one.
+    """
+    path = sqlite_path(url)
+    if path is None:
+        return None
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
+
+
 def init_schema(engine: Engine) -> tuple[str | None, str]:
     """Make the store's schema the newest: create it when empty, else upgrade it with its data.
 
