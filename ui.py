@@ -59,6 +59,23 @@ class PageContext:
             label, data, file_name=file_name, mime="text/csv", key=key, icon=":material/download:"
         )
 
+    def table(
+        self, frame: pd.DataFrame, key: str, file_name: str | None = None, **options: Any
+    ) -> None:
+        """``st.dataframe`` of at most ``[app] max_table_rows`` rows, saying so when it is cut,
+        with a CSV of every row (``file_name``) then; ``options`` go to ``st.dataframe``."""
+        limit = cache.table_rows()
+        st.dataframe(frame.head(limit), key=key, hide_index=True, **options)
+        if len(frame) > limit:
+            st.caption(
+                f"The first {limit:,} of {len(frame):,} rows"
+                + ("; the CSV has them all." if file_name else " (the CSV above has them all).")
+            )
+            if file_name:
+                self.download_csv(
+                    frame, file_name, f"All {len(frame):,} rows (CSV)", key=f"{key}_csv"
+                )
+
 
 def current_viewer() -> policy.Viewer:
     """Who is looking. With ``[auth]`` in the secrets, a login is required and the ``[roles]``

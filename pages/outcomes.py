@@ -41,9 +41,9 @@ if not races.empty:
         outcome_charts.results_chart(outcomes.results_by(races, by), by), width="stretch"
     )
     table = outcomes.race_table(races)
-    st.dataframe(
+    ctx.table(
         table,
-        hide_index=True,
+        "races_table",
         column_order=list(outcomes.RACE_TABLE_COLUMNS)[:13],
         column_config={
             **{k: st.column_config.Column(v) for k, v in outcomes.RACE_TABLE_COLUMNS.items()},

@@ -61,8 +61,8 @@ if project_id:
         if members.empty:
             st.info("Nobody has been placed on this project.")
         else:
-            st.dataframe(
-                members, hide_index=True, key="team_table", column_config=projects.TEAM_LABELS
+            ctx.table(
+                members, "team_table", "tfc-project-team.csv", column_config=projects.TEAM_LABELS
             )
             if (members["standing"] == "bad data").any():
                 st.caption(projects.BAD_TEAM_NOTE)

@@ -169,3 +169,28 @@ def test_sync_now_shows_progress_and_the_result(run_app, fake_sheets, tmp_path, 
     assert any("11 rows" in s.value for s in at.success)
     assert rows(url, "select count(*), max(changed) from sync_runs where status='ok'") == [(2, 1)]
     assert metrics(at)["Changed"] == "1"
+
+
+def test_a_long_quarantine_is_capped_with_every_kept_row_in_the_csv(
+    run_app, served, fake_sheets, tmp_path: Path
+):
+    from tests.conftest import downloads
+
+    url = f"sqlite:///{tmp_path / 'many.db'}"
+    tabs = small_workbook()
+    tabs["Volunteers"] += [
+        [f"V1{n:05d}", f"Bad {n}", "not-an-email", "CA", "", 3, "2018-03-01"] for n in range(30)
+    ]
+    fake_sheets.add(spreadsheet_from_rows(tabs))
+    engine = store.make_engine(url)
+    sync.sync_sheets(engine, reader_for(fake_sheets), limits=sync.Limits(max_problems=12))
+    at = run_app(page=PAGE, url=url, secrets={"app": {"max_table_rows": 5}})
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert len(table) == 5
+    assert any("The first 5 of 12 rows" in c.value for c in at.caption)
+    assert any("30 problems in run" in c.value for c in at.caption)
+    assert any("Only the first 12 problems were kept" in w.value for w in at.warning)
+    assert metrics(at)["Quarantined rows"] == "30"
+    csv_text = downloads(at, served)["quarantine-run-1.csv"].decode()
+    assert len(csv_text.strip().splitlines()) == 1 + 12

@@ -151,6 +151,19 @@ def sync_limits() -> sync.Limits:
     return sync.Limits.from_settings(config.sync_settings(secrets()))
 
 
+DEFAULT_TABLE_ROWS = 500
+
+
+def table_rows() -> int:
+    """How many rows a table on a page shows at most (``[app] max_table_rows``)."""
+    value = (secrets().get("app") or {}).get("max_table_rows", DEFAULT_TABLE_ROWS)
+    try:
+        rows = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_TABLE_ROWS
+    return rows if rows > 0 else DEFAULT_TABLE_ROWS
+
+
 def sync_ttl() -> timedelta:
     return refresh.ttl_from(config.sync_ttl_minutes(secrets()))
 
