@@ -105,9 +105,13 @@ def _stop_with(render: Callable[[], None]) -> NoReturn:
     It goes through ``st.navigation`` (hidden): Streamlit would otherwise list the files of
     ``pages/`` in the sidebar, and run them, until some run of the router had called it.
     """
-    st.navigation(
-        [st.Page(render, title="Tech for Campaigns", default=True)], position="hidden"
-    ).run()
+    # The page answers at every page's address too: a shared link to /projects would otherwise
+    # open a "Page not found" dialog over it.
+    pages = [st.Page(render, title="Tech for Campaigns", default=True)]
+    pages += [
+        st.Page(render, title="Tech for Campaigns", url_path=key) for key in policy.ALL_PAGES
+    ]
+    st.navigation(pages, position="hidden").run()
     st.stop()
 
 
