@@ -108,9 +108,7 @@ def _stop_with(render: Callable[[], None]) -> NoReturn:
     # The page answers at every page's address too: a shared link to /projects would otherwise
     # open a "Page not found" dialog over it.
     pages = [st.Page(render, title="Tech for Campaigns", default=True)]
-    pages += [
-        st.Page(render, title="Tech for Campaigns", url_path=key) for key in policy.ALL_PAGES
-    ]
+    pages += [st.Page(render, title="Tech for Campaigns", url_path=key) for key in policy.ALL_PAGES]
     st.navigation(pages, position="hidden").run()
     st.stop()
 
