@@ -204,3 +204,20 @@ def test_limits_from_the_settings():
     assert sync.Limits.from_settings(None) == sync.Limits()
     limits = sync.Limits.from_settings({"max_rows": 10, "max_removed_share": 0.9, "ttl_minutes": 5})
     assert (limits.max_rows, limits.max_removed_share, limits.max_file_mb) == (10, 0.9, 20.0)
+
+
+def test_a_file_of_bad_rows_does_not_replace_the_demo(demo_copy, tmp_path):
+    path = write_csv(tmp_path / "all_bad.csv", None, [["VA", "lower", "No such", 50, "x", "R", 0]])
+    before = everything(demo_copy)
+    with pytest.raises(sync.SyncError, match="nothing would replace the demo data"):
+        import_districts(demo_copy, path)
+    assert everything(demo_copy) == before
+
+
+@pytest.fixture
+def demo_copy(new_store_url) -> str:
+    from tfc_dash.cli import seed_demo
+
+    url = new_store_url()
+    seed_demo(url)
+    return url

@@ -304,6 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (store.StoreError, config.ConfigError, sheets.SheetsError, sync.SyncError) as exc:
         print(f"error: {config.redact_secrets(one_line(exc))}", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:  # piped into head: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except OSError as exc:  # an export folder that cannot be written, say
         where = f": {exc.filename}" if exc.filename else ""
         print(f"error: {one_line(exc.strerror or exc)}{where}", file=sys.stderr)

@@ -408,6 +408,18 @@ def apply(
                 table: _plan(conn, parsed[table].tab, checked, now, replace=is_demo)
                 for table in checked.rows
             }
+            if is_demo and not any(checked.rows.values()):
+                first = checked.problems[0] if checked.problems else None
+                raise SyncError(
+                    f"None of the {report.quarantined_rows:,} rows read is valid, so nothing "
+                    "would replace the demo data: nothing was changed"
+                    + (
+                        f" (the first problem: {first.tab} row {first.row}, {first.reason})."
+                        if first
+                        else "."
+                    ),
+                    "Fix the rows and try again.",
+                )
             if not is_demo and not replace:
                 _refuse_mass_removal(conn, parsed, plans, limits, source)
             for plan in plans.values():
