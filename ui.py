@@ -69,7 +69,7 @@ class PageContext:
         if len(frame) > limit:
             st.caption(
                 f"The first {limit:,} of {len(frame):,} rows"
-                + ("; the CSV has them all." if file_name else " (the CSV above has them all).")
+                + ("; this CSV has them all:" if file_name else "; the CSV below has them all.")
             )
             if file_name:
                 self.download_csv(
