@@ -109,6 +109,14 @@ def bad_inputs(tmp: Path, db: str) -> dict[str, list[str]]:
     (tmp / "bad.toml").write_text("[sync\nmax_rows = ")
     (tmp / "limits.toml").write_text("[sync]\nmax_rows = 'lots'\n")
     (tmp / "a_file").write_text("x")
+    kit = ["--out", str(tmp / "kit"), "--db", db]
+
+    def districts(name: str, *more: str) -> list[str]:
+        return ["import", "--tab", "Districts", str(tmp / name), "--db", db, *more]
+
+    def sync_with(secrets: Path) -> list[str]:
+        return ["sync", "--secrets", str(secrets), "--db", db]
+
     return {
         "no command": [],
         "unknown command": ["frobnicate"],
@@ -116,59 +124,20 @@ def bad_inputs(tmp: Path, db: str) -> dict[str, list[str]]:
         "seed-demo scale x": ["seed-demo", "--scale", "x", "--db", db],
         "export no out": ["export", "--db", db],
         "export out is a file": ["export", "--out", str(tmp / "a_file"), "--db", db],
-        "export as-of 2099": [
-            "export",
-            "--out",
-            str(tmp / "kit"),
-            "--as-of",
-            "2099-01-01",
-            "--db",
-            db,
-        ],
-        "export as-of not a date": [
-            "export",
-            "--out",
-            str(tmp / "kit"),
-            "--as-of",
-            "2018-13-01",
-            "--db",
-            db,
-        ],
-        "export bad category": ["export", "--out", str(tmp / "kit"), "--category", "x"],
-        "sync missing secrets": ["sync", "--secrets", str(tmp / "missing.toml"), "--db", db],
-        "sync secrets folder": ["sync", "--secrets", str(tmp), "--db", db],
-        "sync bad toml": ["sync", "--secrets", str(tmp / "bad.toml"), "--db", db],
-        "sync no gsheets": ["sync", "--secrets", str(tmp / "limits.toml"), "--db", db],
+        "export as-of 2099": ["export", *kit, "--as-of", "2099-01-01"],
+        "export as-of not a date": ["export", *kit, "--as-of", "2018-13-01"],
+        "export bad category": ["export", *kit, "--category", "x"],
+        "sync missing secrets": sync_with(tmp / "missing.toml"),
+        "sync secrets folder": sync_with(tmp),
+        "sync bad toml": sync_with(tmp / "bad.toml"),
+        "sync no gsheets": sync_with(tmp / "limits.toml"),
         "import unknown tab": ["import", "--tab", "Nope", str(tmp / "header_only.csv"), "--db", db],
-        "import missing file": ["import", "--tab", "Districts", str(tmp / "none.csv"), "--db", db],
-        "import a folder": ["import", "--tab", "Districts", str(tmp), "--db", db],
-        "import binary": ["import", "--tab", "Districts", str(tmp / "binary.csv"), "--db", db],
-        "import no columns": [
-            "import",
-            "--tab",
-            "Districts",
-            str(tmp / "no_columns.csv"),
-            "--db",
-            db,
-        ],
-        "import header only": [
-            "import",
-            "--tab",
-            "Districts",
-            str(tmp / "header_only.csv"),
-            "--db",
-            db,
-        ],
-        "import bad limits": [
-            "import",
-            "--tab",
-            "Districts",
-            str(tmp / "header_only.csv"),
-            "--db",
-            db,
-            "--secrets",
-            str(tmp / "limits.toml"),
-        ],
+        "import missing file": districts("none.csv"),
+        "import a folder": districts("."),
+        "import binary": districts("binary.csv"),
+        "import no columns": districts("no_columns.csv"),
+        "import header only": districts("header_only.csv"),
+        "import bad limits": districts("header_only.csv", "--secrets", str(tmp / "limits.toml")),
         "import no tab": ["import", str(tmp / "header_only.csv"), "--db", db],
     }
 
