@@ -94,6 +94,19 @@ def test_each_element_shows_the_payload_as_its_characters(probe, kind):
     assert made.count() == 0, f"{kind}: {made.first.evaluate('e => e.outerHTML')[:200]}"
 
 
+def test_selectbox_options_are_plain_text(probe):
+    page, _, _ = probe
+    chosen = page.locator("[data-testid=stMultiSelect]")  # the chosen option's tag
+    assert "**bold** [click](https://evil.example/l)" in chosen.inner_text()
+    assert chosen.locator("a, img, strong, em, [role=img]").count() == 0
+    page.locator("[data-testid=stSelectbox] input").click()
+    options = page.locator("[role=listbox], [data-baseweb=menu]").first
+    options.wait_for()
+    assert "**bold** [click](https://evil.example/l)" in options.inner_text()
+    assert options.locator("a, img, strong, em, [role=img]").count() == 0
+    page.keyboard.press("Escape")
+
+
 def test_help_tooltips_show_the_payload_as_its_characters(probe):
     page, _, _ = probe
     for selector in ("[data-testid=stHeading] [data-testid=stTooltipIcon]",

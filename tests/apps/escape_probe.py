@@ -32,3 +32,7 @@ st.button(shown, key="button")
 st.checkbox(shown, key="checkbox")
 tab, _ = st.tabs([shown, "other"])
 tab.write("inside")
+# Option lists of a selectbox and a multiselect are plain text: they get the payload as it is
+# (md_escape there would show its backslashes).
+st.selectbox("Plain", ["a"], format_func=lambda _: PAYLOAD, key="selectbox")
+st.multiselect("Plain too", ["a"], default=["a"], format_func=lambda _: PAYLOAD, key="multi")
