@@ -7,7 +7,7 @@ from tfc_dash.models import CATEGORIES, CATEGORY_LABELS
 
 st.set_page_config(
     page_title="TFC program dashboard",
-    page_icon=":material/how_to_vote:",
+    page_icon="🗳️",  # drawn in the page: a :material/…: icon is fetched from Google
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from tfc_dash import cache, config, policy, provision, queries, refresh, sheets, store, sync
+from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import (
     Filters,
     LinkState,
@@ -54,10 +55,27 @@ class PageContext:
 
     def download_csv(self, frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
         """A CSV download of ``frame``, through the access policy once more."""
-        data = policy.enforce(frame, self.viewer).to_csv(index=False).encode("utf-8")
+        data = csv_bytes(policy.enforce(frame, self.viewer))
         st.download_button(
             label, data, file_name=file_name, mime="text/csv", key=key, icon=":material/download:"
         )
+
+    def table(
+        self, frame: pd.DataFrame, key: str, file_name: str | None = None, **options: Any
+    ) -> None:
+        """``st.dataframe`` of at most ``[app] max_table_rows`` rows, saying so when it is cut,
+        with a CSV of every row (``file_name``) then; ``options`` go to ``st.dataframe``."""
+        limit = cache.table_rows()
+        st.dataframe(frame.head(limit), key=key, hide_index=True, **options)
+        if len(frame) > limit:
+            st.caption(
+                f"The first {limit:,} of {len(frame):,} rows"
+                + ("; this CSV has them all:" if file_name else "; the CSV below has them all.")
+            )
+            if file_name:
+                self.download_csv(
+                    frame, file_name, f"All {len(frame):,} rows (CSV)", key=f"{key}_csv"
+                )
 
 
 def current_viewer() -> policy.Viewer:
@@ -88,9 +106,11 @@ def _stop_with(render: Callable[[], None]) -> NoReturn:
     It goes through ``st.navigation`` (hidden): Streamlit would otherwise list the files of
     ``pages/`` in the sidebar, and run them, until some run of the router had called it.
     """
-    st.navigation(
-        [st.Page(render, title="Tech for Campaigns", default=True)], position="hidden"
-    ).run()
+    # The page answers at every page's address too: a shared link to /projects would otherwise
+    # open a "Page not found" dialog over it.
+    pages = [st.Page(render, title="Tech for Campaigns", default=True)]
+    pages += [st.Page(render, title="Tech for Campaigns", url_path=key) for key in policy.ALL_PAGES]
+    st.navigation(pages, position="hidden").run()
     st.stop()
 
 
@@ -141,7 +161,9 @@ def start_up() -> None:
     missing or empty store already being prepared (see :mod:`tfc_dash.provision`).
     """
     with contextlib.suppress(store.StoreError, config.ConfigError):  # the page shows them
-        cache.preparer(cache.database_url()).begin(_sheet_reader(), cache.sync_ttl())
+        cache.preparer(cache.database_url()).begin(
+            _sheet_reader(), cache.sync_ttl(), limits=_sync_limits()
+        )
 
 
 def open_store_or_stop() -> cache.StoreHandle:
@@ -173,12 +195,20 @@ def _sheet_reader() -> Callable[[], sheets.SheetsReader] | None:
         return misconfigured
 
 
+def _sync_limits() -> sync.Limits | None:
+    """The ``[sync]`` limits, or the defaults when a setting is not valid (the banner says so)."""
+    try:
+        return cache.sync_limits()
+    except config.ConfigError:
+        return None
+
+
 def _preparing_page() -> None:
     """A store found missing or empty: prepare it, or join the preparation under way, showing
     its progress; then the dashboard, or what stands in the way."""
     url = cache.database_url()
     reader = _sheet_reader()
-    run = cache.preparer(url).begin(reader, cache.sync_ttl(), again=True)
+    run = cache.preparer(url).begin(reader, cache.sync_ttl(), limits=_sync_limits(), again=True)
     st.title("Setting up the dashboard")
     intro = st.empty()  # what is happening; cleared when it did not work out
     if reader:
@@ -273,10 +303,7 @@ def _empty_store_page(url: str, spreadsheet: bool) -> None:
 
 def data_dates(handle: cache.StoreHandle) -> tuple[date, date]:
     """The first and the latest day in the data (the as-of picker's range)."""
-    latest = cache.query(handle, queries.latest_data_date) or date.today()
-    timeline = cache.query(handle, queries.project_timeline, Filters())
-    first = timeline["day"].min().date() if not timeline.empty else latest
-    return min(first, latest), latest
+    return cache.query(handle, queries.data_range)
 
 
 _CONTEXT_KEY = "_page_context"
@@ -352,7 +379,7 @@ def data_notice(handle: cache.StoreHandle, viewer: policy.Viewer) -> None:
         )
     if status.last_write is not None:
         st.caption(f"Data written {status.last_write:%d %b %Y %H:%M} UTC")
-    st.caption(viewer.describe())
+    st.caption(md_escape(viewer.describe()))
     if viewer.role is not policy.Role.LOCAL:
         _logout_button()
 
@@ -430,11 +457,11 @@ def auto_refresh(handle: cache.StoreHandle) -> bool:
         return False
     try:
         return cache.refresher().maybe_start(
-            cache.engine(handle.url), _reader_factory(), cache.sync_ttl()
+            cache.engine(handle.url), _reader_factory(), cache.sync_ttl(), cache.sync_limits()
         )
-    except sheets.SheetsError as exc:  # incomplete secrets: the banner says so
+    except (sheets.SheetsError, config.ConfigError) as exc:  # bad settings: the banner says so
         st.session_state[_CONFIG_PROBLEM_KEY] = str(exc)
-    except (store.StoreError, config.ConfigError):
+    except store.StoreError:
         pass  # the store problem shows on the page itself
     return False
 
@@ -458,7 +485,7 @@ def sync_banner(handle: cache.StoreHandle) -> None:
     problem = st.session_state.pop(_CONFIG_PROBLEM_KEY, None)
     if problem:
         st.error(
-            f"**The spreadsheet connection is not set up right:** {problem}",
+            f"**The spreadsheet connection is not set up right:** {md_escape(problem)}",
             icon=":material/link_off:",
         )
     try:
@@ -481,11 +508,15 @@ def sync_now(handle: cache.StoreHandle) -> sync.SyncReport | None:
     with st.status("Syncing the ops spreadsheet…", expanded=True) as status:
         try:
             report = cache.refresher().run_now(
-                cache.engine(handle.url), _reader_factory(), progress=status.write
+                cache.engine(handle.url),
+                _reader_factory(),
+                progress=lambda message: status.write(md_escape(message)),
+                limits=cache.sync_limits(),
             )
-        except (sheets.SheetsError, sync.SyncError, store.StoreError) as exc:
+        except (sheets.SheetsError, sync.SyncError, store.StoreError, config.ConfigError) as exc:
             status.update(label="The sync failed: nothing was changed", state="error")
-            st.error(str(exc), icon=":material/error:")
+            # The message names the spreadsheet's tabs and cells: text, not markdown.
+            st.error(md_escape(exc), icon=":material/error:")
             return None
         if report is None:
             status.update(label="A sync is already running", state="complete")

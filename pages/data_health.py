@@ -11,7 +11,7 @@ st.title("Data health")
 
 flash = st.session_state.pop("_sync_flash", None)
 if flash:
-    (st.success if flash[0] else st.warning)(flash[1], icon=":material/sync:")
+    (st.success if flash[0] else st.warning)(md_escape(flash[1]), icon=":material/sync:")
 
 sheet_url = ui.spreadsheet_url()
 if sheet_url is None:
@@ -88,14 +88,20 @@ if not good.empty:
     if problems.empty:
         st.success("Every row of the last sync passed the checks.", icon=":material/check:")
     else:
+        found = ctx.query(health.problem_count, latest_good)
         st.caption(
-            f"{len(problems):,} problems in run {latest_good}. These rows were left out; the "
+            f"{found:,} problems in run {latest_good}. These rows were left out; the "
             "rest landed. Fix the cell in the spreadsheet and the next sync picks it up."
         )
-        st.dataframe(
+        if found > len(problems):
+            st.warning(
+                f"Only the first {len(problems):,} problems were kept ([sync] max_problems): "
+                "fix those, sync again, and the next ones show.",
+                icon=":material/playlist_remove:",
+            )
+        ctx.table(
             problems,
-            hide_index=True,
-            key="quarantine",
+            "quarantine",
             column_order=["tab", "row", "cell", "link", "column", "value", "reason"],
             column_config={
                 "tab": "Tab",

@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from tfc_dash import outcome_charts, outcomes
-from tfc_dash.text import day_label
+from tfc_dash.text import day_label, md_escape
 
 ctx = ui.page_context()
 filters, as_of = ctx.filters, ctx.as_of
@@ -41,9 +41,9 @@ if not races.empty:
         outcome_charts.results_chart(outcomes.results_by(races, by), by), width="stretch"
     )
     table = outcomes.race_table(races)
-    st.dataframe(
+    ctx.table(
         table,
-        hide_index=True,
+        "races_table",
         column_order=list(outcomes.RACE_TABLE_COLUMNS)[:13],
         column_config={
             **{k: st.column_config.Column(v) for k, v in outcomes.RACE_TABLE_COLUMNS.items()},
@@ -127,7 +127,7 @@ else:
     cards = outcomes.metric_cards(outcomes.metric_totals(long))
     for start in range(0, len(cards), 4):
         for col, card in zip(st.columns(4), cards[start : start + 4], strict=False):
-            col.metric(card.label, card.value, help=card.help, border=True)
+            col.metric(md_escape(card.label), card.value, help=card.help, border=True)
     by = st.segmented_control(
         "Break down by",
         ["category", "state", "cycle"],

@@ -33,8 +33,9 @@ if project_id:
         status = projects.project_status_on(row, as_of)
         st.title(md_escape(row["project_name"]))
         st.caption(
-            f"{row['project_id']} · {projects.STATUS_LABELS.get(status, status.capitalize())} "
-            f"on {day_label(as_of)} · share this view with its link (the address bar)"
+            f"{md_escape(row['project_id'])} · "
+            f"{projects.STATUS_LABELS.get(status, status.capitalize())} on {day_label(as_of)} · "
+            "share this view with its link (the address bar)"
         )
         team = ctx.query(projects.project_team, project_id)
         ui.scorecards(projects.detail_scorecards(row, team, as_of), per_row=4)
@@ -60,8 +61,8 @@ if project_id:
         if members.empty:
             st.info("Nobody has been placed on this project.")
         else:
-            st.dataframe(
-                members, hide_index=True, key="team_table", column_config=projects.TEAM_LABELS
+            ctx.table(
+                members, "team_table", "tfc-project-team.csv", column_config=projects.TEAM_LABELS
             )
             if (members["standing"] == "bad data").any():
                 st.caption(projects.BAD_TEAM_NOTE)
@@ -75,7 +76,7 @@ if project_id:
                 st.columns(max(len(outcomes), 4)), outcomes.to_dict("records"), strict=False
             ):
                 col.metric(
-                    outcome["label"],
+                    md_escape(outcome["label"]),
                     f"{outcome['value']:,.0f}",
                     help=projects.outcome_note(outcome),
                     border=True,

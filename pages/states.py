@@ -56,7 +56,7 @@ def show_problems(page_filters: Filters) -> None:
         icon=":material/wrong_location:",
     )
     with st.expander("Rows left out"):
-        st.dataframe(problems, hide_index=True, width="stretch")
+        ctx.table(problems, "district_problems", "tfc-district-problems.csv", width="stretch")
 
 
 def national_view() -> None:
@@ -326,9 +326,10 @@ def state_view(state: str) -> None:
         st.info("No program races in this chamber for this cycle.")
     else:
         st.markdown(coverage.results_sentence(results))
-        st.dataframe(
+        ctx.table(
             coverage.races_display(races),
-            hide_index=True,
+            "races_display",
+            f"tfc_{state.lower()}_{chamber}_races.csv",
             width="stretch",
             column_config={
                 "district": st.column_config.TextColumn("District", width="small"),

@@ -32,3 +32,34 @@ def open_from_home(page, base_url: str, title: str) -> None:
     page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title).click()
     page.wait_for_url(re.compile(rf"/{title.lower()}"))
     page.get_by_role("heading", level=1, name=title, exact=True).wait_for()
+
+
+def log_in(page, app_url: str, email: str) -> None:
+    """Sign in through the app's login button and the provider's form (oidc-provider-mock's:
+    any email is accepted as the subject, and the ID token carries it as the email)."""
+    page.goto(app_url)
+    authorize(page, email)
+    page.wait_for_url(re.compile(re.escape(app_url)))
+    wait_for_script(page)
+
+
+def authorize(page, email: str) -> None:
+    """On the app's login page: its login button, then the provider's form, as ``email``."""
+    page.get_by_role("button", name=re.compile("Log in")).click()
+    page.get_by_placeholder("sub").fill(email)
+    page.get_by_role("button", name="Authorize").click()
+
+
+def log_out(page) -> None:
+    """The app's Log out button, then the provider's end-of-session confirmation."""
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="End session").click()
+    page.get_by_role("button", name=re.compile("Log in")).wait_for()
+
+
+def wait_for_script(page) -> None:
+    """Until the page's script run has finished (Streamlit marks its root element)."""
+    page.wait_for_function(
+        """() => document.querySelector('[data-testid=stApp]')
+                 ?.getAttribute('data-test-script-state') === 'notRunning'"""
+    )

@@ -370,8 +370,9 @@ def start_app_server(
     log: Path,
     env: Mapping[str, str] | None = None,
     args: Sequence[str] = (),
+    port: int | None = None,
 ) -> AppServer:
-    port = free_port()
+    port = port or free_port()
     environment = {**os.environ, "TFC_DATABASE_URL": database_url, **(env or {})}
     out = log.open("wb")
     process = subprocess.Popen(
@@ -416,3 +417,51 @@ def page(browser):
     pg.set_default_timeout(30_000)
     yield pg
     context.close()
+
+
+# --- a real OpenID Connect provider on loopback ----------------------------------------------
+class OidcProvider:
+    """oidc-provider-mock (PyPI) serving on 127.0.0.1: its login form takes any email as the
+    subject, and the ID token then carries that email."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.url}/.well-known/openid-configuration"
+
+    def auth_secrets(self, app_url: str, roles: str = "") -> str:
+        """A ``.streamlit/secrets.toml`` for an app at ``app_url`` that logs in here, with
+        ``roles`` (TOML) appended: what a deployer writes, with this provider's addresses."""
+        return (
+            "[auth]\n"
+            f'redirect_uri = "{app_url}/oauth2callback"\n'
+            'cookie_secret = "a-long-random-cookie-secret-for-the-login-test"\n'
+            'client_id = "tfc-dashboard"\n'
+            'client_secret = "CLIENT-SECRET-SENTINEL"\n'
+            f'server_metadata_url = "{self.metadata_url}"\n\n{roles}'
+        )
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[OidcProvider]:
+    """An OpenID Connect provider on 127.0.0.1 for the whole session (real HTTP, real tokens)."""
+    import threading
+
+    import oidc_provider_mock
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args: object, **kwargs: object) -> None:
+            pass
+
+    server = make_server(
+        "127.0.0.1", 0, oidc_provider_mock.app(), threaded=True, request_handler=Quiet
+    )
+    thread = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
+    thread.start()
+    yield OidcProvider(f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    thread.join(5)
+    server.server_close()

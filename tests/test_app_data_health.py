@@ -13,6 +13,7 @@ from tests.fake_sheets import SPREADSHEET_KEY, reader_for, small_workbook, sprea
 from tfc_dash import cache, contract, store, sync
 from tfc_dash.cli import seed_demo
 from tfc_dash.parsing import parse_tab
+from tfc_dash.text import md_escape
 
 PAGE = "pages/data_health.py"
 
@@ -123,7 +124,8 @@ def test_an_unreadable_sheet_leaves_every_page_working_with_a_banner(
     assert not at.exception
     banner = [w.value for w in at.warning if "could not be read" in w.value]
     assert banner and "Showing data that never came from the spreadsheet" in banner[0]
-    assert "dashboard@tfc-test.iam.gserviceaccount.com" in banner[0]
+    # The service account's email, as text (md_escape keeps it from becoming a mailto: link)
+    assert md_escape("dashboard@tfc-test.iam.gserviceaccount.com") in banner[0]
     assert at.metric  # the Progress page still shows its figures
     at.switch_page(PAGE)
     at.run()
@@ -167,3 +169,28 @@ def test_sync_now_shows_progress_and_the_result(run_app, fake_sheets, tmp_path, 
     assert any("11 rows" in s.value for s in at.success)
     assert rows(url, "select count(*), max(changed) from sync_runs where status='ok'") == [(2, 1)]
     assert metrics(at)["Changed"] == "1"
+
+
+def test_a_long_quarantine_is_capped_with_every_kept_row_in_the_csv(
+    run_app, served, fake_sheets, tmp_path: Path
+):
+    from tests.conftest import downloads
+
+    url = f"sqlite:///{tmp_path / 'many.db'}"
+    tabs = small_workbook()
+    tabs["Volunteers"] += [
+        [f"V1{n:05d}", f"Bad {n}", "not-an-email", "CA", "", 3, "2018-03-01"] for n in range(30)
+    ]
+    fake_sheets.add(spreadsheet_from_rows(tabs))
+    engine = store.make_engine(url)
+    sync.sync_sheets(engine, reader_for(fake_sheets), limits=sync.Limits(max_problems=12))
+    at = run_app(page=PAGE, url=url, secrets={"app": {"max_table_rows": 5}})
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert len(table) == 5
+    assert any("The first 5 of 12 rows" in c.value for c in at.caption)
+    assert any("30 problems in run" in c.value for c in at.caption)
+    assert any("Only the first 12 problems were kept" in w.value for w in at.warning)
+    assert metrics(at)["Quarantined rows"] == "30"
+    csv_text = downloads(at, served)["quarantine-run-1.csv"].decode()
+    assert len(csv_text.strip().splitlines()) == 1 + 12

@@ -35,6 +35,7 @@ def test_a_shared_link_asks_for_login_and_shows_nothing(page, demo_db_url, tmp_p
         assert page.locator("[data-testid=stSidebarNav]").count() == 0
         assert page.locator("[data-testid=stMetric]").count() == 0
         assert "CLIENT-SECRET-SENTINEL" not in page.content()
+        assert page.get_by_text("Page not found").count() == 0  # no dialog over the login
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)

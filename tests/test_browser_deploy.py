@@ -20,7 +20,6 @@ import sys
 import textwrap
 import time
 import tomllib
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.browser_helpers import metric_value
+from tests.browser_helpers import authorize, metric_value
 from tests.conftest import ROOT, AppServer, free_port, wait_until_healthy
 from tests.dbtools import rows, scalar
 from tests.fake_sheets import FakeSheetsServer, small_workbook, spreadsheet_from_rows
@@ -276,28 +275,6 @@ def sheet_synced(fake: FakeSheetsServer, browser, urls: list[str]) -> str:
     return shown
 
 
-@pytest.fixture
-def oidc_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A real OpenID Connect provider on loopback (oidc-provider-mock): any client, and any
-    user, named by the email typed into its form."""
-    with warnings.catch_warnings():  # it imports deprecated parts of Authlib
-        from authlib.deprecate import AuthlibDeprecationWarning  # sets "always" for them
-
-        warnings.simplefilter("ignore", AuthlibDeprecationWarning)
-        from oidc_provider_mock import run_server_in_thread
-
-    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # plain HTTP on loopback
-    with run_server_in_thread() as server:
-        yield f"http://localhost:{server.server_port}"
-
-
-def log_in(page: Any, email: str) -> None:
-    """Through the login page and the provider's form, as that user."""
-    page.get_by_role("button", name="Log in with Google").click()
-    page.locator("input[name=sub]").fill(email)
-    page.get_by_role("button", name="Authorize").click()
-
-
 def test_with_a_spreadsheet_and_login_its_rows_appear_after_one_sync(
     browser, servers, sheet, oidc_provider
 ):
@@ -308,7 +285,7 @@ def test_with_a_spreadsheet_and_login_its_rows_appear_after_one_sync(
         "cookie_secret": "a-long-random-cookie-secret-for-the-deploy-test",
         "client_id": "tfc-deploy-test",
         "client_secret": "tfc-deploy-test-secret",
-        "server_metadata_url": f"{oidc_provider}/.well-known/openid-configuration",
+        "server_metadata_url": oidc_provider.metadata_url,
     }
     secrets = fill_in(steps.secrets, sheet.service_account(), login=login)
     write_secrets(servers.checkout, secrets)
@@ -327,7 +304,7 @@ def test_with_a_spreadsheet_and_login_its_rows_appear_after_one_sync(
     while len(sheet.api_requests()) < 2 or sync_running(store_url):
         assert time.monotonic() < deadline, "the store was not synced while people logged in"
         time.sleep(0.2)
-    log_in(pages[0], founder)
+    authorize(pages[0], founder)
     shown = watch_until_dashboard(pages[:1])
     assert "Demo data" not in shown and founder in shown
     assert metric_value(pages[0], "Projects") == "1"  # the sheet's one 2018 project

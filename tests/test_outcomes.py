@@ -256,6 +256,9 @@ def test_metrics_by_state_leave_unreported_metrics_missing(metrics_store):
     assert by_category["label"].tolist() == ["Email & analytics", "Social & digital media"]
     only_mi = outcomes.program_metrics(metrics_store, Filters(states=("MI",)), date(2018, 9, 1))
     assert set(only_mi["state"]) == {"MI"}
+    # A view where no project reported a spend has no cost per contact (it used to crash).
+    wide_mi = outcomes.metrics_by(only_mi, "state")
+    assert "spend_usd" not in set(only_mi["metric"]) and wide_mi["cost_per_contact"].isna().all()
 
 
 def test_demo_metric_totals_match_plain_sql(demo_engine, demo_db_url):

@@ -211,7 +211,11 @@ def test_csv_import_checks_references_against_the_store(fake_sheets, empty_store
     path = tmp_path / "outcomes.csv"
     path.write_text("project_id,metric,value,as_of\nP1,site_visits,\"1,200\",9/1/2017\n"
                     "P9,site_visits,5,9/1/2017\n")  # fmt: skip
-    report = sync.import_csv(store.make_engine(empty_store), "Outcomes", path)
+    # The file's one good row replaces the store's one outcome: that is all of the table, so
+    # the import says so unless asked to replace (see test_import_limits.py).
+    with pytest.raises(sync.SyncError, match="would remove 1 of the 1 outcomes rows"):
+        sync.import_csv(store.make_engine(empty_store), "Outcomes", path)
+    report = sync.import_csv(store.make_engine(empty_store), "Outcomes", path, replace=True)
     assert [p.reason for p in report.problems] == [
         "project_id P9 is not in Projects (in the store)"
     ]

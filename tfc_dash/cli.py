@@ -6,27 +6,37 @@ and ``import --tab NAME FILE.csv`` (a tab kept outside the spreadsheet).
 Exit codes:
   0  done (for sync and import: every row landed, or would land with --dry-run)
   1  the command failed and nothing was written (the message says why: Sheets unreachable or not
-     shared, a missing tab or column, a store problem, no [connections.gsheets])
-  2  bad usage
+     shared, a missing tab or column, a store problem, no [connections.gsheets], a file too big,
+     a sync or import that would remove most of a table without --replace)
+  2  bad usage (an unknown option, a date that is not one or outside the data)
   3  done, but some rows were quarantined: they are listed, and on the Data health page
+
+A failure is one line on stderr that starts with ``error:``, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
-from tfc_dash import config, provision, refresh, sheets, store, sync
+from tfc_dash import config, provision, queries, refresh, sheets, store, sync
 from tfc_dash.demo import DEFAULT_SEED
 from tfc_dash.filters import make_filters
 from tfc_dash.models import CATEGORIES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED = 0, 1, 2, 3
+DEBUG_ENV = "TFC_DEBUG"  # set to 1 to see the traceback of an unexpected error
+
+
+class UsageError(Exception):
+    """The command was given something it cannot use; exits 2 with the message."""
 
 
 def _engine(url: str | None) -> store.Engine:  # type: ignore[name-defined]
@@ -71,6 +81,7 @@ def cmd_ensure_store(args: argparse.Namespace) -> int:
         engine,
         (lambda: sheets.SheetsReader(sheets.settings_from_secrets(section))) if section else None,
         ttl=refresh.ttl_from(config.sync_ttl_minutes(secrets)),
+        limits=sync.Limits.from_settings(config.sync_settings(secrets)),
         progress=lambda msg: print(msg, file=sys.stderr),
     )
     status = result.status
@@ -94,22 +105,46 @@ def _report_exit(report: sync.SyncReport) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Read the spreadsheet configured in [connections.gsheets] and apply it to the store."""
-    secrets = config.load_secrets(Path(args.secrets)) if args.secrets else config.load_secrets()
+    secrets = _secrets(args.secrets)
     settings = sheets.settings_from_secrets((secrets.get("connections") or {}).get("gsheets"))
+    limits = sync.Limits.from_settings(config.sync_settings(secrets))
     engine = store.make_engine(args.db or config.database_url(secrets))
     report = sync.sync_sheets(
         engine,
         sheets.SheetsReader(settings),
         dry_run=args.dry_run,
         progress=lambda msg: print(msg, file=sys.stderr),
+        limits=limits,
+        replace=args.replace,
     )
     return _report_exit(report)
 
 
+def _secrets(path: str | None) -> dict:
+    """The secrets file given with --secrets (which must exist), else the default one."""
+    if path is None:
+        return config.load_secrets()
+    if not Path(path).is_file():
+        raise config.ConfigError(
+            f"There is no secrets file at {path}"
+            + (" (it is a folder)." if Path(path).is_dir() else ".")
+        )
+    return config.load_secrets(Path(path))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Load one tab's rows from a CSV file, through the same checks as a sync."""
-    engine = store.make_engine(args.db or config.database_url())
-    report = sync.import_csv(engine, args.tab, Path(args.file), dry_run=args.dry_run)
+    secrets = _secrets(args.secrets)
+    limits = sync.Limits.from_settings(config.sync_settings(secrets))
+    engine = store.make_engine(args.db or config.database_url(secrets))
+    report = sync.import_csv(
+        engine,
+        args.tab,
+        Path(args.file),
+        dry_run=args.dry_run,
+        limits=limits,
+        replace=args.replace,
+    )
     return _report_exit(report)
 
 
@@ -136,7 +171,7 @@ class ProgressBar:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the fundraising kit: every chart as PNG and SVG, its figures as CSV, the headline."""
-    from tfc_dash import kit, queries  # the charts' imports are not needed by other commands
+    from tfc_dash import kit  # the charts' imports are not needed by other commands
 
     url = args.db or config.database_url()
     engine = store.make_engine(url)
@@ -146,8 +181,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"The store at {status.url} is empty: there is nothing to export.",
             "Fill it with `python -m tfc_dash seed-demo` or a sync first.",
         )
-    # The same defaults as the dashboard's sidebar, so the files match the page's downloads.
-    as_of = args.as_of or queries.latest_data_date(engine) or date.today()
+    # The same defaults and range as the dashboard's sidebar, so the files match the page's.
+    first, last = queries.data_range(engine)
+    as_of = args.as_of or last
+    if not first <= as_of <= last:
+        raise UsageError(
+            f"--as-of {as_of.isoformat()} is outside the data, which runs from "
+            f"{first.isoformat()} to {last.isoformat()}: pick a day in that range."
+        )
     cycles = queries.cycles(engine)
     cycle = args.cycle if args.cycle is not None else (cycles[0] if cycles else None)
     filters = make_filters(cycle, args.state, args.category)
@@ -174,9 +215,35 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+REPLACE_HELP = (
+    "let the rows read replace the table even when that removes most of it "
+    "([sync] max_removed_share); an empty file still removes nothing"
+)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line (the usage stays with --help)."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {one_line(message)} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def one_line(text: object) -> str:
+    """``text`` on one line: a driver's multi-line message included."""
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tfc_dash", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="python -m tfc_dash", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     seed = sub.add_parser("seed-demo", help="fill the store with the deterministic demo dataset")
     seed.add_argument(
@@ -210,22 +277,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--secrets",
         help="secrets file with [connections.gsheets] (default .streamlit/secrets.toml)",
     )
+    sync_p.add_argument("--replace", action="store_true", help=REPLACE_HELP)
     sync_p.set_defaults(func=cmd_sync)
 
     imp = sub.add_parser("import", help="load one tab's rows from a CSV file")
     imp.add_argument("--tab", required=True, help="the tab: Districts, Outcomes, Projects, ...")
     imp.add_argument("file", help="the CSV file (UTF-8, a header row first)")
     imp.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    imp.add_argument("--replace", action="store_true", help=REPLACE_HELP)
     imp.add_argument("--db", help="store URL")
+    imp.add_argument("--secrets", help="settings file with [sync] limits (default: the app's)")
     imp.set_defaults(func=cmd_import)
     export = sub.add_parser(
         "export", help="write the fundraising kit: charts (PNG, SVG), their CSVs, the headline"
     )
     export.add_argument("--out", required=True, help="folder to write the files into")
     export.add_argument("--db", help="store URL")
-    export.add_argument(
-        "--as-of", type=date.fromisoformat, help="the day (YYYY-MM-DD; default: the latest data)"
-    )
+    export.add_argument("--as-of", type=_day, help="the day (YYYY-MM-DD; default: the latest data)")
     export.add_argument(
         "--cycle", type=int, help="the cycle whose goal the progress chart tracks (default: newest)"
     )
@@ -248,9 +316,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--scale must be at least 1")
     try:
         return int(args.func(args))
+    except UsageError as exc:
+        print(f"error: {one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except (store.StoreError, config.ConfigError, sheets.SheetsError, sync.SyncError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {config.redact_secrets(one_line(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:  # piped into head: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
     except OSError as exc:  # an export folder that cannot be written, say
-        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
-        return 1
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: {one_line(exc.strerror or exc)}{where}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("error: interrupted; a sync or import in progress was rolled back", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line in a cron log, the details on request
+        if os.environ.get(DEBUG_ENV) == "1":
+            raise
+        print(
+            f"error: unexpected {type(exc).__name__}: {config.redact_secrets(one_line(exc))} "
+            f"(a bug: run again with {DEBUG_ENV}=1 for the details, and report it)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED

@@ -8,6 +8,7 @@ Community Cloud) is honoured.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -62,13 +63,23 @@ def _anchor_sqlite_path(url: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """The URL with any password hidden, for messages and logs."""
-    from sqlalchemy.engine import make_url
+    """The address with any password hidden, for messages and logs; parsable or not."""
+    return redact_secrets(url)
 
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL is shown only by its scheme
-        return url.split(":", 1)[0] + ":…"
+
+# user:password@ in anything that looks like an address (``scheme://u:pw@``, ``scheme:/u:pw@``,
+# ``u:pw@host``),
+# and password= in a query string or a connection string.
+_URL_PASSWORD = re.compile(
+    r"(?P<head>(?:[A-Za-z][A-Za-z0-9+.\-]*:/*)?[^\s:/@'\"]*:)(?!\*\*\*@)[^\s/'\"]*@"
+)
+_PASSWORD_PARAM = re.compile(r"(?P<head>\bpassword\s*=\s*)(?!\*\*\*)[^\s&;]+", re.IGNORECASE)
+
+
+def redact_secrets(text: str) -> str:
+    """``text`` with every password in an address or a ``password=`` setting replaced by ***."""
+    text = _URL_PASSWORD.sub(r"\g<head>***@", text)
+    return _PASSWORD_PARAM.sub(r"\g<head>***", text)
 
 
 SYNC_TTL_ENV = "TFC_SYNC_TTL_MINUTES"
@@ -78,6 +89,14 @@ def gsheets_section(secrets: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The ``[connections.gsheets]`` section, or None when no spreadsheet is configured."""
     section = (secrets.get("connections") or {}).get("gsheets")
     return section or None
+
+
+def sync_settings(secrets: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The ``[sync]`` section (limits and the TTL); empty when there is none."""
+    section = secrets.get("sync") or {}
+    if not isinstance(section, Mapping):
+        raise ConfigError("[sync] must be a section of settings (see the README).")
+    return section
 
 
 def sync_ttl_minutes(secrets: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Any:

@@ -157,7 +157,8 @@ def parse_link(
             as_of = day
         else:
             notes.append(
-                f"Ignored as_of={value} from the link: the data runs from {first_day:%Y-%m-%d} "
+                f"Ignored as_of={md_escape(value)} from the link: the data runs from "
+                f"{first_day:%Y-%m-%d} "
                 f"to {last_day:%Y-%m-%d}."
             )
     state = LinkState(

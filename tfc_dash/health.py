@@ -4,7 +4,6 @@ spreadsheet template.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from datetime import UTC, datetime
@@ -15,7 +14,9 @@ import sqlalchemy as sa
 
 from tfc_dash import models
 from tfc_dash.contract import TABS, find_tab, header_map, normalize_header
+from tfc_dash.csv_files import csv_text
 from tfc_dash.store import Bind, connection, engine_of, translate_errors
+from tfc_dash.sync import PROBLEMS_KEY, QUARANTINED_KEY
 
 R = models.SyncRun.__table__
 Q = models.Quarantine.__table__
@@ -68,6 +69,7 @@ def sync_runs(bind: Bind, limit: int = 50) -> pd.DataFrame:
             R.c.removed,
             sa.func.coalesce(quarantined.c.n, 0),
             R.c.message,
+            R.c.rows,
         )
         .select_from(R.outerjoin(quarantined, quarantined.c.sync_run_id == R.c.id))
         .order_by(R.c.id.desc())
@@ -79,8 +81,10 @@ def sync_runs(bind: Bind, limit: int = 50) -> pd.DataFrame:
     for r in rows:
         started, finished = _utc(r[3]), _utc(r[4])
         seconds = (finished - started).total_seconds() if started and finished else None
+        # A run keeps its first problems only; its rows hold the full count.
+        quarantined = int((r[11] or {}).get(QUARANTINED_KEY, r[9]))
         records.append(
-            [r[0], r[1], r[2], started, seconds, r[5], r[6], r[7], r[8], int(r[9]), r[10]]
+            [r[0], r[1], r[2], started, seconds, r[5], r[6], r[7], r[8], quarantined, r[10]]
         )
     frame = pd.DataFrame(records, columns=RUN_COLUMNS)
     frame["started"] = pd.to_datetime(frame["started"], utc=True)
@@ -93,9 +97,23 @@ def run_rows(bind: Bind, run_id: int) -> pd.DataFrame:
         rows = conn.execute(sa.select(R.c.rows).where(R.c.id == run_id)).scalar() or {}
     names = {t.table: t.name for t in TABS}
     return pd.DataFrame(
-        [{"tab": names.get(t, t), "rows": int(n)} for t, n in rows.items()],
+        [
+            {"tab": names.get(t, t), "rows": int(n)}
+            for t, n in rows.items()
+            if t not in (PROBLEMS_KEY, QUARANTINED_KEY)
+        ],
         columns=["tab", "rows"],
     )
+
+
+def problem_count(bind: Bind, run_id: int) -> int:
+    """Every problem a run found, including those past ``[sync] max_problems`` (not stored)."""
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        rows = conn.execute(sa.select(R.c.rows).where(R.c.id == run_id)).scalar() or {}
+        stored = conn.execute(
+            sa.select(sa.func.count()).select_from(Q).where(Q.c.sync_run_id == run_id)
+        ).scalar_one()
+    return int(rows.get(PROBLEMS_KEY, stored))
 
 
 def run_snapshot(bind: Bind, run_id: int) -> dict[str, Any]:
@@ -170,9 +188,8 @@ def template_zip() -> bytes:
             "",
         ]
         for tab in TABS:
-            out = io.StringIO()
-            csv.writer(out).writerow([c.name for c in tab.columns])
-            archive.writestr(f"{tab.name}.csv", out.getvalue())
+            header = pd.DataFrame(columns=[c.name for c in tab.columns])
+            archive.writestr(f"{tab.name}.csv", csv_text(header))
             lines.append(f"{tab.name}{' (optional)' if tab.optional else ''}:")
             for col in tab.columns:
                 allowed = f" one of {', '.join(col.choices)}" if col.choices else ""

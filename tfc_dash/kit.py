@@ -32,6 +32,7 @@ import sqlalchemy as sa
 import vl_convert as vlc
 
 from tfc_dash import kit_charts, metrics, models, outcomes, queries
+from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import Filters
 from tfc_dash.kit_charts import Caption
 from tfc_dash.models import CATEGORY_LABELS
@@ -106,11 +107,6 @@ class Kit:
             if not chart.data.empty:
                 files[self.file_name(chart.key, "csv")] = csv_bytes(chart.data)
         return files
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A chart's aggregates as CSV, encoded exactly as the page's CSV downloads are."""
-    return frame.to_csv(index=False).encode("utf-8")
 
 
 def headline_bytes(headline: str) -> bytes:

@@ -503,7 +503,11 @@ def metrics_by(long: pd.DataFrame, by: str) -> pd.DataFrame:
     wide = long.pivot_table(index=by, columns="metric", values="value", aggfunc="sum")
     wide = wide.reindex(columns=[*names, PAID_CONTACTS]).reset_index()
     wide.columns.name = None
-    wide[COST_PER_CONTACT] = cost_per_contact(wide["spend_usd"], wide[PAID_CONTACTS])
+    # A view where no project reported a spend has no spend_usd column: no cost per contact.
+    spend = (
+        wide["spend_usd"] if "spend_usd" in wide.columns else pd.Series(float("nan"), wide.index)
+    )
+    wide[COST_PER_CONTACT] = cost_per_contact(spend, wide[PAID_CONTACTS])
     wide = wide.drop(columns=PAID_CONTACTS)
     labels = wide[by].map(CATEGORY_LABELS) if by == "category" else wide[by].astype(str)
     wide.insert(1, "label", labels.fillna(wide[by].astype(str)))

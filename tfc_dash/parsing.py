@@ -75,6 +75,7 @@ class ParsedTab:
     # Keys of rows left out for a bad cell: their previous version stays in the store rather
     # than being marked removed, since the row is still in the sheet.
     held_keys: set[tuple[Any, ...]] = field(default_factory=set)
+    data_rows: int = 0  # non-blank rows below the header, good or bad
 
     def cell(self, row: int, name: str) -> str | None:
         """The A1 address of ``name`` on sheet row ``row``, for problems found after parsing."""
@@ -316,6 +317,7 @@ def parse_tab(
     for offset, row in enumerate(values[header_index + 1 :]):
         if not any(map(_filled, row)):
             continue
+        parsed.data_rows += 1
         number = header_index + offset + 2
         record: dict[str, Any] = dict.fromkeys(absent)
         bad = False

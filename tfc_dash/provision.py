@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from tfc_dash import refresh, store
 from tfc_dash.demo import DEFAULT_SEED, build_demo
 from tfc_dash.sheets import SheetsError, SheetsReader
-from tfc_dash.sync import SyncReport
+from tfc_dash.sync import Limits, SyncReport
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -78,6 +78,7 @@ def prepare_store(
     reader: ReaderFactory | None,
     *,
     ttl: timedelta = refresh.DEFAULT_TTL,
+    limits: Limits | None = None,
     progress: Progress | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -106,7 +107,7 @@ def prepare_store(
             return Prepared(Outcome.EMPTY, status)
         say(f"The demo data is in: {status.projects:,} projects.")
         return Prepared(Outcome.SEEDED if seeded else Outcome.READY, status)
-    return _first_sync(engine, reader, ttl, say, sleep, clock)
+    return _first_sync(engine, reader, ttl, limits, say, sleep, clock)
 
 
 def _where(engine: Engine) -> str:
@@ -120,6 +121,7 @@ def _first_sync(
     engine: Engine,
     reader: ReaderFactory,
     ttl: timedelta,
+    limits: Limits | None,
     say: Progress,
     sleep: Callable[[float], None],
     clock: Callable[[], datetime],
@@ -144,7 +146,9 @@ def _first_sync(
             return Prepared(Outcome.EMPTY, status)
         now = clock()
         if refresh.acquire_lease(engine, ttl, now):
-            report, failure = refresh.run_sync(engine, lambda: sheet, clock, progress=say)
+            report, failure = refresh.run_sync(
+                engine, lambda: sheet, clock, progress=say, limits=limits
+            )
             status = store.check_store(engine)
             if failure is not None:
                 return Prepared(Outcome.SYNC_FAILED, status, problem=failure)
@@ -181,8 +185,12 @@ class Preparer:
     warm-up, say) that the same thread does once the store is ready: pages never wait for it.
     """
 
-    def __init__(self, engine: Engine, after_ready: Sequence[StartupStep] = ()) -> None:
-        self.engine = engine
+    def __init__(
+        self, engine: Engine | Callable[[], Engine], after_ready: Sequence[StartupStep] = ()
+    ) -> None:
+        # A callable is asked for the engine on every run: the app's engine is made anew when
+        # its SQLite file is replaced under the server (see tfc_dash.cache.engine).
+        self._engine = (lambda: engine) if isinstance(engine, Engine) else engine
         self.after_ready = list(after_ready)
         self.runs = 0
         self._lock = threading.Lock()
@@ -190,7 +198,7 @@ class Preparer:
 
     def begin(
         self, reader: ReaderFactory | None, ttl: timedelta = refresh.DEFAULT_TTL, *,
-        again: bool = False,
+        limits: Limits | None = None, again: bool = False,
     ) -> Run:  # fmt: skip
         with self._lock:
             run = self._run
@@ -199,13 +207,25 @@ class Preparer:
             run = self._run = Run()
             self.runs += 1
         threading.Thread(
-            target=self._prepare, args=(run, reader, ttl), name="tfc-prepare-store", daemon=True
+            target=self._prepare,
+            args=(run, reader, ttl, limits),
+            name="tfc-prepare-store",
+            daemon=True,
         ).start()
         return run
 
-    def _prepare(self, run: Run, reader: ReaderFactory | None, ttl: timedelta) -> None:
+    @property
+    def engine(self) -> Engine:
+        return self._engine()
+
+    def _prepare(
+        self, run: Run, reader: ReaderFactory | None, ttl: timedelta, limits: Limits | None
+    ) -> None:
+        engine = self.engine
         try:
-            run.result = prepare_store(self.engine, reader, ttl=ttl, progress=run.messages.append)
+            run.result = prepare_store(
+                engine, reader, ttl=ttl, limits=limits, progress=run.messages.append
+            )
         except store.StoreError as exc:
             run.error = exc
         except Exception as exc:  # a background thread must never die silently
@@ -219,6 +239,6 @@ class Preparer:
         if run.result is not None and run.result.ready:
             for step in self.after_ready:
                 try:
-                    step(self.engine)
+                    step(engine)
                 except Exception:
                     log.exception("a start-up step failed: %r", step)

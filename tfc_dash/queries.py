@@ -190,6 +190,14 @@ def latest_data_date(bind: Bind, today: date | None = None) -> date | None:
     return max(days) if days else None
 
 
+def data_range(bind: Bind, today: date | None = None) -> tuple[date, date]:
+    """The first and the latest day in the data: the range an as-of date is picked in."""
+    latest = latest_data_date(bind, today) or today or date.today()
+    timeline = project_timeline(bind, Filters())
+    first = timeline["day"].min().date() if not timeline.empty else latest
+    return min(first, latest), latest
+
+
 def _as_date(value: Any) -> date:
     if isinstance(value, date):
         return value

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from tfc_dash import models, store
 from tfc_dash.sheets import SheetsError, SheetsReader
 from tfc_dash.store import Bind, connection, engine_of, translate_errors
-from tfc_dash.sync import SyncError, SyncReport, record_failure, sync_sheets
+from tfc_dash.sync import Limits, SyncError, SyncReport, record_failure, sync_sheets
 
 log = logging.getLogger(__name__)
 LEASE_KEY = "sync_lease"
@@ -143,7 +143,11 @@ class AutoRefresher:
         return self._thread is not None and self._thread.is_alive()
 
     def maybe_start(
-        self, engine: Engine, reader: Callable[[], SheetsReader], ttl: timedelta
+        self,
+        engine: Engine,
+        reader: Callable[[], SheetsReader],
+        ttl: timedelta,
+        limits: Limits | None = None,
     ) -> bool:
         """Start a sync in the background when the data is older than ``ttl`` and we win the lease.
 
@@ -159,7 +163,10 @@ class AutoRefresher:
                 return False
             self.started += 1
             self._thread = threading.Thread(
-                target=self._run, args=(engine, reader), name="tfc-sheets-sync", daemon=True
+                target=self._run,
+                args=(engine, reader, limits),
+                name="tfc-sheets-sync",
+                daemon=True,
             )
             self._thread.start()
         return True
@@ -169,6 +176,7 @@ class AutoRefresher:
         engine: Engine,
         reader: Callable[[], SheetsReader],
         progress: Callable[[str], None] | None = None,
+        limits: Limits | None = None,
     ) -> SyncReport | None:
         """A sync in the caller's thread (the Sync now button); None if one is already running."""
         if not self._lock.acquire(blocking=False):
@@ -176,7 +184,7 @@ class AutoRefresher:
         try:
             if self.running:
                 return None
-            report = sync_sheets(engine, reader(), progress=progress)
+            report = sync_sheets(engine, reader(), progress=progress, limits=limits)
             self.last_report = report
             return report
         finally:
@@ -187,8 +195,10 @@ class AutoRefresher:
         if thread is not None:
             thread.join(timeout)
 
-    def _run(self, engine: Engine, reader: Callable[[], SheetsReader]) -> None:
-        self.last_report, self.last_error = run_sync(engine, reader, self.clock)
+    def _run(
+        self, engine: Engine, reader: Callable[[], SheetsReader], limits: Limits | None
+    ) -> None:
+        self.last_report, self.last_error = run_sync(engine, reader, self.clock, limits=limits)
 
 
 def run_sync(
@@ -196,12 +206,13 @@ def run_sync(
     reader: Callable[[], SheetsReader],
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     progress: Callable[[str], None] | None = None,
+    limits: Limits | None = None,
 ) -> tuple[SyncReport | None, str | None]:
     """A sync for a background thread, which must never die silently: (report, None) or
     (None, why it failed), the failure logged in the store for every instance to read."""
     started = clock()
     try:
-        return sync_sheets(engine, reader(), progress=progress), None
+        return sync_sheets(engine, reader(), progress=progress, limits=limits), None
     except (SheetsError, SyncError, store.StoreError) as exc:
         # sync_sheets has logged the failed run; the banner reads it from the store.
         return None, str(exc)

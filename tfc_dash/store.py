@@ -18,12 +18,12 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlmodel import SQLModel
 
 from tfc_dash import models
-from tfc_dash.config import redact_url
+from tfc_dash.config import redact_secrets, redact_url
 
 Bind = Engine | Connection
 
@@ -61,15 +61,30 @@ class StoreStatus:
         return self.projects == 0 and self.campaigns == 0 and self.volunteers == 0
 
 
+ADDRESS_HINT = (
+    "Set TFC_DATABASE_URL or [database] url to sqlite:///path/to/tfc.db, or to "
+    "postgresql+psycopg://user@host:5432/database (with a password: user:password@host)."
+)
+
+
+def parse_url(url: str) -> URL:
+    """The store's address, parsed; StoreError (the password hidden) when it is not one."""
+    try:
+        return make_url(url)
+    except ArgumentError as exc:
+        reason = "it is not a database URL"
+        cause: Exception = exc
+    except (ValueError, TypeError) as exc:  # a port that is not a number, say
+        reason = "its port is not a number" if "int()" in str(exc) else "it cannot be read"
+        cause = exc
+    raise StoreError(
+        f"The store address {redact_url(str(url))!r} is wrong: {reason}.", ADDRESS_HINT
+    ) from cause
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files get WAL so readers never wait for a sync."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StoreError(
-            f"The store address {url!r} is not a database URL.",
-            "Set TFC_DATABASE_URL or [database] url to something like sqlite:///data/tfc.db.",
-        ) from exc
+    parsed = parse_url(url)
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
@@ -81,6 +96,10 @@ def make_engine(url: str) -> Engine:
         raise StoreError(
             f"No database driver for {redact_url(url)}.",
             f"Use sqlite:///… or postgresql+psycopg://… in {DATABASE_SETTING}.",
+        ) from exc
+    except (ArgumentError, ValueError, TypeError) as exc:  # a query option the driver refuses
+        raise StoreError(
+            f"The store address {redact_url(url)!r} is wrong: {exc}.", ADDRESS_HINT
         ) from exc
     if parsed.get_backend_name() == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
@@ -95,12 +114,29 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def sqlite_path(url: str) -> Path | None:
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return None
     if parsed.database == ":memory:":
         return None
     return Path(parsed.database)
+
+
+def file_stamp(url: str) -> tuple[int, int, int, int] | None:
+    """The SQLite file's (device, inode, size, modified ns); None for a server or no file.
+
+    It changes when the file is replaced (a new inode), overwritten or damaged in place, and
+    when a checkpoint folds the write-ahead log into it: the app then opens the file anew
+    rather than trusting connections and cached results made for the old one.
+    """
+    path = sqlite_path(url)
+    if path is None:
+        return None
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
 
 
 def init_schema(engine: Engine) -> tuple[str | None, str]:
@@ -112,6 +148,7 @@ def init_schema(engine: Engine) -> tuple[str | None, str]:
     from tfc_dash import migrate
 
     path = sqlite_path(str(engine.url))
+    _refuse_folder(path)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -211,7 +248,7 @@ def translate_errors(url: str) -> Iterator[None]:
 
 
 def _driver_text(exc: DatabaseError) -> str:
-    return str(exc.orig if exc.orig is not None else exc).strip()
+    return redact_secrets(str(exc.orig if exc.orig is not None else exc).strip())
 
 
 def _file_error(url: str, exc: DatabaseError) -> StoreError:
@@ -290,9 +327,18 @@ def _server_error(url: str, exc: DatabaseError) -> StoreError:
     )
 
 
+def _refuse_folder(path: Path | None) -> None:
+    if path is not None and path.is_dir():
+        raise StoreError(
+            f"The store address names a folder, {path}, not a store file.",
+            f"Point {DATABASE_SETTING} at a file in it (its name ending in .db).",
+        )
+
+
 def require_sqlite_file(url: str) -> None:
     """Raise StoreMissing when ``url`` names a SQLite file that does not exist."""
     path = sqlite_path(url)
+    _refuse_folder(path)
     if path is not None and not path.exists():
         raise StoreMissing(f"There is no store at {path}.", CREATE_HINT)
 

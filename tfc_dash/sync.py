@@ -9,6 +9,11 @@ rows, what it added, changed and removed, and the snapshot of headline metrics.
 
 A demo store (``store_meta`` demo = true) is replaced wholesale by the first real sync or import,
 and the run's message says so, so that demo rows never mix with real ones.
+
+:class:`Limits` (the ``[sync]`` settings) guard against broken and hostile input: a sync or import
+that would mark most of a table removed is refused unless asked for (``replace``), a file with no
+rows never removes any, files and tabs have a size limit, and only the first problems of a run are
+stored (the rest are counted in the run's ``rows``).
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from __future__ import annotations
 import csv
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from tfc_dash import models, queries, store
+from tfc_dash import config, models, queries, store
 from tfc_dash.contract import TABS, Tab, find_tab
 from tfc_dash.parsing import ContractError, ParsedTab, Problem, parse_tab
 from tfc_dash.sheets import SheetsError, SheetsReader, Workbook
@@ -47,6 +52,47 @@ class SyncError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a sync or an import may do and read, from the ``[sync]`` settings.
+
+    ``max_removed_share``: refuse to mark more than this share of a table's rows removed (unless
+    the caller asks to replace). ``max_file_mb`` and ``max_rows``: refuse a CSV file larger than
+    this, and a tab or file with more rows. ``max_problems``: problems stored per run; the rest
+    are counted, not stored.
+    """
+
+    max_removed_share: float = 0.5
+    max_file_mb: float = 20.0
+    max_rows: int = 100_000
+    max_problems: int = 1_000
+
+    @classmethod
+    def from_settings(cls, section: Mapping[str, Any] | None) -> Limits:
+        """The limits of a ``[sync]`` section; ConfigError naming a key that is not valid."""
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            raw = (section or {}).get(item.name)
+            if raw is None:
+                continue
+            kind = int if item.type == "int" else float
+            try:
+                value = kind(raw)
+            except (TypeError, ValueError):
+                value = -1
+            if isinstance(raw, bool) or value <= 0 or (kind is int and value != float(raw)):
+                raise config.ConfigError(
+                    f"[sync] {item.name} = {raw!r} is not valid: use a positive "
+                    f"{'whole number' if kind is int else 'number'}."
+                )
+            if item.name == "max_removed_share" and value > 1:
+                raise config.ConfigError(
+                    f"[sync] max_removed_share = {raw!r} is not valid: use a share between 0 and 1."
+                )
+            values[item.name] = value
+        return cls(**values)
 
 
 @dataclass
@@ -71,7 +117,9 @@ class SyncReport:
     added: int = 0
     changed: int = 0
     removed: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the first ``max_problems``
+    problem_count: int = 0  # every problem found, stored or not
+    quarantined_rows: int = 0
     replaced_demo: bool = False
     untouched: list[str] = field(default_factory=list)  # optional tabs absent from the sheet
     message: str = ""
@@ -80,10 +128,6 @@ class SyncReport:
     def seconds(self) -> float:
         end = self.finished_at or datetime.now(UTC)
         return (end - self.started_at).total_seconds()
-
-    @property
-    def quarantined_rows(self) -> int:
-        return len({(p.tab, p.row) for p in self.problems})
 
     def summary(self) -> str:
         """The report as the CLI prints it."""
@@ -95,15 +139,15 @@ class SyncReport:
             f"removed {self.removed:,}",
             "  rows: " + ", ".join(f"{t} {n:,}" for t, n in self.rows.items()),
         ]
-        if self.problems:
+        if self.problem_count:
             lines.append(
-                f"  {len(self.problems)} problem(s), {self.quarantined_rows} row(s) left out:"
+                f"  {self.problem_count:,} problem(s), {self.quarantined_rows:,} row(s) left out:"
             )
             for p in self.problems[:50]:
                 where = f"{p.tab}!{p.cell}" if p.cell else f"{p.tab} row {p.row}"
                 lines.append(f"    {where}: {p.reason} (value: {p.value!r})")
-            if len(self.problems) > 50:
-                lines.append(f"    … and {len(self.problems) - 50} more (see Data health)")
+            if self.problem_count > 50:
+                lines.append(f"    … and {self.problem_count - 50:,} more (see Data health)")
         return "\n".join(lines)
 
 
@@ -144,7 +188,13 @@ def sheet_sources(workbook: Workbook) -> tuple[list[TabSource], list[str]]:
     return [by_tab[t.table] for t in TABS if t.table in by_tab], untouched
 
 
-def csv_source(tab_name: str, path: Path) -> TabSource:
+def csv_source(tab_name: str, path: Path, limits: Limits | None = None) -> TabSource:
+    """The rows of a CSV file for ``tab_name``; SyncError when it cannot be read or is too big.
+
+    The file is read as a stream and given up on at the first row past ``max_rows``, so a huge
+    file costs little time or memory.
+    """
+    limits = limits or Limits()
     tab = find_tab(tab_name)
     if tab is None:
         raise SyncError(
@@ -152,11 +202,34 @@ def csv_source(tab_name: str, path: Path) -> TabSource:
             f"Use one of: {', '.join(t.name for t in TABS)}.",
         )
     try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise IsADirectoryError(21, "is a folder, not a file")
+        if size > limits.max_file_mb * 1_000_000:
+            raise SyncError(
+                f"{path} is {size / 1_000_000:,.1f} MB: larger than the {limits.max_file_mb:g} MB "
+                "an import may be ([sync] max_file_mb).",
+                "Split the file, or raise the limit in the settings; nothing was changed.",
+            )
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            values = list(csv.reader(fh))
+            values = list(_at_most(csv.reader(fh), limits.max_rows + 1, path.name))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise SyncError(f"Cannot read {path}: {exc}.", "Export the tab as UTF-8 CSV.") from exc
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise SyncError(
+            f"Cannot read {path}: {reason}.", "Export the tab as a UTF-8 CSV file."
+        ) from exc
     return TabSource(tab, path.name, values)
+
+
+def _at_most(rows: Iterator[list[str]], count: int, name: str) -> Iterator[list[str]]:
+    """The rows (a header and ``count - 1`` more at most); SyncError past that."""
+    for number, row in enumerate(rows, start=1):
+        if number > count:
+            raise SyncError(
+                f"{name} has more than {count - 1:,} rows below its header ([sync] max_rows).",
+                "Split the file, or raise the limit in the settings; nothing was changed.",
+            )
+        yield row
 
 
 # --- the syncs ----------------------------------------------------------------------------------
@@ -166,6 +239,8 @@ def sync_sheets(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    limits: Limits | None = None,
+    replace: bool = False,
 ) -> SyncReport:
     """Read the spreadsheet (two requests) and apply it to the store in one transaction.
 
@@ -197,6 +272,8 @@ def sync_sheets(
             untouched=untouched,
             link=link,
             progress=say,
+            limits=limits,
+            replace=replace,
         )
     except SyncError as exc:
         if not dry_run and exc.run_id is None:
@@ -204,15 +281,33 @@ def sync_sheets(
         raise
 
 
-def import_csv(engine: Engine, tab_name: str, path: Path, *, dry_run: bool = False) -> SyncReport:
+def import_csv(
+    engine: Engine,
+    tab_name: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    limits: Limits | None = None,
+    replace: bool = False,
+) -> SyncReport:
     """Load one tab's rows from a CSV file through the same parsing, validation and quarantine.
 
     The table then holds exactly the file's valid rows (others are marked removed); references
-    to other tabs are checked against the store.
+    to other tabs are checked against the store. A file with no rows below its header is refused
+    whatever ``replace`` says: an empty export must never empty a table.
     """
     started = _now()
-    source = csv_source(tab_name, path)
-    return apply(engine, [source], source="csv", started=started, dry_run=dry_run)
+    source = csv_source(tab_name, path, limits)
+    return apply(
+        engine,
+        [source],
+        source="csv",
+        started=started,
+        dry_run=dry_run,
+        limits=limits,
+        replace=replace,
+        empty_refused=True,
+    )
 
 
 def record_failure(
@@ -249,16 +344,33 @@ def apply(
     untouched: Sequence[str] = (),
     link: str | None = None,
     progress: Progress | None = None,
+    limits: Limits | None = None,
+    replace: bool = False,
+    empty_refused: bool = False,
 ) -> SyncReport:
-    """Parse, validate and write ``sources`` in one transaction (or only count, when dry)."""
+    """Parse, validate and write ``sources`` in one transaction (or only count, when dry).
+
+    Raises SyncError, with nothing written, when a source is too big, when ``empty_refused`` and
+    a source has no rows, or when a table would lose more than ``limits.max_removed_share`` of
+    its rows and ``replace`` is not set.
+    """
     say = progress or (lambda _msg: None)
+    limits = limits or Limits()
     report = SyncReport(source, dry_run, started, requests=requests, untouched=list(untouched))
     parsed: dict[str, ParsedTab] = {}
     try:
         for src in sources:
+            _check_size(src, limits)
             parsed[src.tab.table] = parse_tab(src.tab, src.values, src.title, src.sheet_id)
     except ContractError as exc:
         raise SyncError(str(exc), "Fix the header row; nothing was changed.") from exc
+    if empty_refused:
+        for tab in parsed.values():
+            if tab.data_rows == 0:
+                raise SyncError(
+                    f"{tab.title} has no rows below its header: an empty file never removes rows.",
+                    "Nothing was changed; check that the export has the rows you meant.",
+                )
     url = str(engine.url)
     with store.translate_errors(url):
         store.init_schema(engine)
@@ -287,15 +399,34 @@ def apply(
             report.replaced_demo = is_demo
             keys = _StoreKeys(conn, empty=is_demo)
             checked = validate(parsed, keys)
-            report.problems = checked.problems
+            report.problem_count = len(checked.problems)
+            report.quarantined_rows = len({(p.tab, p.row) for p in checked.problems})
+            report.problems = checked.problems[: limits.max_problems]
             report.rows = {t: len(rows) for t, rows in checked.rows.items()}
             now = _now()
+            plans = {
+                table: _plan(conn, parsed[table].tab, checked, now, replace=is_demo)
+                for table in checked.rows
+            }
+            if is_demo and not any(checked.rows.values()):
+                first = checked.problems[0] if checked.problems else None
+                raise SyncError(
+                    f"None of the {report.quarantined_rows:,} rows read is valid, so nothing "
+                    "would replace the demo data: nothing was changed"
+                    + (
+                        f" (the first problem: {first.tab} row {first.row}, {first.reason})."
+                        if first
+                        else "."
+                    ),
+                    "Fix the rows and try again.",
+                )
+            if not is_demo and not replace:
+                _refuse_mass_removal(conn, parsed, plans, limits, source)
+            for plan in plans.values():
+                report.added += plan.added
+                report.changed += plan.changed
+                report.removed += len(plan.removals)
             if dry_run:
-                for table in checked.rows:
-                    plan = _plan(conn, parsed[table].tab, checked, now, replace=is_demo)
-                    report.added += plan.added
-                    report.changed += plan.changed
-                    report.removed += len(plan.removals)
                 report.finished_at = _now()
                 report.message = _message(report)
                 return report
@@ -303,16 +434,12 @@ def apply(
             if is_demo:
                 say("Replacing the demo data…")
                 _drop_demo(conn, run_id)
-                _pause("after_demo")
-            for table in checked.rows:
+                _pause("after_demo")  # the plans were made as if the store were empty
+            for table, plan in plans.items():
                 say(f"Writing {parsed[table].title}…")
-                plan = _plan(conn, parsed[table].tab, checked, now, replace=False)
                 _write(conn, parsed[table].tab, plan, now)
-                report.added += plan.added
-                report.changed += plan.changed
-                report.removed += len(plan.removals)
                 _pause(f"table:{table}")
-            _quarantine(conn, run_id, parsed, checked.problems, link)
+            _quarantine(conn, run_id, parsed, report.problems, link)
             as_of = queries.latest_data_date(conn)
             snapshot = queries.headline_metrics(conn, as_of) if as_of else {}
             report.finished_at = _now()
@@ -323,7 +450,11 @@ def apply(
                 .values(
                     finished_at=report.finished_at,
                     status="ok",
-                    rows=report.rows,
+                    rows={
+                        **report.rows,
+                        PROBLEMS_KEY: report.problem_count,
+                        QUARANTINED_KEY: report.quarantined_rows,
+                    },
                     added=report.added,
                     changed=report.changed,
                     removed=report.removed,
@@ -337,6 +468,52 @@ def apply(
     return report
 
 
+# Counts kept in a run's ``rows`` beside the rows per table (every problem, stored or not).
+PROBLEMS_KEY, QUARANTINED_KEY = "_problems", "_quarantined_rows"
+
+
+def _check_size(src: TabSource, limits: Limits) -> None:
+    if len(src.values) > limits.max_rows + 1:  # the header, then at most max_rows rows
+        raise SyncError(
+            f"The {src.title} tab has {len(src.values) - 1:,} rows: more than the "
+            f"{limits.max_rows:,} a tab may have ([sync] max_rows).",
+            "Raise the limit in the settings if the tab is right; nothing was changed.",
+        )
+
+
+def _refuse_mass_removal(
+    conn: Connection,
+    parsed: Mapping[str, ParsedTab],
+    plans: Mapping[str, _Plan],
+    limits: Limits,
+    source: str,
+) -> None:
+    """SyncError when a plan would mark more than ``max_removed_share`` of a table removed."""
+    for table, plan in plans.items():
+        if not plan.removals:
+            continue
+        t = models.SYNCED_TABLES[table].__table__
+        live = conn.execute(
+            sa.select(sa.func.count()).select_from(t).where(t.c.removed_at.is_(None))
+        ).scalar_one()
+        if len(plan.removals) <= limits.max_removed_share * live:
+            continue
+        title = parsed[table].title
+        flag = "--replace"
+        how = (
+            f"run the import again with {flag}"
+            if source == "csv"
+            else f"run `python -m tfc_dash sync {flag}`"
+        )
+        raise SyncError(
+            f"{title} would remove {len(plan.removals):,} of the {live:,} {table} rows in the "
+            f"store (more than {limits.max_removed_share:.0%}), which looks like a broken or "
+            "partial export: nothing was changed.",
+            f"Check {title}; if those rows really are gone, {how} or raise [sync] "
+            "max_removed_share in the settings.",
+        )
+
+
 def _message(report: SyncReport) -> str:
     parts = []
     if report.replaced_demo:
@@ -345,8 +522,13 @@ def _message(report: SyncReport) -> str:
         )
     where = "the spreadsheet" if report.source == "sheets" else "the CSV file"
     parts.append(f"{sum(report.rows.values()):,} rows from {where}.")
-    if report.problems:
+    if report.problem_count:
         parts.append(f"{report.quarantined_rows:,} rows quarantined.")
+        if report.problem_count > len(report.problems):
+            parts.append(
+                f"The first {len(report.problems):,} of {report.problem_count:,} problems are "
+                "kept ([sync] max_problems)."
+            )
     if report.untouched:
         parts.append(
             f"No {', '.join(report.untouched)} tab: {'that table was' if len(report.untouched) == 1 else 'those tables were'} left as it was."  # noqa: E501
