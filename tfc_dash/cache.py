@@ -83,8 +83,9 @@ def _retire(old: Engine) -> None:
     ``Engine.dispose`` alone would leave a connection in use at that moment open in the old
     pool, holding the replaced file (and its locks) until the pool is garbage collected.
     """
-    pool = old.pool
-    sa.event.listen(pool, "checkin", lambda dbapi_conn, _record: dbapi_conn.close())
+    # The listener stays with the pool that dispose() recreates: whoever still holds the old
+    # engine (a preparation under way) gets a fresh connection each time, closed after use.
+    sa.event.listen(old.pool, "checkin", lambda _dbapi_conn, record: record.invalidate())
     old.dispose()
 
 
