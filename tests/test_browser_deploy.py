@@ -216,7 +216,8 @@ def open_at_once(browser, urls: list[str]) -> list[Any]:
 
 
 def watch_until_dashboard(pages: list[Any], seconds: float = 120) -> str:
-    """Every text the pages showed until each shows the Progress page's scorecards."""
+    """Every text the pages showed until each shows the Progress page's scorecards, as a reader
+    sees it (md_escape's invisible word joiners left out)."""
     seen: list[str] = []
     deadline = time.monotonic() + seconds
     waiting = list(pages)
@@ -231,7 +232,7 @@ def watch_until_dashboard(pages: list[Any], seconds: float = 120) -> str:
     for page in pages:
         page.get_by_role("heading", level=1).filter(has_text="Progress").wait_for()
         seen.append(page.locator("[data-testid=stApp]").inner_text())
-    return "\n".join(seen)
+    return "\n".join(seen).replace("\u2060", "")
 
 
 def close(pages: list[Any]) -> None:
