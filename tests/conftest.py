@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -22,20 +16,18 @@ from sqlalchemy.pool import NullPool
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from tests.app_server import (  # noqa: F401 - re-exported for the tests
+    BROWSER_ARGS,
+    AppServer,
+    chromium_path,
+    free_port,
+    start_app_server,
+)
 from tfc_dash import store
 from tfc_dash.cli import seed_demo
 from tfc_dash.config import redact_url
 
 ROOT = Path(__file__).resolve().parent.parent
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 # --- stores on both backends ---------------------------------------------------------------------
@@ -329,13 +321,6 @@ def downloads(
 
 
 # --- a real browser against `streamlit run` -----------------------------------------------------
-def chromium_path() -> str | None:
-    candidate = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
-    if Path(candidate).exists():
-        return candidate
-    return shutil.which("chromium")
-
-
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
@@ -352,55 +337,11 @@ def browser():
         chromium.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class AppServer:
-    def __init__(self, url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-        self.url = url
-        self.process = process
-        self.log = log
-
-
-def start_app_server(
-    database_url: str,
-    log: Path,
-    env: Mapping[str, str] | None = None,
-    args: Sequence[str] = (),
-) -> AppServer:
-    port = free_port()
-    environment = {**os.environ, "TFC_DATABASE_URL": database_url, **(env or {})}
-    out = log.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *args],
-        cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
-                if resp.status == 200:
-                    return AppServer(base, process, log)
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError(f"streamlit did not answer on {base} within 30 s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def app_server(demo_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     server = start_app_server(demo_db_url, tmp_path_factory.mktemp("server") / "streamlit.log")
     yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    server.stop()
 
 
 @pytest.fixture
