@@ -57,7 +57,7 @@ def test_the_floor_draws_the_very_chart_specs_the_page_sent(captured):
     charts = [op for op in progress.page if op.method == "vega_lite_chart"]
     assert len(charts) == 3
     for op in charts:
-        data, spec = op.args
+        _data, spec = op.args
         assert spec["datasets"] and all(len(frame) for frame in spec["datasets"].values())
 
 
