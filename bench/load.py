@@ -100,7 +100,8 @@ async def drive(
 ) -> list[dict]:
     from playwright.async_api import async_playwright
 
-    from bench.server import BROWSER_ARGS, chromium_path, cpu_seconds, descendants
+    from bench.procs import cpu_seconds, descendants
+    from bench.server import BROWSER_ARGS, chromium_path
 
     log: list[dict] = []
     async with async_playwright() as pw:
@@ -190,7 +191,8 @@ def measure(
     """The load; ``sheet_delay`` makes the fake Sheets API take that long over the data, so that
     even a small sync is still running while the sessions move on."""
     sys.path.insert(0, str(ROOT))
-    from bench.server import cpu_seconds, streamlit_server
+    from bench.procs import cpu_seconds
+    from bench.server import streamlit_server
     from bench.views import described_views
     from tests.fake_sheets import FakeSheetsServer, spreadsheet_from_frames
     from tfc_dash.cli import seed_demo
