@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 import streamlit as st
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
@@ -23,6 +22,7 @@ from tests.app_server import (  # noqa: F401 - re-exported for the tests
     free_port,
     start_app_server,
 )
+from tests.dbtools import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PostgresServer
 from tfc_dash import store
 from tfc_dash.cli import seed_demo
 from tfc_dash.config import redact_url
@@ -39,8 +39,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # PostgreSQL.
 BACKENDS = ("sqlite", "postgresql")
 SQLITE_ONLY_MODULES = ("test_app_", "test_browser_")
-POSTGRES_URL_ENV = "TFC_TEST_POSTGRES_URL"
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -49,36 +47,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if metafunc.module.__name__.rpartition(".")[2].startswith(SQLITE_ONLY_MODULES):
         return
     metafunc.parametrize("backend", BACKENDS, indirect=True)
-
-
-class PostgresServer:
-    """The test server: a fresh schema per store, reached through the URL's search_path."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-
-    def new_store_url(self) -> str:
-        schema = f"tfc_test_{uuid.uuid4().hex[:12]}"
-        with self.admin.connect() as conn:
-            conn.execute(sa.text(f"create schema {schema}"))
-        # application_name marks every connection to this store, so drop() can end them.
-        url = make_url(self.url).update_query_dict(
-            {"options": f"-csearch_path={schema}", "application_name": schema}
-        )
-        return url.render_as_string(hide_password=False)
-
-    def drop(self, url: str) -> None:
-        schema = make_url(url).query["application_name"]
-        with self.admin.connect() as conn:
-            conn.execute(
-                sa.text(
-                    "select pg_terminate_backend(pid) from pg_stat_activity "
-                    "where application_name = :schema and pid <> pg_backend_pid()"
-                ),
-                {"schema": schema},
-            )
-            conn.execute(sa.text(f"drop schema if exists {schema} cascade"))
 
 
 @pytest.fixture(scope="session")
