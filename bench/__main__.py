@@ -30,6 +30,7 @@ from pathlib import Path
 
 from bench.chart_sizes import LIMIT_BYTES
 from bench.server import chromium_path
+from bench.stores import ensure_store
 from bench.views import busiest_project, page_views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,27 +40,6 @@ TARGET_WARM_MS = 150
 TARGET_COLD_S = 2.0
 TARGET_BROWSER_S = 2.0
 TARGET_SYNC_REQUESTS = 2
-DEMO_SOURCE = ROOT / "tfc_dash" / "demo.py"
-
-
-def ensure_store(scale: int) -> str:
-    """bench/scale<N>.db seeded with the demo at ``scale``; seeded again when the demo changed."""
-    path = ROOT / "bench" / f"scale{scale}.db"
-    url = f"sqlite:///{path}"
-    from tfc_dash import store
-    from tfc_dash.cli import seed_demo
-
-    fresh = not path.exists() or path.stat().st_mtime < DEMO_SOURCE.stat().st_mtime
-    if not fresh:
-        try:
-            fresh = store.read_meta(store.make_engine(url)).get("demo_scale") != str(scale)
-        except store.StoreError:
-            fresh = True
-    if fresh:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        seed_demo(url, scale=scale)
-    return url
 
 
 def _run_json(args: list[str], timeout: float = 1800) -> dict:

@@ -56,6 +56,7 @@ class View:
     messages: int = 0
     bytes_received: int = 0
     problem: str = ""  # why it never finished
+    session: int = 0  # which session made it (the load generator's numbering)
 
     @property
     def errors(self) -> list[str]:
@@ -67,6 +68,7 @@ class _Widget:
     label: str
     state: WidgetState
     from_router: bool  # drawn by the main script (the sidebar), kept over a page change
+    options: list[str]
 
 
 def _widget_state(kind: str, proto, known: WidgetState | None) -> WidgetState | None:
@@ -114,9 +116,10 @@ def _widget_state(kind: str, proto, known: WidgetState | None) -> WidgetState | 
 class Session:
     """A browser tab's conversation with the server, one request at a time."""
 
-    def __init__(self, base_url: str, timeout: float = 120.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 120.0, number: int = 0) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.number = number
         self.pages: dict[str, str] = {}  # url path -> page_script_hash ("" for the default)
         self.page = ""  # the url path of the page on screen
         self.page_hash = ""
@@ -132,7 +135,7 @@ class Session:
         parts = urlsplit(link)
         self.page = parts.path.strip("/")
         self.query_string = parts.query
-        view = View("link", self.page, time.time())
+        view = View("link", self.page, time.time(), session=self.number)
         began = time.perf_counter()
         from websockets.asyncio.client import connect
 
@@ -160,7 +163,7 @@ class Session:
             state.string_array_value.data[:] = value
         else:
             state.string_value = value
-        view = View("filter", self.page, time.time())
+        view = View("filter", self.page, time.time(), session=self.number)
         message = self._rerun_message(page_hash=self.page_hash, widgets=self._widgets.values())
         return await self._request(message, view, time.perf_counter())
 
@@ -170,14 +173,14 @@ class Session:
             raise LookupError(f"no page at /{path} in the navigation ({sorted(self.pages)})")
         self.page = path
         self.query_string = ""
-        view = View("page", path, time.time())
+        view = View("page", path, time.time(), session=self.number)
         kept = [w for w in self._widgets.values() if w.from_router]
         message = self._rerun_message(page_hash=self.pages[path], widgets=kept)
         return await self._request(message, view, time.perf_counter())
 
     async def rerun(self) -> View:
         """Run the page on screen again with everything as it is (the menu's Rerun)."""
-        view = View("rerun", self.page, time.time())
+        view = View("rerun", self.page, time.time(), session=self.number)
         message = self._rerun_message(page_hash=self.page_hash, widgets=self._widgets.values())
         return await self._request(message, view, time.perf_counter())
 
@@ -188,6 +191,10 @@ class Session:
 
     def widget_labels(self) -> list[str]:
         return [w.label for w in self._widgets.values()]
+
+    def widget_options(self, label: str) -> list[str]:
+        """The choices of a select widget on screen (by its label); [] when there is none."""
+        return next((w.options for w in self._widgets.values() if w.label == label), [])
 
     # --- the protocol ---------------------------------------------------------------------------
     def _rerun_message(self, page_hash: str, widgets, page_name: str = "") -> BackMsg:
@@ -269,7 +276,8 @@ class Session:
                 state = _widget_state(element_kind, proto, known.state if known else None)
                 if state is not None:
                     from_router = msg.metadata.active_script_hash == self.main_script_hash
-                    seen[widget_id] = _Widget(getattr(proto, "label", ""), state, from_router)
+                    options = [getattr(o, "content", o) for o in getattr(proto, "options", [])]
+                    seen[widget_id] = _Widget(proto.label, state, from_router, options)
         elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
             view.elements["block"] += 1
         elif kind == "navigation":
