@@ -34,12 +34,13 @@ INTERVAL_S = 0.001
 # in names the sample; "look deeper" kinds are refined by what runs inside them.
 QUERIES = ("tfc_dash/queries.py", "tfc_dash/store.py", "tfc_dash/coverage.py", "/sqlalchemy/",
            "/sqlite3/", "/psycopg/")  # fmt: skip
-ALTAIR = ("tfc_dash/charts.py", "tfc_dash/maps.py", "/altair/", "/jsonschema/")
+ALTAIR = ("tfc_dash/charts.py", "_charts.py", "tfc_dash/maps.py", "/altair/", "/jsonschema/")
 ARROW = ("/pyarrow/", "streamlit/dataframe_util.py", "streamlit/elements/lib/column_config")
 JSON = ("/json/",)
 PROTOBUF = ("/google/protobuf/", "forward_msg_cache.py", "streamlit/util.py", "runtime_util.py")
 KINDS = (
     "imports (first run)",
+    "AppTest only: compiling the scripts again",
     "queries (SQL and frames from rows)",
     "st.cache_data hits (hashing arguments, copying results)",
     "access policy",
@@ -49,6 +50,7 @@ KINDS = (
     "serialization: JSON specs",
     "serialization: protobuf and hashes",
     "Streamlit element overhead",
+    "st.secrets (read again when there is no secrets file)",
     "Streamlit runner, navigation, session state",
     "page and router code",
     "other",
@@ -69,6 +71,11 @@ def classify(stack: list[str]) -> str:
     paths = [_path(f) for f in stack]
     if any(p.startswith("<frozen importlib") for p in paths):
         return "imports (first run)"
+    if any(p.endswith(("scriptrunner/magic.py", "scriptrunner/script_cache.py")) for p in paths):
+        # AppTest makes a new ScriptCache every run; a server compiles each script once.
+        return "AppTest only: compiling the scripts again"
+    if any(p.endswith("runtime/secrets.py") for p in paths):
+        return "st.secrets (read again when there is no secrets file)"
     for i, path in enumerate(paths):
         inner = paths[i + 1 :]
         if "streamlit/runtime/caching/" in path:
@@ -127,6 +134,25 @@ def top_functions(records: list[tuple[list[str], float]], count: int = 12) -> li
     return [{"function": k, "s": round(v, 4)} for k, v in found.most_common(count)]
 
 
+APP_CODE = ("/tfc_dash/", "/pages/", "/ui.py", "/app.py")
+
+
+def app_sites(records: list[tuple[list[str], float]], count: int = 10) -> list[dict]:
+    """Where in the app's own code the time is spent: the innermost frame of tfc_dash, pages,
+    ui.py or app.py on each sample's stack (the line of the app that asked for the work), with
+    the kind of that work."""
+    found: Counter[tuple[str, str]] = Counter()
+    for stack, seconds in records:
+        site = next((f for f in reversed(stack) if _has(_path(f), APP_CODE)), None)
+        if site is None:
+            continue
+        name, path = site.split("\x01", 1)[0].split("\x00")[:2]
+        line = next((a[1:] for a in site.split("\x01")[1:] if a.startswith("l")), "")
+        where = f"{'/'.join(path.split('/')[-2:])}:{line} {name}"
+        found[(where, classify(stack))] += seconds
+    return [{"site": w, "kind": k, "s": round(v, 4)} for (w, k), v in found.most_common(count)]
+
+
 class ScriptThreadProfiler:
     """Profile every script run of AppTest in its own thread (pyinstrument samples the thread
     that starts it), keeping each run's session."""
@@ -177,6 +203,14 @@ def _summary(sessions: list, per_run_ms: float | None) -> dict:
             for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])
         },
         "top_functions": top_functions(records),
+        "app_sites": [
+            {
+                **site,
+                "share": round(site["s"] / total, 3),
+                "ms": round(per_run_ms * site["s"] / total, 1) if per_run_ms else None,
+            }
+            for site in app_sites(records)
+        ],
     }
 
 

@@ -433,7 +433,8 @@ def print_result(r: dict) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.wsload")
     parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--sessions", type=int, nargs="+", default=[10, 50, 200])
+    parser.add_argument("--sessions", type=int, nargs="*", default=[10, 50, 200],
+                        help="sessions at once, a run each (none: sync effect only)")  # fmt: skip
     parser.add_argument("--backend", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--views", type=int, default=6, help="views per session")
     parser.add_argument("--think", type=float, nargs=2, default=[2.0, 8.0],
