@@ -30,9 +30,10 @@ of RSS is divided by their number. Targets (at 200 sessions): no error, no unfin
 <= 2 s, one sync.
 
 ``sync_effect``: the latency of page changes while the sync parses the sheet inside the server
-process, against the same sessions' page changes just before it (the fake Sheets API holds its
-answer ``delay`` seconds, so the sessions first warm their caches with the sync waiting on the
-network, then go on while the answer is parsed and written).
+process, against the same sessions' page changes just before it: two sessions go round the
+pages back to back (the second one behind the first, so on pages whose queries are cached) while
+the fake Sheets API holds its answer (the sync waiting on the network, the server free), twice
+round, then the answer is let through and they go on while it is parsed and written.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -181,7 +183,8 @@ def run(coro_factory):  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def serving(backend: str, scale: int, sheet_delay: float = 0.0) -> Iterator[dict]:
+def serving(backend: str, scale: int, sheet_delay: float = 0.0,
+            release: threading.Event | None = None) -> Iterator[dict]:  # fmt: skip
     """A fresh never-synced store, the fake Sheets API serving the same data, and the app."""
     sys.path.insert(0, str(ROOT))
     from bench.load import write_secrets
@@ -198,7 +201,7 @@ def serving(backend: str, scale: int, sheet_delay: float = 0.0) -> Iterator[dict
     ):
         fake.add(spreadsheet_from_frames(key, build_demo(scale=scale).frames))
         if sheet_delay:
-            fake.fail("slow", match="values:batchGet", seconds=sheet_delay)
+            fake.fail("slow", match="values:batchGet", seconds=sheet_delay, release=release)
         secrets = write_secrets(Path(tmp) / "secrets.toml", key, fake.service_account())
         env = {"TFC_SHEETS_API_URL": fake.url}
         with streamlit_server(db_url, Path(tmp) / "streamlit.log", env, secrets) as server:
@@ -335,13 +338,16 @@ def _memory_per_session(server, sessions: int, links: list[str], timeout: float)
     }
 
 
-def sync_effect(backend: str, scale: int, sessions: int = 2, delay: float = 10.0,
+def sync_effect(backend: str, scale: int, sessions: int = 2, passes: int = 2,
                 timeout: float = TIMEOUT_S) -> dict:  # fmt: skip
     """Page changes while the sync parses and writes, against page changes just before."""
     from bench.load import _stamp, sync_runs
 
-    with serving(backend, scale, sheet_delay=delay) as running:
+    release = threading.Event()
+    with serving(backend, scale, sheet_delay=50.0, release=release) as running:
         server, db_url = running["server"], running["db_url"]
+        released: dict[str, float] = {}
+        nav: dict[str, int] = {}
 
         async def loop() -> list:
             from bench.wsclient import Session
@@ -354,6 +360,7 @@ def sync_effect(backend: str, scale: int, sessions: int = 2, delay: float = 10.0
                 try:
                     view = await session.open("/")
                     log.append(view)
+                    nav["pages"] = len(session.pages)
                     while not stop.is_set() and view.finished:
                         pages = list(session.pages)
                         here = pages.index(session.page) if session.page in pages else -1
@@ -362,44 +369,52 @@ def sync_effect(backend: str, scale: int, sessions: int = 2, delay: float = 10.0
                 finally:
                     await session.close()
 
-            async def until_synced() -> None:
+            async def conduct() -> None:
+                # The sync started with the first view and waits for the sheet: let the
+                # sessions go round the pages, then let the answer come.
+                deadline = time.monotonic() + 40  # the sheet's answer is held 50 s at most
+                while sum(1 for v in log if v.kind == "page") < passes * sessions * nav.get(
+                    "pages", 8
+                ):
+                    if any(not v.finished for v in log) or time.monotonic() > deadline:
+                        break
+                    await asyncio.sleep(0.2)
+                released["at"] = time.time()
+                release.set()
                 while True:
                     runs = await asyncio.to_thread(sync_runs, db_url)
                     if runs and runs[0]["status"] != "running":
                         break
                     await asyncio.sleep(0.5)
-                await asyncio.sleep(2)  # and a little after
+                await asyncio.sleep(1)  # and a little after
                 stop.set()
 
-            await asyncio.gather(until_synced(), *(one(i) for i in range(sessions)))
+            await asyncio.gather(conduct(), *(one(i) for i in range(sessions)))
             return log
 
         log = run(loop)
         runs = sync_runs(db_url)
     if not runs or runs[0]["status"] != "ok":
         return {"benchmark": "sync_effect", "problem": f"the sync did not run well: {runs}"}
-    started, ended = _stamp(runs[0]["started_at"]), _stamp(runs[0]["finished_at"])
-    parsing = (started or 0) + delay
-    pages = [v for v in log if v.kind == "page" and v.finished]
-    # Before: page changes after each session's first pass through the pages (warm caches),
-    # wholly before the answer came; during: page changes overlapping the parsing and writing.
-    warmed = {}
-    for v in log:
-        if v.kind == "page" and v.page == "":  # back at the first page: one pass done
-            warmed.setdefault(v.session, v.started)
-    before = [v.seconds for v in pages
-              if v.started >= warmed.get(v.session, float("inf"))
-              and v.started + v.seconds < parsing]  # fmt: skip
-    during = [v.seconds for v in pages
-              if v.started <= (ended or 0) and v.started + v.seconds >= parsing]  # fmt: skip
+    ended = _stamp(runs[0]["finished_at"]) or 0.0
+    parsing = released["at"]
+    # Page changes to a page some session had already drawn (its queries cached): wholly before
+    # the answer was let through (the sync waiting on the network), against those overlapping
+    # the parsing and writing.
+    drawn: dict[str, float] = {}
+    for v in sorted((v for v in log if v.finished), key=lambda v: v.started + v.seconds):
+        drawn.setdefault(v.page, v.started + v.seconds)
+    warm = [v for v in log if v.kind == "page" and v.finished
+            and v.started >= drawn.get(v.page, float("inf"))]  # fmt: skip
+    before = [v.seconds for v in warm if v.started + v.seconds < parsing]
+    during = [v.seconds for v in warm if v.started <= ended and v.started + v.seconds >= parsing]
     summary = summarize(log)
     return {
         "benchmark": "sync_effect",
         "backend": backend,
         "scale": scale,
         "sessions": sessions,
-        "sync_s": round((ended or 0) - started, 2) if started else None,
-        "parse_and_write_s": round((ended or 0) - parsing, 2),
+        "parse_and_write_s": round(ended - parsing, 2),
         "without_sync": percentiles(before),
         "during_sync": percentiles(during),
         "errors": summary["errors"],
@@ -440,8 +455,6 @@ def main() -> int:
     parser.add_argument("--think", type=float, nargs=2, default=[2.0, 8.0],
                         help="seconds between a session's views (uniform)")  # fmt: skip
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds to start them all")
-    parser.add_argument("--sync-delay", type=float, default=10.0,
-                        help="sync effect: seconds the fake Sheets holds its answer")  # fmt: skip
     parser.add_argument("--no-sync-effect", action="store_true")
     args = parser.parse_args()
     results = []
@@ -452,7 +465,7 @@ def main() -> int:
             print_result(result)
             results.append(result)
         if not args.no_sync_effect:
-            effect = sync_effect(backend, args.scale, delay=args.sync_delay)
+            effect = sync_effect(backend, args.scale)
             print_result(effect)
             results.append(effect)
     print(json.dumps(results, default=str))
