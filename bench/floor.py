@@ -270,20 +270,24 @@ def _element_op(path: tuple[int, ...], element, media) -> Op:  # type: ignore[no
             kwargs |= {"on_select": "rerun", "key": _user_key(proto.id),
                        "selection_mode": [modes[m] for m in proto.selection_mode]}  # fmt: skip
         return Op(parent, "dataframe", (_frame(proto.arrow_data.data),), kwargs)
+    # A widget shows the value the page set (session state, the link) when it set one.
     if kind == "selectbox":
         index = proto.default if proto.HasField("default") else None
+        if proto.set_value and proto.HasField("raw_value") and proto.raw_value in proto.options:
+            index = list(proto.options).index(proto.raw_value)
         return Op(parent, "selectbox", (proto.label, list(proto.options)), {
             "index": index, "key": _user_key(proto.id), "help": proto.help or None,
             "placeholder": proto.placeholder or None,
         })  # fmt: skip
     if kind == "multiselect":
         options = list(proto.options)
+        chosen = list(proto.raw_values) if proto.set_value else [options[i] for i in proto.default]
         return Op(parent, "multiselect", (proto.label, options), {
-            "default": [options[i] for i in proto.default], "key": _user_key(proto.id),
+            "default": chosen, "key": _user_key(proto.id),
             "placeholder": proto.placeholder or None, "help": proto.help or None,
         })  # fmt: skip
     if kind == "date_input":
-        days = [_day(d) for d in proto.default]
+        days = [_day(d) for d in (proto.value if proto.set_value else proto.default)]
         value = tuple(days) if proto.is_range else (days[0] if days else None)
         return Op(parent, "date_input", (proto.label,), {
             "value": value, "min_value": _day(proto.min) if proto.min else None,
@@ -292,7 +296,8 @@ def _element_op(path: tuple[int, ...], element, media) -> Op:  # type: ignore[no
         })  # fmt: skip
     if kind == "text_input":
         return Op(parent, "text_input", (proto.label,), {
-            "value": proto.default, "placeholder": proto.placeholder or None,
+            "value": proto.value if proto.set_value else proto.default,
+            "placeholder": proto.placeholder or None,
             "key": _user_key(proto.id), "help": proto.help or None,
         })  # fmt: skip
     if kind == "number_input":
@@ -301,7 +306,8 @@ def _element_op(path: tuple[int, ...], element, media) -> Op:  # type: ignore[no
         return Op(parent, "number_input", (proto.label,), {
             "min_value": number(proto.min) if proto.has_min else None,
             "max_value": number(proto.max) if proto.has_max else None,
-            "value": number(proto.default) if proto.HasField("default") else None,
+            "value": number(proto.value) if proto.set_value and proto.HasField("value") else (
+                number(proto.default) if proto.HasField("default") else None),
             "step": number(proto.step) if proto.step else None, "key": _user_key(proto.id),
             "help": proto.help or None,
         })  # fmt: skip
@@ -322,7 +328,7 @@ def _element_op(path: tuple[int, ...], element, media) -> Op:  # type: ignore[no
         options = [o.content for o in proto.options]
         method = "pills" if proto.style == type(proto).PILLS else "segmented_control"
         multi = proto.click_mode == type(proto).MULTI_SELECT
-        default = [options[i] for i in proto.default]
+        default = list(proto.raw_values) if proto.set_value else [options[i] for i in proto.default]
         return Op(parent, method, (proto.label, options), {
             "default": default if multi else (default[0] if default else None),
             "selection_mode": "multi" if multi else "single", "key": _user_key(proto.id),
