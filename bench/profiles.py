@@ -37,6 +37,7 @@ QUERIES = ("tfc_dash/queries.py", "tfc_dash/store.py", "tfc_dash/coverage.py", "
 ALTAIR = ("tfc_dash/charts.py", "_charts.py", "tfc_dash/maps.py", "/altair/", "/jsonschema/")
 ARROW = ("/pyarrow/", "streamlit/dataframe_util.py", "streamlit/elements/lib/column_config")
 JSON = ("/json/",)
+APP_CODE = ("/tfc_dash/", "/pages/", "/ui.py", "/app.py")
 PROTOBUF = ("/google/protobuf/", "forward_msg_cache.py", "streamlit/util.py", "runtime_util.py")
 KINDS = (
     "imports (first run)",
@@ -46,6 +47,7 @@ KINDS = (
     "access policy",
     "pandas and figures in tfc_dash",
     "Altair spec building",
+    "chart images (vl-convert)",
     "serialization: Arrow",
     "serialization: JSON specs",
     "serialization: protobuf and hashes",
@@ -76,17 +78,28 @@ def classify(stack: list[str]) -> str:
         return "AppTest only: compiling the scripts again"
     if any(p.endswith("runtime/secrets.py") for p in paths):
         return "st.secrets (read again when there is no secrets file)"
+    return _kind(paths)
+
+
+def _kind(paths: list[str]) -> str:
     for i, path in enumerate(paths):
         inner = paths[i + 1 :]
         if "streamlit/runtime/caching/" in path:
-            if any(_has(p, QUERIES) for p in inner):
-                return "queries (SQL and frames from rows)"
+            # A miss runs the cached function: its work is what it does. A hit hashes the
+            # arguments and copies the stored result.
+            ran = next((j for j, p in enumerate(inner) if _has(p, APP_CODE)), None)
+            if ran is not None:
+                return _kind(inner[ran:])
             return "st.cache_data hits (hashing arguments, copying results)"
         if _has(path, QUERIES):
             return "queries (SQL and frames from rows)"
+        if "/vl_convert/" in path:
+            return "chart images (vl-convert)"
         if "tfc_dash/policy.py" in path:
             return "access policy"
         if _has(path, ALTAIR):
+            if any("/vl_convert/" in p for p in inner):
+                return "chart images (vl-convert)"
             return "Altair spec building"
         if "streamlit/elements/" in path or "streamlit/delta_generator.py" in path:
             for deeper in inner:
@@ -104,6 +117,8 @@ def classify(stack: list[str]) -> str:
         ):
             return "serialization: protobuf and hashes"
         if "/tfc_dash/" in path and "tfc_dash/cache.py" not in path:
+            if any("/vl_convert/" in p for p in inner):
+                return "chart images (vl-convert)"
             return "pandas and figures in tfc_dash"
         if "/pandas/" in path or "/numpy/" in path:
             return "pandas and figures in tfc_dash"
@@ -132,9 +147,6 @@ def top_functions(records: list[tuple[list[str], float]], count: int = 12) -> li
         name = f"{leaf[0]} ({'/'.join(leaf[1].split('/')[-2:]) if len(leaf) > 1 else ''})"
         found[name] += seconds
     return [{"function": k, "s": round(v, 4)} for k, v in found.most_common(count)]
-
-
-APP_CODE = ("/tfc_dash/", "/pages/", "/ui.py", "/app.py")
 
 
 def app_sites(records: list[tuple[list[str], float]], count: int = 10) -> list[dict]:
