@@ -80,8 +80,14 @@ def start_app_server(
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *args],
             cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
+    return wait_until_healthy(f"http://127.0.0.1:{port}", process, log, timeout)
+
+
+def wait_until_healthy(
+    base: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 30
+) -> AppServer:
+    """The server once ``base`` answers Streamlit's health check; stopped and raised if not."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
@@ -93,5 +99,5 @@ def start_app_server(
             time.sleep(0.1)
     AppServer(base, process, log).stop()
     raise RuntimeError(
-        f"streamlit did not answer on {base} within {timeout:g} s:\n{log.read_text()}"
+        f"streamlit did not answer on {base} within {seconds:g} s:\n{log.read_text()}"
     )

@@ -21,6 +21,7 @@ from tests.app_server import (  # noqa: F401 - re-exported for the tests
     chromium_path,
     free_port,
     start_app_server,
+    wait_until_healthy,
 )
 from tests.dbtools import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PostgresServer
 from tfc_dash import store

@@ -55,6 +55,7 @@ def test_a_page_view_is_profiled_cold_and_warm(demo_db_url: str, tmp_path: Path)
         shares = [k["share"] for k in found[run]["kinds"].values()]
         assert sum(shares) == pytest.approx(1.0, abs=0.01)
         assert (tmp_path / f"data-health-{run}.html").stat().st_size > 1000
-    assert "imports (first run)" in found["cold"]["kinds"]
+    # (Its imports are done already in this process: bench runs each view in a fresh one.)
+    assert found["cold"]["runs"] == 1 and found["cold_profiled_s"] > 0
     assert found["warm"]["runs"] == 2 and found["warm_median_ms"] > 0
     assert found["messages"] > 10 and found["websocket_serialization_ms"] > 0
