@@ -407,6 +407,7 @@ def report(args, scales: list[int], results: dict, bench: Run) -> int:  # type: 
                 or all(
                     (floor[m]["ratio"] or 99) <= TARGET_FLOOR_RATIO
                     for m in ("browser_link", "browser_reload")
+                    if floor[m]["page_s"] is not None  # measured (not with --no-browser)
                 )
             )
             and (first is None or first["ok"])
