@@ -211,12 +211,9 @@ def serving(backend: str, scale: int, sheet_delay: float = 0.0,
 def _sync(db_url: str, log: list, wait_s: float = 180) -> dict:
     """The syncs the app ran (once any still running has finished) and which views they
     overlapped."""
-    from bench.load import _stamp, sync_runs
+    from bench.load import _stamp, finished_syncs
 
-    deadline = time.monotonic() + wait_s
-    while any(r["status"] == "running" for r in sync_runs(db_url)) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    runs = sync_runs(db_url)
+    runs = finished_syncs(db_url, wait_s)
     first = runs[0] if runs else None
     began, ended = (_stamp(first["started_at"]), _stamp(first["finished_at"])) if first else (
         None, None)  # fmt: skip
@@ -381,7 +378,8 @@ def sync_effect(backend: str, scale: int, sessions: int = 2, passes: int = 2,
                     await asyncio.sleep(0.2)
                 released["at"] = time.time()
                 release.set()
-                while True:
+                give_up = time.monotonic() + 300
+                while time.monotonic() < give_up:
                     runs = await asyncio.to_thread(sync_runs, db_url)
                     if runs and runs[0]["status"] != "running":
                         break
