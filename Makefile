@@ -41,8 +41,9 @@ format: $(VENV)/.requirements-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# make bench BENCH_ARGS="--scale 10 --load", say (python -m bench --help)
 bench: $(VENV)/.requirements-dev
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 seed: $(VENV)/.requirements
 	$(BIN)/python -m tfc_dash seed-demo

@@ -16,6 +16,8 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,12 +29,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
 
 
-def measure(db_url: str, page: str, runs: int, query: dict | None = None) -> dict:
-    os.environ["TFC_DATABASE_URL"] = db_url
+@contextmanager
+def navigation_shim() -> Iterator[None]:
+    """Same shim as tests/conftest.py (``navigation_app``): AppTest would otherwise rerun pages/
+    files without app.py."""
     from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
 
-    # Same shim as tests/conftest.py: AppTest would otherwise rerun pages/ files without app.py.
     original = PagesManager.__init__
 
     def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -40,8 +42,22 @@ def measure(db_url: str, page: str, runs: int, query: dict | None = None) -> dic
         PagesManager.uses_pages_directory = False
 
     PagesManager.__init__ = init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        PagesManager.__init__ = original  # type: ignore[method-assign]
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+def open_page(  # type: ignore[no-untyped-def]
+    db_url: str, page: str | None, query: dict | None = None, script: Path | None = None
+):
+    """An AppTest of the app (or ``script``) that opens ``page`` (its default page when None)
+    directly on its first run, as a link does, against the store at ``db_url``; its first run
+    not yet made."""
+    os.environ["TFC_DATABASE_URL"] = db_url
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(script or ROOT / "app.py"), default_timeout=120)
     # AppTest scans the installed packages for Streamlit components on its first run (about
     # 0.2 s); a server does that once when it starts, before any page. Done before the clock.
     from streamlit.components.v2.component_manager import BidiComponentManager
@@ -53,7 +69,18 @@ def measure(db_url: str, page: str, runs: int, query: dict | None = None) -> dic
         at.query_params.update(query)
     # Before the first run switch_page names the page by its file, which is the address
     # st.navigation gives it: the first run is the router and this page.
-    at.switch_page(page)
+    if page is not None:
+        at.switch_page(page)
+    return at
+
+
+def measure(db_url: str, page: str, runs: int, query: dict | None = None) -> dict:
+    with navigation_shim():
+        return _measure(db_url, page, runs, query)
+
+
+def _measure(db_url: str, page: str, runs: int, query: dict | None) -> dict:
+    at = open_page(db_url, page, query)
     began = time.perf_counter()
     at.run()
     cold = time.perf_counter() - began

@@ -100,7 +100,8 @@ async def drive(
 ) -> list[dict]:
     from playwright.async_api import async_playwright
 
-    from bench.server import BROWSER_ARGS, chromium_path, cpu_seconds, descendants
+    from bench.procs import cpu_seconds, descendants
+    from bench.server import BROWSER_ARGS, chromium_path
 
     log: list[dict] = []
     async with async_playwright() as pw:
@@ -174,6 +175,31 @@ def sync_runs(db_url: str) -> list[dict]:
     return [dict(r) for r in found]
 
 
+def finished_syncs(db_url: str, wait_s: float = 180) -> list[dict]:
+    """The sheet syncs of the store once none is under way: a sync records its run only after
+    it has read the sheet, so one that took the lease and has no run yet is waited for too."""
+    import sqlalchemy as sa
+
+    from tfc_dash import models, refresh, store
+
+    meta = models.StoreMeta.__table__
+    engine = store.make_engine(db_url)
+    deadline = time.monotonic() + wait_s
+    try:
+        while True:
+            runs = sync_runs(db_url)
+            with engine.connect() as conn:
+                leased = conn.execute(
+                    sa.select(meta.c.value).where(meta.c.key == refresh.LEASE_KEY)
+                ).first()
+            under_way = any(r["status"] == "running" for r in runs) or (leased and not runs)
+            if not under_way or time.monotonic() > deadline:
+                return runs
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+
+
 def _stamp(moment: datetime | None) -> float | None:
     if moment is None:
         return None
@@ -190,7 +216,8 @@ def measure(
     """The load; ``sheet_delay`` makes the fake Sheets API take that long over the data, so that
     even a small sync is still running while the sessions move on."""
     sys.path.insert(0, str(ROOT))
-    from bench.server import cpu_seconds, streamlit_server
+    from bench.procs import cpu_seconds
+    from bench.server import streamlit_server
     from bench.views import described_views
     from tests.fake_sheets import FakeSheetsServer, spreadsheet_from_frames
     from tfc_dash.cli import seed_demo
@@ -216,12 +243,7 @@ def measure(
             seconds = time.perf_counter() - began
             server_cpu = cpu_seconds(server.process.pid) - server_cpu
             load_after = os.getloadavg()
-            deadline = time.monotonic() + 180  # let a sync still running finish before counting
-            while any(r["status"] == "running" for r in sync_runs(db_url)):
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(0.5)
-            runs = sync_runs(db_url)
+            runs = finished_syncs(db_url)  # a sync still under way finishes before counting
             server_log = server.log.read_text(errors="replace")
         api_requests = len(fake.api_requests())
     from bench.apptest_timing import percentile

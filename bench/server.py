@@ -1,30 +1,27 @@
-"""A real ``streamlit run`` of the dashboard for the browser benchmarks, and Chromium for them."""
+"""The dashboard under ``streamlit run`` for the benchmarks (through the tests' own launcher,
+tests/app_server.py), Chromium for them, and what a browser waits for."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests import app_server  # noqa: E402 - the tests' launcher, from the repository root
+
+AppServer, chromium_path = app_server.AppServer, app_server.chromium_path
+
 # Extra `streamlit run` options, to compare settings (BENCH_STREAMLIT_ARGS="--runner.postScriptGC
 # true", say).
 EXTRA = os.environ.get("BENCH_STREAMLIT_ARGS", "").split()
 BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
+    *app_server.BROWSER_ARGS,
     # Many pages at once (the load): Chromium would otherwise slow the timers and the rendering
     # of every page but one, and measure itself rather than the dashboard.
     "--disable-background-timer-throttling",
@@ -33,99 +30,24 @@ BROWSER_ARGS = [
 ]
 
 
-def chromium_path() -> str | None:
-    candidate = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
-    return candidate if Path(candidate).exists() else shutil.which("chromium")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of one process so far (Linux; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (Linux; none elsewhere)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-class Server:
-    def __init__(self, url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-        self.url = url
-        self.process = process
-        self.log = log
-
-    def rss_mb(self) -> float:
-        """The server process's resident memory, in MB."""
-        status = Path(f"/proc/{self.process.pid}/status")
-        if status.exists():
-            for line in status.read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        out = subprocess.run(["ps", "-o", "rss=", "-p", str(self.process.pid)],
-                             capture_output=True, text=True, check=True)  # fmt: skip
-        return int(out.stdout.strip()) / 1024
-
-
 @contextmanager
 def streamlit_server(
-    db_url: str, log: Path, env: Mapping[str, str] | None = None, secrets: Path | None = None
-) -> Iterator[Server]:
-    """``streamlit run app.py`` on a free loopback port, against the store at ``db_url``."""
-    port = free_port()
-    environment = {**os.environ, "TFC_DATABASE_URL": db_url, **(env or {})}
-    args = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-            "--server.headless", "true", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-            *EXTRA]  # fmt: skip
+    db_url: str,
+    log: Path,
+    env: Mapping[str, str] | None = None,
+    secrets: Path | None = None,
+    script: Path = ROOT / "app.py",
+) -> Iterator[AppServer]:
+    """``streamlit run`` of the dashboard (or ``script``) on a free loopback port, against the
+    store at ``db_url``; stopped on the way out."""
+    args = [*EXTRA]
     if secrets is not None:
         args += ["--secrets.files", str(secrets)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(args, cwd=ROOT, env=environment, stdout=out,
-                                   stderr=subprocess.STDOUT)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    server = app_server.start_app_server(db_url, log, env, args, script=script, timeout=60)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not answer on {base}") from None
-                time.sleep(0.2)
-        yield Server(base, process, log)
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
 
 
 @contextmanager

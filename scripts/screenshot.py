@@ -8,20 +8,13 @@ Waits until the page has stopped running and its charts are drawn.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
+import sys
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.app_server import BROWSER_ARGS, chromium_path  # the tests' browser settings
 
 
 def main() -> None:
@@ -32,9 +25,8 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=1800)
     parser.add_argument("--settle-ms", type=int, default=2500)
     args = parser.parse_args()
-    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
         page.goto(args.url)
         page.wait_for_selector("[data-testid=stApp]")

@@ -3,39 +3,32 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 import streamlit as st
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from tests.app_server import (  # noqa: F401 - re-exported for the tests
+    BROWSER_ARGS,
+    AppServer,
+    chromium_path,
+    free_port,
+    start_app_server,
+    wait_until_healthy,
+)
+from tests.dbtools import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PostgresServer
 from tfc_dash import store
 from tfc_dash.cli import seed_demo
 from tfc_dash.config import redact_url
 
 ROOT = Path(__file__).resolve().parent.parent
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 # --- stores on both backends ---------------------------------------------------------------------
@@ -47,8 +40,6 @@ BROWSER_ARGS = [
 # PostgreSQL.
 BACKENDS = ("sqlite", "postgresql")
 SQLITE_ONLY_MODULES = ("test_app_", "test_browser_")
-POSTGRES_URL_ENV = "TFC_TEST_POSTGRES_URL"
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -57,36 +48,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if metafunc.module.__name__.rpartition(".")[2].startswith(SQLITE_ONLY_MODULES):
         return
     metafunc.parametrize("backend", BACKENDS, indirect=True)
-
-
-class PostgresServer:
-    """The test server: a fresh schema per store, reached through the URL's search_path."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-
-    def new_store_url(self) -> str:
-        schema = f"tfc_test_{uuid.uuid4().hex[:12]}"
-        with self.admin.connect() as conn:
-            conn.execute(sa.text(f"create schema {schema}"))
-        # application_name marks every connection to this store, so drop() can end them.
-        url = make_url(self.url).update_query_dict(
-            {"options": f"-csearch_path={schema}", "application_name": schema}
-        )
-        return url.render_as_string(hide_password=False)
-
-    def drop(self, url: str) -> None:
-        schema = make_url(url).query["application_name"]
-        with self.admin.connect() as conn:
-            conn.execute(
-                sa.text(
-                    "select pg_terminate_backend(pid) from pg_stat_activity "
-                    "where application_name = :schema and pid <> pg_backend_pid()"
-                ),
-                {"schema": schema},
-            )
-            conn.execute(sa.text(f"drop schema if exists {schema} cascade"))
 
 
 @pytest.fixture(scope="session")
@@ -329,13 +290,6 @@ def downloads(
 
 
 # --- a real browser against `streamlit run` -----------------------------------------------------
-def chromium_path() -> str | None:
-    candidate = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
-    if Path(candidate).exists():
-        return candidate
-    return shutil.which("chromium")
-
-
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
@@ -352,62 +306,11 @@ def browser():
         chromium.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class AppServer:
-    def __init__(self, url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-        self.url = url
-        self.process = process
-        self.log = log
-
-
-def start_app_server(
-    database_url: str,
-    log: Path,
-    env: Mapping[str, str] | None = None,
-    args: Sequence[str] = (),
-    port: int | None = None,
-) -> AppServer:
-    port = port or free_port()
-    environment = {**os.environ, "TFC_DATABASE_URL": database_url, **(env or {})}
-    out = log.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *args],
-        cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    return wait_until_healthy(f"http://127.0.0.1:{port}", process, log)
-
-
-def wait_until_healthy(
-    base: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 30
-) -> AppServer:
-    """The server once ``base`` answers Streamlit's health check; stopped and raised if not."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
-                if resp.status == 200:
-                    return AppServer(base, process, log)
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError(f"streamlit did not answer on {base} within {seconds} s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def app_server(demo_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     server = start_app_server(demo_db_url, tmp_path_factory.mktemp("server") / "streamlit.log")
     yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    server.stop()
 
 
 @pytest.fixture

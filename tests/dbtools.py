@@ -7,17 +7,21 @@ SQLite and a ``date`` in PostgreSQL): compare them through ``str`` where that ma
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import NullPool
 
 from tfc_dash import models
 
 SYNCED = tuple(models.SYNCED_TABLES)
+# The PostgreSQL server tests (and the bench) use: trust auth, a fresh schema per store.
+POSTGRES_URL_ENV = "TFC_TEST_POSTGRES_URL"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 @contextmanager
@@ -50,3 +54,33 @@ def dump(url: str) -> dict[str, list[tuple]]:
             found = conn.execute(sa.select(*columns)).all()
             out[name] = sorted((tuple(r) for r in found), key=repr)
     return out
+
+
+class PostgresServer:
+    """The test server: a fresh schema per store, reached through the URL's search_path."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+    def new_store_url(self) -> str:
+        schema = f"tfc_test_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.execute(sa.text(f"create schema {schema}"))
+        # application_name marks every connection to this store, so drop() can end them.
+        url = make_url(self.url).update_query_dict(
+            {"options": f"-csearch_path={schema}", "application_name": schema}
+        )
+        return url.render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        schema = make_url(url).query["application_name"]
+        with self.admin.connect() as conn:
+            conn.execute(
+                sa.text(
+                    "select pg_terminate_backend(pid) from pg_stat_activity "
+                    "where application_name = :schema and pid <> pg_backend_pid()"
+                ),
+                {"schema": schema},
+            )
+            conn.execute(sa.text(f"drop schema if exists {schema} cascade"))

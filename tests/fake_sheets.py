@@ -75,6 +75,7 @@ class Fault:
     body: dict[str, Any] | None = None
     match: str = ""  # only requests whose path contains this
     seconds: float = 2.0
+    release: threading.Event | None = None  # "slow": answer as soon as this is set
 
 
 @functools.cache
@@ -410,7 +411,10 @@ def _handler(fake: FakeSheetsServer) -> type[BaseHTTPRequestHandler]:
             if fault is None:
                 return False
             if fault.kind == "slow":
-                time.sleep(fault.seconds)
+                if fault.release is not None:
+                    fault.release.wait(fault.seconds)
+                else:
+                    time.sleep(fault.seconds)
                 return False  # then answer as usual
             if fault.kind == "status":
                 body = fault.body or _error(fault.status, "Fault injected.", "UNAVAILABLE")
