@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tfc_dash import queries, store
+from tfc_dash import goals, queries, store
 from tfc_dash.filters import Filters
 
 AS_OF = date(2018, 9, 14)
@@ -139,10 +139,9 @@ def test_latest_data_date_counts_results_and_completions_not_plans_or_removed_ro
 def test_cycles_states_goal(tiny):
     assert queries.cycles(tiny) == [2018, 2017]
     assert queries.states_in_data(tiny) == ["PA", "VA"]
-    goal = queries.goal_for(tiny, 2018)
+    goal = goals.goal_for(tiny, goals.PROJECTS, 2018)
     assert goal is not None and goal.target == 500 and goal.deadline == date(2018, 11, 6)
-    assert queries.goal_for(tiny, 2017) is None
-    assert queries.goal_for(tiny, None) is None
+    assert goals.goal_for(tiny, goals.PROJECTS, 2017) is None
 
 
 def test_headline_metrics(tiny):

@@ -199,6 +199,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     written = kit.export_kit(bundle, out, progress=ProgressBar("Writing"))
     for missing in bundle.missing:
         print(f"note: not in the kit: {missing}", file=sys.stderr)
+    for note in bundle.goal_notes:
+        print(f"note: {note.replace('`', '')}", file=sys.stderr)
     print(f"Wrote {len(written)} files to {args.out} (as of {as_of.isoformat()}).")
     print(bundle.headline)
     return EXIT_OK

@@ -27,7 +27,6 @@ P = models.Project.__table__
 C = models.Campaign.__table__
 V = models.Volunteer.__table__
 A = models.Assignment.__table__
-G = models.Goal.__table__
 
 COUNTED_STATUSES = ("active", "completed")
 
@@ -147,16 +146,6 @@ def project_timeline(bind: Bind, filters: Filters) -> pd.DataFrame:
     timeline["started"] = timeline["started"].astype("int64")
     timeline["completed"] = timeline["completed"].astype("int64")
     return timeline.sort_values("day", ignore_index=True)
-
-
-def goal_for(bind: Bind, cycle: int | None) -> models.Goal | None:
-    """The project goal of ``cycle``, if one is set."""
-    if cycle is None:
-        return None
-    statement = sa.select(G).where(G.c.cycle == cycle, G.c.metric == "projects")
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        row = conn.execute(statement).mappings().first()
-    return models.Goal(**row) if row else None
 
 
 def cycles(bind: Bind) -> list[int]:
