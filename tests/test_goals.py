@@ -10,7 +10,7 @@ import pytest
 
 from tests.dbtools import rows, scalar
 from tests.fake_sheets import reader_for, small_workbook, spreadsheet_from_rows
-from tfc_dash import contract, goals, store, sync
+from tfc_dash import catalogue, contract, goals, store, sync
 from tfc_dash.cli import main, seed_demo
 from tfc_dash.parsing import parse_tab
 
@@ -48,7 +48,8 @@ def test_the_goal_metrics_are_one_list_in_the_contract():
     column = contract.GOALS.column("metric")
     assert column.choices == tuple(goals.GOAL_METRICS)
     assert goals.GOAL_METRICS["projects"] == "projects_started"
-    assert set(goals.GOAL_METRIC_WORDS) == set(goals.GOAL_METRICS)
+    assert goals.GOAL_METRICS is catalogue.GOAL_METRICS  # one list
+    assert all(name in catalogue.FIGURES for name in goals.GOAL_METRICS.values())
     assert contract.find_tab("goals") is contract.GOALS and contract.GOALS.optional
     assert contract.GOALS.required_columns == ("cycle", "metric", "target", "deadline")
 
@@ -201,4 +202,4 @@ def test_goal_for_picks_the_cycle_or_the_next_deadline(make_store):
     assert goals.goal_for(engine, "projects", None, date(2020, 1, 1)).cycle == 2018
     assert goals.goal_for(engine, "crowdfunding_usd", 2018) is None
     assert "Goals tab" in goals.no_goal_note("projects", 2018)
-    assert "2018 cycle" in goals.no_goal_note("projects", 2018)
+    assert "in the 2018 cycle" in goals.no_goal_note("projects", 2018)

@@ -16,21 +16,12 @@ from datetime import date
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import models
+from tfc_dash import catalogue, models
 from tfc_dash.store import Bind, read_frame
 
-# What a goal may be about: the Goals tab's ``metric`` -> the metric catalogue's figure it tracks.
-GOAL_METRICS: dict[str, str] = {
-    "projects": "projects_started",
-    "crowdfunding_usd": "crowdfunding_usd",
-    "volunteers_deployed": "volunteers_deployed",
-}
-# How a sentence names each goal's figure: "a goal for {what}".
-GOAL_METRIC_WORDS: dict[str, str] = {
-    "projects": "projects started",
-    "crowdfunding_usd": "crowdfunding (US dollars raised)",
-    "volunteers_deployed": "volunteers placed on projects",
-}
+# What a goal may be about: the Goals tab's ``metric`` -> the metric catalogue's figure it tracks
+# (defined once, in the catalogue).
+GOAL_METRICS: dict[str, str] = catalogue.GOAL_METRICS
 PROJECTS, CROWDFUNDING, VOLUNTEERS = "projects", "crowdfunding_usd", "volunteers_deployed"
 
 G = models.Goal.__table__
@@ -94,9 +85,9 @@ def goal_for(
 
 def no_goal_note(metric: str, cycle: int | None = None) -> str:
     """What a page says when no goal is set for ``metric``, and how ops set one."""
-    scope = f" for the {cycle} cycle" if cycle is not None else ""
+    scope = f" in the {cycle} cycle" if cycle is not None else ""
     return (
-        f"No goal is set{scope} for {GOAL_METRIC_WORDS[metric]}. To set one, add a row to the "
+        f"No goal is set for “{catalogue.label(metric)}”{scope}. To set one, add a row to the "
         f"ops spreadsheet's Goals tab (cycle, metric `{metric}`, target, deadline, and a label "
         "if you like); it shows after the next sync."
     )
