@@ -108,7 +108,10 @@ def test_the_template_has_every_tab_with_headers_the_parser_accepts():
             header = archive.read(f"{tab.name}.csv").decode().strip().split(",")
             parsed = parse_tab(tab, [header])
             assert parsed.problems == [] and set(parsed.headers) == {c.name for c in tab.columns}
-        assert "project_id*" in archive.read("README.txt").decode()
+        readme = archive.read("README.txt").decode()
+        assert "project_id*" in readme
+        assert "Goals (optional):" in readme and "Goals.csv" in names
+        assert "one of projects, crowdfunding_usd, volunteers_deployed" in readme
 
 
 def test_an_unreadable_sheet_leaves_every_page_working_with_a_banner(
