@@ -151,7 +151,12 @@ def test_open_sessions_cause_one_sync_and_it_replaces_the_demo(
         assert not at.exception
     assert len(fake_sheets.api_requests()) == 2
     assert rows(url, "select source, status, message from sync_runs") == [
-        ("sheets", "ok", "Replaced the demo data. 11 rows from the spreadsheet.")
+        (
+            "sheets",
+            "ok",
+            "Replaced the demo data. 11 rows from the spreadsheet. No Goals tab: that "
+            "table is empty (no goal is set).",
+        )
     ]
     assert not any("Demo data" in i.value for at in sessions for i in at.sidebar.info)
 

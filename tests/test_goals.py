@@ -143,7 +143,8 @@ def test_the_first_real_sync_replaces_the_demo_goals(fake_sheets, new_store_url)
     for url in (without, with_tab):
         seed_demo(url)
         assert scalar(url, "select count(*) from goals") > 0
-    run_sync(fake_sheets, without, workbook())  # no Goals tab: no goal at all
+    report = run_sync(fake_sheets, without, workbook())  # no Goals tab: no goal at all
+    assert "No Goals tab: that table is empty (no goal is set)." in report.message
     assert scalar(without, "select count(*) from goals") == 0
     engine = store.make_engine(without)
     assert goals.goal_for(engine, goals.PROJECTS, 2018) is None

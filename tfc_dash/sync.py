@@ -539,9 +539,13 @@ def _message(report: SyncReport) -> str:
                 "kept ([sync] max_problems)."
             )
     if report.untouched:
-        parts.append(
-            f"No {', '.join(report.untouched)} tab: {'that table was' if len(report.untouched) == 1 else 'those tables were'} left as it was."  # noqa: E501
-        )
+        one = len(report.untouched) == 1
+        if report.replaced_demo:  # the demo's rows went, and nothing replaced them
+            what = "that table is" if one else "those tables are"
+            fate = "empty" + (" (no goal is set)" if "Goals" in report.untouched else "")
+        else:
+            what, fate = ("that table was" if one else "those tables were"), "left as it was"
+        parts.append(f"No {', '.join(report.untouched)} tab: {what} {fate}.")
     return " ".join(parts)
 
 
