@@ -44,6 +44,12 @@ elif filters.cycle is not None:
 else:
     st.info("Pick a single cycle to see its goal and pace.", icon=":material/filter_alt:")
 
+volunteer_goal = None
+if filters.cycle is not None and filters.is_program_wide:
+    volunteer_goal = ctx.query(goals.goal_for, goals.VOLUNTEERS, filters.cycle)
+if volunteer_goal:
+    st.caption(goals.progress_line(volunteer_goal, reach_now["volunteers"]))
+
 st.subheader("Projects over time")
 if series["started"].iloc[-1] == 0:
     st.info("No projects started in this view by the as-of date.")

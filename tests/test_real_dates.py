@@ -169,6 +169,7 @@ def test_the_goals_tab_sets_the_goal_progress_and_the_kit_track(
     synced(fake_sheets, url, va_workbook([
         [2017, "projects", target, date(2017, 11, 7), "Every House race"],
         [2017, "crowdfunding_usd", 20000, date(2017, 10, 31), None],
+        [2017, "volunteers_deployed", 10, date(2017, 11, 7), None],
     ]))  # fmt: skip
     goal = goals.goal_for(store.make_engine(url), goals.PROJECTS, 2017)
     assert goal == goals.Goal(2017, "projects", target, date(2017, 11, 7), "Every House race")
@@ -178,6 +179,9 @@ def test_the_goals_tab_sets_the_goal_progress_and_the_kit_track(
     assert progress.title[0].value == f"Progress toward {target} projects"
     assert any(m.value == f"{projects} of {target}" for m in progress.metric)
     assert not any("No goal is set" in el.value for el in progress.info)
+    placed = {m.label: m.value for m in progress.metric}[catalogue.label("volunteers_deployed")]
+    line = f"Goal for “{catalogue.label('volunteers_deployed')}”: 10 by 7 Nov 2017; {placed} so far."
+    assert line in [el.value for el in progress.caption]
 
     kit = run_app(page="pages/fundraising_kit.py", url=url)
     headline = kit.code[0].value

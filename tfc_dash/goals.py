@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from tfc_dash import catalogue, models
 from tfc_dash.store import Bind, read_frame
+from tfc_dash.text import day_label
 
 # What a goal may be about: the Goals tab's ``metric`` -> the metric catalogue's figure it tracks
 # (defined once, in the catalogue).
@@ -90,4 +91,13 @@ def no_goal_note(metric: str, cycle: int | None = None) -> str:
         f"No goal is set for “{catalogue.label(metric)}”{scope}. To set one, add a row to the "
         f"ops spreadsheet's Goals tab (cycle, metric `{metric}`, target, deadline, and a label "
         "if you like); it shows after the next sync."
+    )
+
+
+def progress_line(goal: Goal, value: int) -> str:
+    """A goal and how far the figure it tracks has come: "Goal for “Ever placed”: 1,000 by
+    6 Nov 2018; 994 so far." """
+    return (
+        f"Goal for “{catalogue.label(goal.metric)}”: {goal.target:,} by "
+        f"{day_label(goal.deadline)}; {value:,} so far."
     )
