@@ -180,7 +180,8 @@ def test_the_goals_tab_sets_the_goal_progress_and_the_kit_track(
     assert any(m.value == f"{projects} of {target}" for m in progress.metric)
     assert not any("No goal is set" in el.value for el in progress.info)
     placed = {m.label: m.value for m in progress.metric}[catalogue.label("volunteers_deployed")]
-    line = f"Goal for “{catalogue.label('volunteers_deployed')}”: 10 by 7 Nov 2017; {placed} so far."
+    word = catalogue.label("volunteers_deployed")
+    line = f"Goal for “{word}”: 10 by 7 Nov 2017; {placed} so far."
     assert line in [el.value for el in progress.caption]
 
     kit = run_app(page="pages/fundraising_kit.py", url=url)
