@@ -128,8 +128,9 @@ def progress_chart(
     lines = series.melt(
         id_vars="day", value_vars=["started", "completed"], var_name="line", value_name="projects"
     )
-    lines["line"] = lines["line"].map({"started": "Started", "completed": "Completed"})
-    domain, colors, dashes = ["Started", "Completed"], [b.primary, b.positive], [[1, 0], [1, 0]]
+    names = {"started": label("projects_started"), "completed": label("projects_completed")}
+    lines["line"] = lines["line"].map(names)
+    domain, colors, dashes = list(names.values()), [b.primary, b.positive], [[1, 0], [1, 0]]
     if projection is not None and not projection.empty:
         ahead = projection[["day", "projects"]].assign(line="At the current pace")
         lines = pd.concat([lines, ahead], ignore_index=True)
