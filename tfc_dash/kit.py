@@ -31,13 +31,13 @@ import pandas as pd
 import sqlalchemy as sa
 import vl_convert as vlc
 
-from tfc_dash import kit_charts, metrics, models, outcomes, queries
+from tfc_dash import kit_charts, metrics, models, outcomes, queries, rules
 from tfc_dash.catalogue import format_value, label
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import Filters
 from tfc_dash.kit_charts import Caption
 from tfc_dash.models import CATEGORY_LABELS
-from tfc_dash.queries import STARTED_ON, counted_project_conditions, read_frame
+from tfc_dash.queries import project_conditions, read_frame, started_project_conditions
 from tfc_dash.store import Bind, connection, engine_of, read_meta, translate_errors
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
@@ -131,12 +131,7 @@ def volunteer_growth(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
         .select_from(
             A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
         )
-        .where(
-            *counted_project_conditions(filters),
-            STARTED_ON <= as_of,
-            A.c.removed_at.is_(None),
-            A.c.start_date <= as_of,
-        )
+        .where(*project_conditions(filters), *rules.ever_placed_sql(as_of))
         .group_by(A.c.volunteer_id)
         .subquery()
     )
@@ -155,7 +150,7 @@ def projects_by_state(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame
     statement = (
         sa.select(C.c.state, C.c.cycle, sa.func.count())
         .select_from(P.join(C, P.c.campaign_id == C.c.campaign_id))
-        .where(*counted_project_conditions(filters), STARTED_ON <= as_of)
+        .where(*started_project_conditions(filters, as_of))
         .group_by(C.c.state, C.c.cycle)
         .order_by(C.c.state, C.c.cycle)
     )
