@@ -632,6 +632,7 @@ COLUMNS: dict[str, str] = {
     "to": "To",
     "standing": "On the as-of date",
     "who": "Who",
+    "kind": "Standing",
     "program": "Program",
     "dem_share": "Democratic share",
     "dem_margin": "Democratic margin",
