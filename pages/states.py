@@ -90,7 +90,7 @@ def national_view() -> None:
         )
 
     table = ctx.query(coverage.chamber_coverage, filters, as_of)
-    ui.scorecards(coverage.national_scorecards(coverage.coverage_totals(table)))
+    ui.scorecards(coverage.national_scorecards(coverage.coverage_totals(table)), per_row=4)
     show_problems(filters)
 
     st.subheader("Where the program works")
@@ -243,7 +243,7 @@ def state_view(state: str) -> None:
     for note in notes:
         st.warning(note, icon=":material/link_off:")
 
-    ui.scorecards(coverage.chamber_scorecards(statuses, results))
+    ui.scorecards(coverage.chamber_scorecards(statuses, results), per_row=4)
     show_problems(scoped)
     if selected:
         with st.container(border=True):
@@ -305,7 +305,7 @@ def state_view(state: str) -> None:
                 width="stretch",
                 height=min(38 + 35 * len(targets), 420),
                 column_config={
-                    "rank": st.column_config.NumberColumn("#", width=40),
+                    "rank": st.column_config.NumberColumn(catalogue.column_label("rank"), width=40),
                     "district": st.column_config.TextColumn("District", width="small"),
                     "winnability": st.column_config.ProgressColumn(
                         "Winnability", min_value=0, max_value=100, format="%.0f"

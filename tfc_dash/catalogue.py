@@ -4,8 +4,9 @@ A :class:`Figure` has a ``name`` (the key code, snapshots and goals use), the ``
 on every page, chart, table, CSV and in the kit, a one-sentence ``definition`` (the scorecard's
 help and the glossary), its ``unit`` and ``fmt`` (how :func:`format_value` writes it), and
 ``compute``: the dotted path (``module:function``) of the one function that computes it under the
-shared filters and the as-of date, ``fn(bind, filters, as_of)``. The path is a string so that
-this module stays at the bottom of the layers (the functions live in the query modules above it).
+shared filters and the as-of date, ``fn(bind, filters, as_of)`` (figures of one project or of
+one sync run name the function that computes them from that project's or run's rows). The path is
+a string so that this module stays at the bottom of the layers (the functions live above it).
 
 Two different figures never share a label, and a figure keeps its label everywhere: the tests
 check both on every page. The rules the figures share (when a race is decided, which projects
@@ -599,7 +600,7 @@ COLUMNS: dict[str, str] = {
     "volunteers_in_group": "Volunteers in this group",
     "volunteers_running_total": "Volunteers (running total)",
     "group_total": "Total of the bar",
-    "races_in_group": "Races in this group",
+    "races": "Races in this group",
     "median_days": "Median days to first placement",
     "share_placed": "Share placed",
     "signed_up": "Signed up",
@@ -631,6 +632,7 @@ COLUMNS: dict[str, str] = {
     "to": "To",
     "standing": "On the as-of date",
     "who": "Who",
+    "kind": "Standing",
     "program": "Program",
     "dem_share": "Democratic share",
     "dem_margin": "Democratic margin",
@@ -643,6 +645,21 @@ COLUMNS: dict[str, str] = {
     "volunteer_id": "Volunteer ID",
     "started": "Started (running total)",
     "completed": "Completed (running total)",
+    "targeted": "Targeted (yes or no)",
+    # the district comparison (Outcomes: supported districts against the rest of a chamber)
+    "chamber_name": "Chamber name",
+    "supported": "Supported",
+    "contested": "Contested",
+    "winner_party": "Winner's party",
+    "district_outcome": "What happened to the seat",
+    "district_group": "District group",
+    "districts_in_group": "Districts in the group",
+    "dem_won": "Won by a Democrat",
+    "r_held_contested": "Contested, held by R before",
+    "flipped_to_d": "Of those, flipped to D",
+    "flip_rate": "Flip rate",
+    "mean_dem_share": "Mean Democratic share",
+    "median_dem_margin": "Median Democratic margin",
 }
 
 
