@@ -160,6 +160,11 @@ def test_the_first_real_sync_replaces_the_demo_goals(fake_sheets, new_store_url)
 
 def test_goals_come_through_the_sheets_api_as_it_sends_them(fake_sheets, empty_store):
     """Serial-number dates and numbers, as UNFORMATTED_VALUE gives them, and a ragged row."""
+    fake_sheets.add(spreadsheet_from_rows(workbook(goals_tab())))
+    read = reader_for(fake_sheets).read()
+    tab = next(t for t in read.tabs if t.title == "Goals")
+    assert tab.values[0] == HEADER
+    assert tab.values[2] == [2018, "Projects", 300, (date(2018, 11, 6) - date(1899, 12, 30)).days]
     run_sync(fake_sheets, empty_store, workbook(goals_tab()))
     api = fake_sheets.api_requests()
     assert "Goals" in api[-1][1] and "valueRenderOption=UNFORMATTED_VALUE" in api[-1][1]
