@@ -31,12 +31,13 @@ import pandas as pd
 import sqlalchemy as sa
 import vl_convert as vlc
 
-from tfc_dash import kit_charts, metrics, models, outcomes, queries
+from tfc_dash import kit_charts, metrics, models, outcomes, queries, rules
+from tfc_dash.catalogue import format_value, label
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import Filters
 from tfc_dash.kit_charts import Caption
 from tfc_dash.models import CATEGORY_LABELS
-from tfc_dash.queries import STARTED_ON, counted_project_conditions, read_frame
+from tfc_dash.queries import project_conditions, read_frame, started_project_conditions
 from tfc_dash.store import Bind, connection, engine_of, read_meta, translate_errors
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
@@ -130,12 +131,7 @@ def volunteer_growth(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
         .select_from(
             A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
         )
-        .where(
-            *counted_project_conditions(filters),
-            STARTED_ON <= as_of,
-            A.c.removed_at.is_(None),
-            A.c.start_date <= as_of,
-        )
+        .where(*project_conditions(filters), *rules.ever_placed_sql(as_of))
         .group_by(A.c.volunteer_id)
         .subquery()
     )
@@ -154,7 +150,7 @@ def projects_by_state(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame
     statement = (
         sa.select(C.c.state, C.c.cycle, sa.func.count())
         .select_from(P.join(C, P.c.campaign_id == C.c.campaign_id))
-        .where(*counted_project_conditions(filters), STARTED_ON <= as_of)
+        .where(*started_project_conditions(filters, as_of))
         .group_by(C.c.state, C.c.cycle)
         .order_by(C.c.state, C.c.cycle)
     )
@@ -295,6 +291,7 @@ class HeadlineFacts:
     goal_target: int | None = None
     goal_deadline: date | None = None
     goal_started: int | None = None
+    goal_cycle: int | None = None
     raised: float | None = None
     raise_goal: float | None = None
     backers: int | None = None
@@ -307,30 +304,43 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def headline_text(facts: HeadlineFacts) -> str:
-    """The headline numbers as sentences ready to paste into an update."""
+    """The headline numbers, ready to paste into an update.
+
+    Every figure is written as its catalogue label, a colon and its value ("Projects started:
+    345"), so an update quotes the words the dashboard and the glossary use; each sentence
+    opens with the period it covers when that is not the as-of date alone.
+    """
+    since = f"Since {facts.since}, every cycle" if facts.since else "Every cycle"
     parts = [
-        f"{_plural(facts.projects, 'project')} for {_plural(facts.campaigns, 'campaign')} in "
-        f"{_plural(facts.states, 'state')} by {_plural(facts.volunteers, 'volunteer')}"
-        + (f" since {facts.since}." if facts.since else ".")
+        f"{since}: {label('projects_started')}: {facts.projects:,}; "
+        f"{label('campaigns')}: {facts.campaigns:,}; {label('states')}: {facts.states:,}; "
+        f"{label('volunteers_deployed')}: {_plural(facts.volunteers, 'volunteer')}."
     ]
     races = facts.races
-    if races is not None and races.decided:
-        parts.append(
-            f"{races.won:,} of {races.decided:,} decided races won, "
-            f"{_plural(races.flipped, 'seat')} flipped."
-        )
-    if races is not None and races.pending:
-        parts.append(f"{_plural(races.pending, 'race')} still to be decided.")
+    if races is not None:
+        results = []
+        if races.decided:
+            results += [
+                f"{label('races_won')}: {races.won:,} of {races.decided:,} decided",
+                f"{label('races_lost')}: {races.lost:,}",
+                f"{label('seats_flipped')}: {races.flipped:,}",
+            ]
+        if races.pending:
+            results.append(f"{label('races_pending')}: {races.pending:,}")
+        if races.withdrawn:
+            results.append(f"{label('races_withdrawn')}: {races.withdrawn:,}")
+        if results:
+            parts.append("; ".join(results) + ".")
     if facts.goal_target is not None and facts.goal_started is not None:
         by = f" by {day_label(facts.goal_deadline)}" if facts.goal_deadline else ""
-        if facts.goal_started >= facts.goal_target:
-            parts.append(f"Goal reached: {facts.goal_started:,} of {facts.goal_target:,} projects.")
-        else:
-            parts.append(
-                f"{facts.goal_started:,} projects toward our goal of {facts.goal_target:,}{by}."
-            )
+        cycle = f"the {facts.goal_cycle} cycle" if facts.goal_cycle else "this cycle"
+        reached = "Goal reached for" if facts.goal_started >= facts.goal_target else "Goal for"
+        parts.append(
+            f"{reached} {cycle}: {label('projects_started')}: {facts.goal_started:,} of "
+            f"{facts.goal_target:,}{by}."
+        )
     if facts.raised is not None:
-        money = f"${facts.raised:,.0f} raised"
+        money = f"{label('crowdfunding_usd')}: {format_value('crowdfunding_usd', facts.raised)}"
         if facts.raise_goal:
             money += f" of our ${facts.raise_goal:,.0f} goal"
         if facts.backers:
@@ -414,6 +424,7 @@ def build_kit(
         goal_target=int(goal["target"]) if goal is not None and record.is_program_wide else None,
         goal_deadline=goal["deadline"] if goal is not None else None,
         goal_started=int(progress_data["started"].iloc[-1]) if not progress_data.empty else None,
+        goal_cycle=int(goal["cycle"]) if goal is not None else None,
         raised=funds.raised if funds.missing is None else None,
         raise_goal=funds.goal,
         backers=funds.backers,
@@ -555,15 +566,15 @@ def _progress(
         projection = until(trailing[trailing["line"] == "Trailing 4-week pace"], deadline)
         data = data.assign(goal=target, goal_deadline=deadline)
         if started >= target:
-            title = f"Goal reached: {started:,} projects"
+            title = f"Goal reached: {label('projects_started')}: {started:,}"
         else:
-            title = f"{started:,} projects toward our goal of {target:,}"
+            title = f"{label('projects_started')}: {started:,} toward our goal of {target:,}"
         subtitle = (
             f"Projects started for the {cycle} cycle, week by week; the goal: {target:,} by "
             f"{day_label(deadline)}"
         )
     else:
-        title = f"{started:,} projects started for the {cycle} cycle"
+        title = f"{label('projects_started')}: {started:,} for the {cycle} cycle"
         subtitle = "Projects started and completed, week by week"
         if target is not None:
             subtitle += f" (the program-wide goal is {target:,} by {day_label(deadline)})"
@@ -595,10 +606,12 @@ def _volunteers(
     since = f"{growth['day'].min():%b %Y}"
     if "signed_up" in columns:
         signed = int(series["signed_up"].iloc[-1])
-        title = f"{signed:,} volunteers have signed up"
-        subtitle = f"{placed:,} of them placed on a project so far; running totals since {since}"
+        title = f"{label('volunteers_enrolled')}: {signed:,}"
+        subtitle = (
+            f"{label('volunteers_deployed')}: {placed:,} of them; running totals since {since}"
+        )
     else:
-        title = f"{placed:,} volunteers placed on projects"
+        title = f"{label('volunteers_deployed')}: {placed:,}"
         subtitle = f"Volunteers placed on a project in {scope_label(record)}, since {since}"
     caption = Caption(title, subtitle, source)
     data = series.assign(day=series["day"].dt.date)
@@ -615,11 +628,12 @@ def _states(by_state: pd.DataFrame, source: str) -> tuple[KitChart, Spec]:
     cycles = sorted(by_state["cycle"].unique())
     span = f"{cycles[0]}" if len(cycles) == 1 else f"{cycles[0]} to {cycles[-1]}"
     caption = Caption(
-        f"Projects in {states} state{'s' if states != 1 else ''}",
+        f"{label('projects_started')} in {states} state{'s' if states != 1 else ''}",
         f"Projects started for campaigns in each state, {span}",
         source,
     )
-    return KitChart("states", name, by_state, caption), lambda: kit_charts.states_chart(
+    data = by_state.rename(columns={"projects": "projects_started"})  # the CSV's catalogue name
+    return KitChart("states", name, data, caption), lambda: kit_charts.states_chart(
         by_state, caption
     )
 
@@ -639,11 +653,11 @@ def _races(
     frame = outcomes.results_by(races, "cycle")
     if summary.decided:
         title = (
-            f"{summary.won:,} of {summary.decided:,} races won, "
-            f"{summary.flipped:,} seat{'s' if summary.flipped != 1 else ''} flipped"
+            f"{label('races_won')}: {summary.won:,} of {summary.decided:,} decided; "
+            f"{label('seats_flipped')}: {summary.flipped:,}"
         )
     else:
-        title = f"{summary.pending:,} supported races, results to come"
+        title = f"{label('races_supported')}: {summary.supported:,}, results to come"
     pending = races[races["result"] == "pending"]
     subtitle = "Races of the campaigns our volunteers worked for, by result"
     if not pending.empty:
@@ -662,7 +676,7 @@ def _crowdfunding(funds: Crowdfunding, as_of: date, source: str) -> tuple[KitCha
     if funds.missing is not None:
         return KitChart("crowdfunding", name, pd.DataFrame(), missing=funds.missing), None
     raised = funds.raised
-    title = f"${raised:,.0f} raised"
+    title = f"{label('crowdfunding_usd')}: {format_value('crowdfunding_usd', raised)}"
     if funds.goal:
         title += f" of our ${funds.goal:,.0f} goal"
     details = []
