@@ -136,13 +136,18 @@ def test_a_new_store_is_made_from_the_models_and_stamped(empty_store):
     assert scalar(empty_store, "select version_num from alembic_version") == migrate.head()
 
 
+# The models' tables as they stood before migrations existed (later revisions add the rest).
+LATER_TABLES = {"digest_sends"}
+PRE_MIGRATION_TABLES = [t for t in SQLModel.metadata.sorted_tables if t.name not in LATER_TABLES]
+
+
 @pytest.mark.parametrize(
     ("tables", "found"),
     [
         # the foundation's tables, before the sync added the quarantine table
-        ([t for t in SQLModel.metadata.sorted_tables if t.name != "quarantine"], "0001"),
+        ([t for t in PRE_MIGRATION_TABLES if t.name != "quarantine"], "0001"),
         # made by the models once the sync existed, before migrations did
-        (list(SQLModel.metadata.sorted_tables), "0002"),
+        (PRE_MIGRATION_TABLES, "0002"),
     ],
     ids=["foundation", "with-quarantine"],
 )
