@@ -116,9 +116,7 @@ class Viewer:
 
     def digest_sections(self) -> tuple[str, ...]:
         """The sections of this viewer's weekly digest, in order (see DIGEST_BY_ROLE)."""
-        return tuple(
-            s for s in DIGEST_BY_ROLE[self.role] if self.may_open(DIGEST_SECTIONS[s])
-        )
+        return tuple(s for s in DIGEST_BY_ROLE[self.role] if self.may_open(DIGEST_SECTIONS[s]))
 
     def describe(self) -> str:
         if self.role is Role.LOCAL:
