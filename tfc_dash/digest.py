@@ -43,6 +43,7 @@ SECURITY = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 DEMO_MARK = "DEMO DATA, NOT REAL"
 MAX_ROWS = 10  # rows of a table in an email; the link opens the whole view
+MAX_RACE_ROWS = 30  # a state lead's races: a chamber's program races are rarely more
 PAGE_PATHS = {  # the pages' addresses (st.Page takes them from the file names; progress is home)
     "progress": "",
     "volunteers": "volunteers",
@@ -659,7 +660,7 @@ def _state_lead(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[
                         _text(r.held_before),
                         "yes" if r.flipped else "no",
                     )
-                    for r in shown.head(MAX_ROWS).itertuples()
+                    for r in shown.head(MAX_RACE_ROWS).itertuples()
                 )
                 race_blocks.append(
                     Block(
@@ -672,7 +673,7 @@ def _state_lead(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[
                             fig("seats_flipped", results["flipped"]),
                         ),
                         (results_words(results),),
-                        Table(RACE_COLUMNS, rows, more=max(len(shown) - MAX_ROWS, 0)),
+                        Table(RACE_COLUMNS, rows, more=max(len(shown) - MAX_RACE_ROWS, 0)),
                     )
                 )
             if not targets.empty:
@@ -909,6 +910,14 @@ def open_smtp(settings: DigestSettings) -> smtplib.SMTP:
             server = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
             if settings.security == "starttls":
                 server.starttls(context=_tls_context(settings))
+    except ssl.SSLCertVerificationError as exc:
+        if server is not None:
+            server.close()
+        raise DigestError(
+            f"{where} showed a certificate this machine does not trust ({exc.verify_message}): "
+            "if it is signed by your own CA, set [digest] cafile to that CA's certificate; "
+            "nothing was sent."
+        ) from None
     except (OSError, smtplib.SMTPException) as exc:
         if server is not None:
             server.close()
