@@ -112,7 +112,7 @@ def test_looking_back_before_the_2017_election(run_app, demo_db_url):
     cards = race_cards(at)
     assert cards == expected_races(demo_db_url, "2017-11-01", 2017)
     assert cards["Won"] == 0 and cards["Pending"] == cards["Races"] > 0
-    assert any("after the election (7 Nov 2017)" in el.value for el in at.info)
+    assert any("on or after election day (7 Nov 2017)" in el.value for el in at.info)
 
 
 def test_program_metrics_equal_the_store(run_app, demo_db_url):
