@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.smtp_server import Handler, SmtpServer, closing_server, free_port, self_signed_cert
-from tfc_dash import coverage, digest, kit, metrics, policy, queries, staffing, store
+from tfc_dash import catalogue, coverage, digest, kit, metrics, policy, queries, staffing, store
+from tfc_dash.catalogue import label
 from tfc_dash.cli import main
 from tfc_dash.filters import STATE_NAMES, Filters
 
@@ -146,8 +147,8 @@ def test_founders_figures_are_the_progress_pages(sent):
         assert f"{w.label} | {w.value:,} | {signed(w.delta)} | {signed(m.delta)}" in plain
 
     gaps = staffing.understaffed(staffing.running_projects(engine, view, AS_OF))
-    assert f"Understaffed: {len(gaps)}" in plain
-    assert f"Open seats: {int(gaps['open_seats'].sum())}" in plain
+    assert f"{label('projects_understaffed')}: {len(gaps)}" in plain
+    assert f"{label('open_seats')}: {int(gaps['open_seats'].sum())}" in plain
     assert "What limits the pace" in plain and "Last sync" in plain and "Data problems" in plain
     assert images == {}
     assert f"href='{APP_URL}/staffing?as_of=2018-08-31'" in body
@@ -160,7 +161,8 @@ def test_fundraising_gets_the_kit_inline_and_no_volunteer(sent, demo_db_url):
     bundle = kit.build_kit(engine, Filters(cycle=queries.cycles(engine)[0]), AS_OF, png=False)
     assert bundle.headline in plain and html.escape(bundle.headline) in body
     funds = kit.crowdfunding(engine, AS_OF)
-    assert f"Raised: ${funds.raised:,.0f}" in plain
+    raised = catalogue.format_value("crowdfunding_usd", funds.raised)
+    assert f"{label('crowdfunding_usd')}: {raised}" in plain
 
     drawn = [c for c in bundle.charts if c.ready]
     assert len(images) == len(drawn) == 5
@@ -189,7 +191,8 @@ def test_a_state_lead_gets_their_states_only(sent):
         engine, Filters(cycle=shown, states=("VA",)), "VA", "lower", AS_OF
     )
     results = coverage.chamber_results(races)
-    assert f"Races: {results['races']}" in plain and f"Won: {results['won']}" in plain
+    assert f"{label('legislative_races')}: {results['races']}" in plain
+    assert f"{label('legislative_races_won')}: {results['won']}" in plain
     for candidate in races["candidate"]:
         assert html.escape(candidate) in body
     assert "targets without a project" in plain

@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import coverage, health, metrics, models, queries, staffing, volunteering
+from tfc_dash import catalogue, coverage, health, metrics, models, queries, staffing, volunteering
 from tfc_dash.config import ConfigError
 from tfc_dash.filters import STATE_NAMES, Filters, LinkState, link_params
 from tfc_dash.models import CATEGORY_LABELS
@@ -60,41 +60,18 @@ class DigestError(Exception):
     """The digests could not be sent; the message is one line that says why."""
 
 
-# --- figures: labels and formats by catalogue name ----------------------------------------------
-# The digest names every figure as the metric catalogue (issue 11) does and asks these two
-# functions for its label and its text: the one place that changes to read the catalogue.
-_LABELS: dict[str, str] = {
-    "projects_started": "Projects",
-    "projects_completed": "Completed",
-    "projects_active": "Active",
-    "campaigns": "Campaigns",
-    "states": "States",
-    "volunteers_deployed": "Volunteers deployed",
-    "understaffed_projects": "Understaffed",
-    "open_seats": "Open seats",
-    "quarantined_rows": "Quarantined rows",
-    "crowdfunding_raised": "Raised",
-    "crowdfunding_goal": "Crowdfunding goal",
-    "crowdfunding_backers": "Backers",
-    "crowdfunding_days_left": "Days left",
-    "races": "Races",
-    "races_won": "Won",
-    "seats_flipped": "Flipped",
-    "targets_without_project": "Targets without a project",
-}
-_MONEY = {"crowdfunding_raised", "crowdfunding_goal"}
-
-
+# --- figures: labels and formats from the metric catalogue ---------------------------------------
 def figure_label(name: str) -> str:
-    return _LABELS[name]
+    """A figure's label, or a column's where the catalogue lists it as one (backers, say)."""
+    return catalogue.column_label(name)
 
 
 def figure_value(name: str, value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if name in _MONEY:
-        return f"${float(value):,.0f}"
-    return f"{int(value):,}"
+    if name in catalogue.FIGURES:
+        return catalogue.format_value(name, value)
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return catalogue.MISSING
+    return f"${float(value):,.0f}" if name.endswith("_usd") else f"{int(value):,}"
 
 
 def fig(name: str, value: Any) -> tuple[str, str]:
@@ -343,7 +320,7 @@ def _total(frame: pd.DataFrame, column: str) -> int:
 
 def _text(value: Any) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+        return catalogue.MISSING
     return str(value)
 
 
@@ -447,11 +424,15 @@ def _changes(ctx: Context, filters: Filters, _counts: pd.DataFrame) -> Block:
         "changes",
         "The last week and the last 4 weeks",
         ctx.link("progress"),
-        table=Table(("Figure", f"On {day_label(ctx.as_of)}", "Last week", "Last 4 weeks"), rows),
+        table=Table(("", f"On {day_label(ctx.as_of)}", "Last week", "Last 4 weeks"), rows),
     )
 
 
-UNDERSTAFFED_COLUMNS = ("Project", "Candidate", "State", "Category", "Team", "Open seats")
+_col = catalogue.column_label
+# Table headings as the pages label the same columns.
+UNDERSTAFFED_COLUMNS = tuple(
+    _col(c) for c in ("project_name", "candidate", "state", "category", "team", "open_seats")
+)
 
 
 def _understaffed(ctx: Context, gaps: pd.DataFrame, filters: Filters) -> Block:
@@ -475,7 +456,7 @@ def _understaffed(ctx: Context, gaps: pd.DataFrame, filters: Filters) -> Block:
         ctx.link("staffing", filters.states or ()),
         (
             fig(
-                "understaffed_projects",
+                "projects_understaffed",
                 len(gaps),
             ),
             fig("open_seats", seats),
@@ -508,7 +489,7 @@ def _data_health(ctx: Context, sections: Sequence[str]) -> list[Block]:
             problems = health.quarantine(ctx.bind, run)
             figures = (
                 fig(
-                    "quarantined_rows",
+                    "rows_quarantined",
                     int(good.iloc[0]["quarantined"]),
                 ),
             )
@@ -518,7 +499,7 @@ def _data_health(ctx: Context, sections: Sequence[str]) -> list[Block]:
                     "quarantine: those rows were left out until ops fix the cell."
                 )
                 table = Table(
-                    ("Tab", "Cell", "Column", "Problem"),
+                    (_col("tab"), "Cell", _col("column"), _col("problem")),
                     _rows(problems, ["tab", "cell", "column", "reason"]),
                     more=max(found - MAX_ROWS, 0),
                 )
@@ -582,34 +563,47 @@ def _fundraising(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple
         else:
             left = kit.days_left(funds.deadline, ctx.as_of)
             figures = (
-                fig("crowdfunding_raised", funds.raised),
-                fig("crowdfunding_goal", funds.goal),
-                fig("crowdfunding_backers", funds.backers),
-                fig("crowdfunding_days_left", left),
+                fig("crowdfunding_usd", funds.raised),
+                fig("goal_usd", funds.goal),
+                fig("backers", funds.backers),
             )  # fmt: skip
-            blocks.append(Block("crowdfunding", "Crowdfunding", link, figures))
-            main += f", {figure_value('crowdfunding_raised', funds.raised)} raised"
+            ends = (
+                f"{left:,} day{'s' if left != 1 else ''} left: the campaign ends on "
+                f"{day_label(funds.deadline)}."
+                if left and funds.deadline
+                else ("The campaign has ended." if funds.deadline else "")
+            )
+            blocks.append(
+                Block("crowdfunding", "Crowdfunding", link, figures, (ends,) if ends else ())
+            )
+            main += f", {figure_value('crowdfunding_usd', funds.raised)} raised"
             if funds.goal:
-                main += f" of {figure_value('crowdfunding_goal', funds.goal)}"
+                main += f" of {figure_value('goal_usd', funds.goal)}"
     return blocks, main
 
 
 # state leads -------------------------------------------------------------------------------------
-RACE_COLUMNS = (
-    "District",
-    "Candidate",
-    "Projects",
-    "Result",
-    "Vote share",
-    "Held before",
-    "Flipped",
+RACE_COLUMNS = tuple(
+    _col(c)
+    for c in (
+        "district",
+        "candidate",
+        "projects_started",
+        "result",
+        "vote_share",
+        "held_before",
+        "flipped",
+    )
 )
-TARGET_COLUMNS = ("#", "District", "Winnability", "Held by", "Previous margin")
+TARGET_COLUMNS = (
+    "#",
+    *(_col(c) for c in ("district", "winnability", "incumbent_party", "previous_margin")),
+)
 
 
 def _percent(value: Any) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+        return catalogue.MISSING
     return f"{float(value):.0%}"
 
 
@@ -668,9 +662,9 @@ def _state_lead(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[
                         f"{title}: races and results",
                         link,
                         (
-                            fig("races", results["races"]),
-                            fig("races_won", results["won"]),
-                            fig("seats_flipped", results["flipped"]),
+                            fig("legislative_races", results["races"]),
+                            fig("legislative_races_won", results["won"]),
+                            fig("legislative_seats_flipped", results["flipped"]),
                         ),
                         (results_words(results),),
                         Table(RACE_COLUMNS, rows, more=max(len(shown) - MAX_RACE_ROWS, 0)),
@@ -694,7 +688,7 @@ def _state_lead(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[
                         link,
                         (
                             fig(
-                                "targets_without_project",
+                                "targets_uncovered",
                                 len(targets),
                             ),
                         ),
