@@ -341,22 +341,6 @@ def test_settings_never_show_the_password():
         digest.DigestSettings.from_secrets({"security": "ssl"}, sending=False)
 
 
-def test_each_role_gets_the_sections_the_policy_gives_it():
-    access = policy.AccessConfig(
-        founders=frozenset({FOUNDER}),
-        fundraising=frozenset({FUNDRAISER, FOUNDER}),
-        state_leads={LEAD: ("VA",)},
-    )
-    viewers = {v.email: v for v in policy.digest_recipients(access)}
-    assert sorted(viewers) == [FOUNDER, FUNDRAISER, LEAD]
-    assert viewers[FOUNDER].role is policy.Role.FOUNDER  # the most open role wins
-    assert viewers[FUNDRAISER].digest_sections() == ("headline", "kit_charts", "crowdfunding")
-    assert viewers[LEAD].digest_sections() == ("races", "targets", "understaffed")
-    for viewer in viewers.values():
-        for section in viewer.digest_sections():
-            assert viewer.may_open(policy.DIGEST_SECTIONS[section])
-
-
 def test_sheet_text_is_escaped_in_the_html(make_store):
     hostile = "<img src=x onerror=alert(1)> & Co"
     url = make_store(
