@@ -350,7 +350,7 @@ def _founder(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[lis
             sentence = f"No project goal is set for the {ctx.cycle} cycle (Goals tab)."
         blocks.append(Block("pace", "Goal and pace", ctx.link("progress"), figures, (sentence,)))
     if "changes" in sections:
-        blocks.append(_changes(ctx, filters, counts_now))
+        blocks.append(_changes(ctx, filters))
     if "limits" in sections or "understaffed" in sections:
         projects = enforce(staffing.running_projects(ctx.bind, filters, ctx.as_of), viewer)
         gaps = staffing.understaffed(projects)
@@ -383,42 +383,31 @@ def pace_words(pace: metrics.Pace) -> str:
     return f"{days} behind pace" if gap > 0 else f"{days} ahead of pace"
 
 
-CHANGE_FIGURES = (
-    ("projects_started", "started"),
-    ("projects_completed", "completed"),
-    ("projects_active", "active"),
-    ("campaigns", "campaigns"),
-    ("states", "states"),
-    ("volunteers_deployed", "volunteers"),
-)
+def scorecards_since(
+    bind: Bind, filters: Filters, as_of: date, before: date
+) -> list[catalogue.Scorecard]:
+    """The Progress page's scorecards on ``as_of``, each with its change since ``before``."""
+    return metrics.progress_scorecards(
+        queries.project_counts(bind, filters, as_of),
+        queries.project_counts(bind, filters, before),
+        queries.reach_counts(bind, filters, as_of),
+        queries.reach_counts(bind, filters, before),
+        None,
+    )
 
 
-def change_figures(bind: Bind, filters: Filters, day: date) -> dict[str, int]:
-    """The Progress page's scorecard figures on ``day``, by catalogue name."""
-    counts = queries.project_counts(bind, filters, day)
-    reach = queries.reach_counts(bind, filters, day)
-    return {
-        "projects_started": _total(counts, "started"),
-        "projects_completed": _total(counts, "completed"),
-        "projects_active": _total(counts, "active"),
-        "campaigns": reach["campaigns"],
-        "states": reach["states"],
-        "volunteers_deployed": reach["volunteers"],
-    }
-
-
-def _changes(ctx: Context, filters: Filters, _counts: pd.DataFrame) -> Block:
-    now = change_figures(ctx.bind, filters, ctx.as_of)
-    week = change_figures(ctx.bind, filters, ctx.as_of - timedelta(weeks=1))
-    month = change_figures(ctx.bind, filters, queries.four_weeks_before(ctx.as_of))
+def _changes(ctx: Context, filters: Filters) -> Block:
+    week = scorecards_since(ctx.bind, filters, ctx.as_of, ctx.as_of - timedelta(weeks=1))
+    month = scorecards_since(ctx.bind, filters, ctx.as_of, queries.four_weeks_before(ctx.as_of))
+    names = {f.label: f.name for f in catalogue.FIGURES.values()}
     rows = tuple(
         (
-            figure_label(name),
-            figure_value(name, now[name]),
-            signed(now[name] - week[name]),
-            signed(now[name] - month[name]),
+            w.label,
+            figure_value(names[w.label], w.value),
+            signed(w.delta or 0),
+            signed(m.delta or 0),
         )
-        for name, _ in CHANGE_FIGURES
+        for w, m in zip(week, month, strict=True)
     )
     return Block(
         "changes",
