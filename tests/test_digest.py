@@ -341,20 +341,43 @@ def test_settings_never_show_the_password():
         digest.DigestSettings.from_secrets({"security": "ssl"}, sending=False)
 
 
-def test_sheet_text_is_escaped_in_the_html(make_store):
-    hostile = "<img src=x onerror=alert(1)> & Co"
-    url = make_store(
-        campaigns=[{"campaign_id": "C1", "candidate": hostile, "party": "D", "state": "PA",
+HOSTILE = "<img src=x onerror=alert(1)> & Co"
+
+
+@pytest.fixture
+def small_store(make_store) -> str:
+    """One running project short of volunteers, its names carrying HTML."""
+    return make_store(
+        campaigns=[{"campaign_id": "C1", "candidate": HOSTILE, "party": "D", "state": "PA",
                     "chamber": "lower", "district": "1", "election_date": "2018-11-06",
                     "cycle": 2018, "result": "pending"}],
-        projects=[{"project_id": "P1", "campaign_id": "C1", "name": f"Site {hostile}",
+        projects=[{"project_id": "P1", "campaign_id": "C1", "name": f"Site {HOSTILE}",
                    "category": "digital_basics", "status": "active",
                    "start_date": "2018-06-01", "volunteers_needed": 3}],
     )  # fmt: skip
-    engine = store.make_engine(url)
+
+
+def test_sheet_text_is_escaped_in_the_html(small_store):
+    engine = store.make_engine(small_store)
     founder = policy.Viewer(policy.Role.FOUNDER, FOUNDER)
     (made,) = digest.build_digests(engine, [founder], date(2018, 6, 1), APP_URL)
     body = made.html()
-    assert "<img src=x" not in body and html.escape(f"Site {hostile}") in body
-    assert f"Site {hostile}" in made.plain_text()
+    assert "<img src=x" not in body and html.escape(f"Site {HOSTILE}") in body
+    assert f"Site {HOSTILE}" in made.plain_text()
     assert not made.is_demo and not made.subject.startswith("[")
+
+
+def test_sends_are_recorded_in_either_store(small_store):
+    engine = store.make_engine(small_store)
+    founder = policy.Viewer(policy.Role.FOUNDER, FOUNDER.upper())
+    made = digest.build_digests(engine, [founder], date(2018, 6, 1), APP_URL)
+    with SmtpServer(Handler()) as server:
+        settings = digest.DigestSettings.from_secrets(
+            {"app_url": APP_URL, "host": "127.0.0.1", "port": server.port, "security": "none",
+             "from": "digest@example.org"},
+            sending=True,
+        )  # fmt: skip
+        assert digest.send_digests(engine, made, settings).sent == [FOUNDER.upper()]
+        assert digest.send_digests(engine, made, settings).already == [FOUNDER.upper()]
+        assert len(server.received) == 1
+    assert digest.sent_this_week(engine, date(2018, 5, 28)) == {FOUNDER}
