@@ -22,7 +22,7 @@ from tfc_dash.policy import ALL_PAGES, PAGES_BY_ROLE, Role
 PAGE_FILES = {key: f"pages/{key}.py" for key in ALL_PAGES}
 # What each role may open, written out here rather than read from the policy, so that a change of
 # policy is a change of these tests too.
-FUNDRAISING_PAGES = ["fundraising_kit", "outcomes", "progress", "states", "volunteers"]
+FUNDRAISING_PAGES = ["fundraising_kit", "glossary", "outcomes", "progress", "states", "volunteers"]
 STATE_LEAD_PAGES = sorted(set(ALL_PAGES) - {"data_health"})
 USERS = {
     Role.FOUNDER: "founder@tfc.example",

@@ -52,6 +52,7 @@ ALL_PAGES: tuple[str, ...] = (
     "outcomes",
     "fundraising_kit",
     "data_health",
+    "glossary",
 )
 PAGES_BY_ROLE: dict[Role, frozenset[str]] = {
     Role.LOCAL: frozenset(ALL_PAGES),
@@ -59,7 +60,7 @@ PAGES_BY_ROLE: dict[Role, frozenset[str]] = {
     # Aggregates only: staffing lists volunteers to ask, the project explorer lists teams and the
     # data health page shows raw spreadsheet cells, so none of them is for fundraising.
     Role.FUNDRAISING: frozenset(
-        {"progress", "volunteers", "states", "outcomes", "fundraising_kit"}
+        {"progress", "volunteers", "states", "outcomes", "fundraising_kit", "glossary"}
     ),
     # Sync runs and quarantined cells are not limited to a state: founders and ops only.
     Role.STATE_LEAD: frozenset(ALL_PAGES) - {"data_health"},
