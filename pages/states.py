@@ -305,7 +305,7 @@ def state_view(state: str) -> None:
                 width="stretch",
                 height=min(38 + 35 * len(targets), 420),
                 column_config={
-                    "rank": st.column_config.NumberColumn("#", width=40),
+                    "rank": st.column_config.NumberColumn(catalogue.column_label("rank"), width=40),
                     "district": st.column_config.TextColumn("District", width="small"),
                     "winnability": st.column_config.ProgressColumn(
                         "Winnability", min_value=0, max_value=100, format="%.0f"

@@ -599,7 +599,7 @@ COLUMNS: dict[str, str] = {
     "volunteers_in_group": "Volunteers in this group",
     "volunteers_running_total": "Volunteers (running total)",
     "group_total": "Total of the bar",
-    "races_in_group": "Races in this group",
+    "races": "Races in this group",
     "median_days": "Median days to first placement",
     "share_placed": "Share placed",
     "signed_up": "Signed up",
@@ -643,6 +643,21 @@ COLUMNS: dict[str, str] = {
     "volunteer_id": "Volunteer ID",
     "started": "Started (running total)",
     "completed": "Completed (running total)",
+    "targeted": "Targeted (yes or no)",
+    # the district comparison (Outcomes: supported districts against the rest of a chamber)
+    "chamber_name": "Chamber name",
+    "supported": "Supported",
+    "contested": "Contested",
+    "winner_party": "Winner's party",
+    "district_outcome": "What happened to the seat",
+    "district_group": "District group",
+    "districts_in_group": "Districts in the group",
+    "dem_won": "Won by a Democrat",
+    "r_held_contested": "Contested, held by R before",
+    "flipped_to_d": "Of those, flipped to D",
+    "flip_rate": "Flip rate",
+    "mean_dem_share": "Mean Democratic share",
+    "median_dem_margin": "Median Democratic margin",
 }
 
 

@@ -670,11 +670,15 @@ def races_display(races: pd.DataFrame) -> pd.DataFrame:
 
 
 def districts_display(statuses: pd.DataFrame) -> pd.DataFrame:
-    """Every district of the chamber with its status, for the CSV download."""
-    return statuses[
+    """Every district of the chamber with its status, for the CSV download (figures under their
+    catalogue names)."""
+    frame = statuses[
         ["state", "chamber", "district", "status", "targeted", "winnability", "incumbent_party",
          "previous_margin", "candidate", "projects", "volunteers", "result"]
     ].reset_index(drop=True)  # fmt: skip
+    return frame.rename(
+        columns={"projects": "projects_started", "volunteers": "volunteers_deployed"}
+    )
 
 
 def district_summary(statuses: pd.DataFrame, district: str) -> str:

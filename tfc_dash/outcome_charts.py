@@ -42,7 +42,7 @@ def results_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
             tooltip=[
                 alt.Tooltip(f"{by}:N", title=column_label(by)),
                 alt.Tooltip("outcome:N", title=column_label("outcome")),
-                alt.Tooltip("races:Q", title=column_label("races_in_group")),
+                alt.Tooltip("races:Q", title=column_label("races")),
             ],
         )
         .properties(height=alt.Step(28))
