@@ -584,9 +584,8 @@ RACE_COLUMNS = tuple(
         "flipped",
     )
 )
-TARGET_COLUMNS = (
-    "#",
-    *(_col(c) for c in ("district", "winnability", "incumbent_party", "previous_margin")),
+TARGET_COLUMNS = tuple(
+    _col(c) for c in ("rank", "district", "winnability", "incumbent_party", "previous_margin")
 )
 
 
