@@ -1,6 +1,7 @@
 """`python -m tfc_dash digest`: each role's weekly email, through a real SMTP server on loopback."""
 
 import html
+import re
 import sqlite3
 import struct
 from datetime import date
@@ -381,3 +382,11 @@ def test_sends_are_recorded_in_either_store(small_store):
         assert digest.send_digests(engine, made, settings).already == [FOUNDER.upper()]
         assert len(server.received) == 1
     assert digest.sent_this_week(engine, date(2018, 5, 28)) == {FOUNDER}
+
+
+def test_links_name_the_pages_as_the_app_routes_them():
+    app = (Path(__file__).resolve().parent.parent / "app.py").read_text()
+    for page in policy.ALL_PAGES:  # st.Page's address is its file's name
+        assert re.search(rf'"{page}",\s*"pages/{page}\.py"', app), page
+    assert f'default=key == "{digest.HOME_PAGE}"' in app
+    assert {digest.page_path(p) for p in policy.DIGEST_SECTIONS.values()} <= {"", *policy.ALL_PAGES}

@@ -44,16 +44,12 @@ DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 DEMO_MARK = "DEMO DATA, NOT REAL"
 MAX_ROWS = 10  # rows of a table in an email; the link opens the whole view
 MAX_RACE_ROWS = 30  # a state lead's races: a chamber's program races are rarely more
-PAGE_PATHS = {  # the pages' addresses (st.Page takes them from the file names; progress is home)
-    "progress": "",
-    "volunteers": "volunteers",
-    "staffing": "staffing",
-    "projects": "projects",
-    "states": "states",
-    "outcomes": "outcomes",
-    "fundraising_kit": "fundraising_kit",
-    "data_health": "data_health",
-}
+HOME_PAGE = "progress"  # app.py's default page, served at the app's root
+
+
+def page_path(page: str) -> str:
+    """A page's address in the app: st.Page names it after its file, ``pages/<key>.py``."""
+    return "" if page == HOME_PAGE else page
 
 
 class DigestError(Exception):
@@ -254,7 +250,7 @@ class Context:
         params = {k: v for k, v in link_params(state, default, self.last_day).items() if v}
         params.update({k: [v] for k, v in extra.items()})
         query = urlencode(params, doseq=True)
-        return f"{self.app_url}/{PAGE_PATHS[page]}" + (f"?{query}" if query else "")
+        return f"{self.app_url}/{page_path(page)}" + (f"?{query}" if query else "")
 
 
 def project_goal(bind: Bind, cycle: int | None) -> models.Goal | None:
