@@ -104,8 +104,10 @@ class DigestSettings:
         section = section or {}
         if not isinstance(section, Mapping):
             raise ConfigError("[digest] must be a section of settings (see the README).")
-        known = {"app_url", "host", "port", "security", "user", "password", "from", "timeout"}
-        unknown = set(section) - known - {"cafile"}
+        known = {
+            "app_url", "host", "port", "security", "user", "password", "from", "timeout", "cafile"
+        }  # fmt: skip
+        unknown = set(section) - known
         if unknown:
             raise ConfigError(
                 f"[digest] has unknown keys: {', '.join(sorted(unknown))} (expected "
