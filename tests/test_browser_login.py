@@ -39,6 +39,7 @@ PAGE_TITLES = {
     "Outcomes": "outcomes",
     "Fundraising kit": "fundraising_kit",
     "Data health": "data_health",
+    "Glossary": "glossary",
 }
 ALL = list(PAGE_TITLES)
 # Markers in what the server sends: a volunteer's ID and email (personal data: the team of the
@@ -50,7 +51,7 @@ ROLES = {
     "founder": ("founder@tfc.example", ALL, [b"V000001", PA_PROJECT], []),
     "fundraising": (
         "money@tfc.example",
-        ["Progress", "Volunteers", "States", "Outcomes", "Fundraising kit"],
+        ["Progress", "Volunteers", "States", "Outcomes", "Fundraising kit", "Glossary"],
         [],
         [EMAIL.encode(), b"di@example.org", b"V000001"],
     ),

@@ -2,9 +2,12 @@ import pandas as pd
 
 from tfc_dash.filters import Filters
 from tfc_dash.policy import (
+    DIGEST_SECTIONS,
     LOCAL_VIEWER,
+    AccessConfig,
     Role,
     Viewer,
+    digest_recipients,
     enforce,
     redact_personal,
     scope_filters,
@@ -43,3 +46,22 @@ def test_enforce_is_the_gate_for_frames():
     lead = enforce(frame, LEAD)
     assert list(lead["state"]) == ["VA"]
     assert enforce({"campaigns": 3}, LEAD) == {"campaigns": 3}
+
+
+def test_each_role_gets_the_digest_sections_the_policy_gives_it():
+    founder, money, lead = "ann@example.org", "fred@example.org", "val@example.org"
+    access = AccessConfig(
+        founders=frozenset({founder}),
+        fundraising=frozenset({money, founder}),
+        state_leads={lead: ("VA",)},
+    )
+    viewers = {v.email: v for v in digest_recipients(access)}
+    assert sorted(viewers) == [founder, money, lead]
+    assert viewers[founder].role is Role.FOUNDER  # the most open role wins
+    assert "understaffed" in viewers[founder].digest_sections()
+    assert viewers[money].digest_sections() == ("headline", "kit_charts", "crowdfunding")
+    assert viewers[lead].digest_sections() == ("races", "targets", "understaffed")
+    for viewer in viewers.values():
+        for section in viewer.digest_sections():
+            assert viewer.may_open(DIGEST_SECTIONS[section])  # never more than the pages
+    assert Viewer(Role.NONE, "x@example.org").digest_sections() == ()

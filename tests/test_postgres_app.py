@@ -21,7 +21,7 @@ PAGES = [
 def shown(at) -> dict[str, object]:
     """What a reader sees of a page's figures: scorecards, table sizes, chart rows."""
     return {
-        "metrics": [(m.label, m.value) for m in at.metric if m.label != "Duration"],
+        "metrics": [(m.label, m.value) for m in at.metric if m.label != "Sync duration"],
         "tables": [len(df.value) for df in at.dataframe],
         "charts": [len(c.proto.datasets) for c in at.get("vega_lite_chart")],
         "code": [c.value for c in at.code],  # the kit's headline

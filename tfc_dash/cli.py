@@ -1,17 +1,21 @@
 """The command line: ``python -m tfc_dash <command>``.
 
-Commands: ``seed-demo``, ``ensure-store``, ``sync [--dry-run]`` (the ops spreadsheet, for cron)
-, ``import --tab NAME FILE.csv`` (a tab kept outside the spreadsheet), ``export`` (the fundraising
-kit) and ``glossary [--readme README.md [--check]]`` (every figure's label and definition; with
-``--check``, exit 1 when the README's copy is out of step).
+Commands: ``seed-demo``, ``ensure-store``, ``sync [--dry-run]`` (the ops spreadsheet, for cron),
+``import --tab NAME FILE.csv`` (a tab kept outside the spreadsheet), ``export`` (the fundraising
+kit), ``digest [--send]`` (each role's weekly email, for cron) and ``glossary [--readme
+README.md [--check]]`` (every figure's label and definition; with ``--check``, exit 1 when the
+README's copy is out of step).
 
 Exit codes:
   0  done (for sync and import: every row landed, or would land with --dry-run)
   1  the command failed and nothing was written (the message says why: Sheets unreachable or not
      shared, a missing tab or column, a store problem, no [connections.gsheets], a file too big,
-     a sync or import that would remove most of a table without --replace)
+     a sync or import that would remove most of a table without --replace; for digest: a mail
+     server that does not answer, refuses the login or drops the connection, in which case the
+     digests sent before it did are recorded and the next run sends only the rest)
   2  bad usage (an unknown option, a date that is not one or outside the data)
-  3  done, but some rows were quarantined: they are listed, and on the Data health page
+  3  done, but some rows were quarantined: they are listed, and on the Data health page (for
+     digest: sent, but the server refused some recipients; they are listed)
 
 A failure is one line on stderr that starts with ``error:``, never a traceback.
 """
@@ -28,7 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from tfc_dash import clock, config, provision, queries, refresh, sheets, store, sync
+from tfc_dash import clock, config, digest, policy, provision, queries, refresh, sheets, store, sync
 from tfc_dash.demo import DEFAULT_SEED
 from tfc_dash.filters import make_filters
 from tfc_dash.models import CATEGORIES
@@ -208,6 +212,73 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    """Build each recipient's weekly digest; write them as .eml files, send them, or both."""
+    if not args.send and not args.out:
+        raise UsageError(
+            "pass --out DIR to write the digests as .eml files, or --send to send them"
+        )
+    secrets = _secrets(args.secrets)
+    access = policy.AccessConfig.from_secrets(secrets.get("roles"))
+    settings = digest.DigestSettings.from_secrets(secrets.get("digest"), sending=args.send)
+    viewers = policy.digest_recipients(access)
+    if not viewers:
+        raise config.ConfigError(
+            "[roles] lists nobody: the digest goes to the founders, fundraising and state leads "
+            "listed there (see the README, Weekly digest)."
+        )
+    if args.to:
+        wanted = {e.strip().lower() for e in args.to}
+        unknown = sorted(wanted - {(v.email or "").lower() for v in viewers})
+        if unknown:
+            raise UsageError(
+                f"--to {', '.join(unknown)}: not in [roles], so there is no digest for them"
+            )
+        viewers = [v for v in viewers if (v.email or "").lower() in wanted]
+    engine = store.make_engine(args.db or config.database_url(secrets))
+    status = store.check_store(engine, upgrade=True)
+    if status.is_empty:
+        raise store.StoreError(
+            f"The store at {status.url} is empty: there is nothing to report.",
+            "Fill it with `python -m tfc_dash seed-demo` or a sync first.",
+        )
+    bounds = queries.as_of_bounds(engine, clock.today())  # the sidebar's range and default
+    as_of = args.as_of or bounds.default
+    if not bounds.first <= as_of <= bounds.last:
+        raise UsageError(
+            f"--as-of {as_of.isoformat()} is outside the data's days, from "
+            f"{bounds.first.isoformat()} (the first in the data) to {bounds.last.isoformat()} "
+            "(today): pick a day in that range."
+        )
+    digests = digest.build_digests(
+        engine,
+        viewers,
+        as_of,
+        settings.app_url,
+        progress=lambda msg: print(msg, file=sys.stderr),
+    )
+    if args.out:
+        written = digest.write_digests(digests, Path(args.out), settings.sender)
+        print(f"Wrote {len(written)} digests to {args.out} (as of {as_of.isoformat()}).")
+    if not args.send:
+        return EXIT_OK
+    report = digest.send_digests(
+        engine, digests, settings, progress=lambda msg: print(msg, file=sys.stderr)
+    )
+    week = digest.week_of(as_of).isoformat()
+    for email in report.already:
+        print(f"note: already sent to {email} for the week of {week}", file=sys.stderr)
+    for email, reason in report.refused:
+        print(f"refused: {email}: {reason}", file=sys.stderr)
+    print(
+        f"Sent {len(report.sent)} of {len(digests)} digests for the week of {week}"
+        + (f"; {len(report.already)} already sent" if report.already else "")
+        + (f"; {len(report.refused)} refused" if report.refused else "")
+        + "."
+    )
+    return EXIT_QUARANTINED if report.refused else EXIT_OK
+
+
 def cmd_glossary(args: argparse.Namespace) -> int:
     """Print the glossary as markdown, or rewrite (--check: compare) the README's copy."""
     from tfc_dash import glossary
@@ -338,6 +409,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(func=cmd_export)
 
+    dig = sub.add_parser(
+        "digest", help="each role's weekly digest: write .eml files, or send them (for cron)"
+    )
+    dig.add_argument("--send", action="store_true", help="send them with [digest]'s mail server")
+    dig.add_argument("--out", help="folder to write each digest into, as an .eml file")
+    dig.add_argument("--as-of", type=_day, help="the day (YYYY-MM-DD; default: the latest data)")
+    dig.add_argument(
+        "--to", action="append", metavar="EMAIL", help="only this recipient of [roles] (repeatable)"
+    )
+    dig.add_argument("--db", help="store URL")
+    dig.add_argument(
+        "--secrets", help="secrets file with [roles] and [digest] (default .streamlit/secrets.toml)"
+    )
+    dig.set_defaults(func=cmd_digest)
+
     gloss = sub.add_parser(
         "glossary", help="print every figure's label and definition (or update the README's)"
     )
@@ -365,7 +451,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
-    except (store.StoreError, config.ConfigError, sheets.SheetsError, sync.SyncError) as exc:
+    except (
+        store.StoreError,
+        config.ConfigError,
+        sheets.SheetsError,
+        sync.SyncError,
+        policy.AccessConfigError,
+        digest.DigestError,
+    ) as exc:
         print(f"error: {config.redact_secrets(one_line(exc))}", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:  # piped into head: the reader has what it wanted

@@ -195,6 +195,21 @@ class StoreMeta(SQLModel, table=True):
     value: str
 
 
+class DigestSend(SQLModel, table=True):
+    """A weekly digest sent: one per recipient and week, so a second run that week sends none.
+
+    ``week`` is the Monday of the as-of day's week (the week the digest reports on).
+    """
+
+    __tablename__ = "digest_sends"
+
+    recipient: str = Field(primary_key=True)  # the email, lower case
+    week: date = Field(primary_key=True)
+    role: str
+    subject: str
+    sent_at: datetime
+
+
 SYNCED_TABLES: dict[str, type[SQLModel]] = {
     "campaigns": Campaign,
     "projects": Project,

@@ -68,6 +68,31 @@ PAGES_BY_ROLE: dict[Role, frozenset[str]] = {
 }
 
 
+# What each role's weekly digest holds, section by section, and the page each section comes from
+# (its figures link there). A section is in a viewer's digest only when the role lists it here
+# and the viewer may open its page: the digest can never show what the dashboard would not.
+DIGEST_SECTIONS: dict[str, str] = {
+    "pace": "progress",  # the goal, the projection sentence
+    "changes": "progress",  # headline figures now, a week ago and four weeks ago
+    "limits": "volunteers",  # what limits the pace: supply and demand by skill
+    "understaffed": "staffing",  # understaffed projects and their open seats
+    "quarantine": "data_health",  # rows waiting in the quarantine
+    "sync_age": "data_health",  # the last sync's age
+    "headline": "fundraising_kit",  # the kit's headline text
+    "kit_charts": "fundraising_kit",  # the kit's charts, inline
+    "crowdfunding": "fundraising_kit",  # the crowdfunding figures
+    "races": "states",  # each chamber's races and results
+    "targets": "states",  # targeted districts without a project, by winnability
+}
+DIGEST_BY_ROLE: dict[Role, tuple[str, ...]] = {
+    Role.FOUNDER: ("pace", "changes", "limits", "understaffed", "quarantine", "sync_age"),
+    Role.FUNDRAISING: ("headline", "kit_charts", "crowdfunding"),
+    Role.STATE_LEAD: ("races", "targets", "understaffed"),
+    Role.LOCAL: (),
+    Role.NONE: (),
+}
+
+
 class AccessConfigError(Exception):
     """The ``[roles]`` section of the secrets is not as documented; the message says where."""
 
@@ -89,6 +114,10 @@ class Viewer:
 
     def may_open(self, page: str) -> bool:
         return page in PAGES_BY_ROLE[self.role]
+
+    def digest_sections(self) -> tuple[str, ...]:
+        """The sections of this viewer's weekly digest, in order (see DIGEST_BY_ROLE)."""
+        return tuple(s for s in DIGEST_BY_ROLE[self.role] if self.may_open(DIGEST_SECTIONS[s]))
 
     def describe(self) -> str:
         if self.role is Role.LOCAL:
@@ -165,6 +194,13 @@ def viewer_for(email: str | None, config: AccessConfig) -> Viewer:
     if key in config.fundraising:
         return Viewer(Role.FUNDRAISING, email)
     return Viewer(Role.NONE, email)
+
+
+def digest_recipients(config: AccessConfig) -> list[Viewer]:
+    """Everyone listed in ``[roles]``, once each, as the viewer they log in as (the most open
+    role wins for an email listed twice), sorted by email."""
+    emails = set(config.founders) | set(config.fundraising) | set(config.state_leads)
+    return [viewer_for(email, config) for email in sorted(emails)]
 
 
 def scope_filters(filters: Filters, viewer: Viewer) -> Filters:
