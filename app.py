@@ -41,7 +41,10 @@ with st.sidebar:
         max_value=options.last_day,
         key=ui.AS_OF,
         format="YYYY-MM-DD",
-        help="Every figure is computed as the program stood on this day.",
+        help=(
+            "Every figure is computed as the program stood on this day: any day up to today, by "
+            f"default the latest day in the data ({options.default_day:%Y-%m-%d})."
+        ),
     )
     ui.data_notice(handle, viewer)
 ui.filters_to_link(options)

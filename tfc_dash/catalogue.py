@@ -664,10 +664,12 @@ COLUMNS: dict[str, str] = {
 
 
 # What a goal's ``metric`` (the Goals tab) counts: a goal names a catalogue figure; ``projects``
-# is the spreadsheet's word for projects started (the 500-project goal).
+# is the spreadsheet's word for projects started (the 500-project goal). The one list of goal
+# metrics: the contract's Goals tab accepts exactly these (tfc_dash.goals reads it from here).
 GOAL_METRICS: dict[str, str] = {
     "projects": "projects_started",
     "crowdfunding_usd": "crowdfunding_usd",
+    "volunteers_deployed": "volunteers_deployed",
 }
 
 

@@ -213,6 +213,11 @@ def template_zip() -> bytes:
                 lines.append(
                     f"  {col.name}{'*' if col.required else ''}: {col.kind.value}{allowed}{aliases}"
                 )
+            if tab.table == "goals":
+                lines.append(
+                    "  One row per cycle and metric, e.g. 2018, projects, 500, 2018-11-06: the "
+                    "goals Progress and the fundraising kit track. With none set they say so."
+                )
             lines.append("")
         archive.writestr("README.txt", "\n".join(lines))
     return buffer.getvalue()

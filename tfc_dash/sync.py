@@ -8,7 +8,11 @@ column stops the sync before anything is written. Each sync records a run with i
 rows, what it added, changed and removed, and the snapshot of headline metrics.
 
 A demo store (``store_meta`` demo = true) is replaced wholesale by the first real sync or import,
-and the run's message says so, so that demo rows never mix with real ones.
+its goals included, and the run's message says so, so that demo rows never mix with real ones.
+
+The Goals tab is the one tab whose table keeps no history: goals are settings, not records, so a
+goal no longer in the tab is deleted rather than marked removed (a bad row still keeps the goal's
+previous version, as in every tab).
 
 :class:`Limits` (the ``[sync]`` settings) guard against broken and hostile input: a sync or import
 that would mark most of a table removed is refused unless asked for (``replace``), a file with no
@@ -32,7 +36,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from tfc_dash import config, models, queries, store
 from tfc_dash.catalogue import format_value, label
-from tfc_dash.contract import TABS, Tab, find_tab
+from tfc_dash.contract import GOALS, TABS, Tab, find_tab
 from tfc_dash.parsing import ContractError, ParsedTab, Problem, parse_tab
 from tfc_dash.sheets import SheetsError, SheetsReader, Workbook
 from tfc_dash.validation import Validated, validate
@@ -40,6 +44,7 @@ from tfc_dash.validation import Validated, validate
 Progress = Callable[[str], None]
 DEMO_META_KEYS = ("demo", "demo_as_of", "demo_scale", "demo_seed")
 PAUSE_ENV, PAUSE_FILE_ENV = "TFC_TEST_PAUSE_AT", "TFC_TEST_PAUSE_FILE"
+GOALS_TABLE = GOALS.table
 
 
 class SyncError(Exception):
@@ -414,7 +419,9 @@ def apply(
             report.rows = {t: len(rows) for t, rows in checked.rows.items()}
             now = _now()
             plans = {
-                table: _plan(conn, parsed[table].tab, checked, now, replace=is_demo)
+                table: (_plan_goals if table == GOALS_TABLE else _plan)(
+                    conn, parsed[table].tab, checked, now, replace=is_demo
+                )
                 for table in checked.rows
             }
             if is_demo and not any(checked.rows.values()):
@@ -446,7 +453,9 @@ def apply(
                 _pause("after_demo")  # the plans were made as if the store were empty
             for table, plan in plans.items():
                 say(f"Writing {parsed[table].title}…")
-                _write(conn, parsed[table].tab, plan, now)
+                (_write_goals if table == GOALS_TABLE else _write)(
+                    conn, parsed[table].tab, plan, now
+                )
                 _pause(f"table:{table}")
             _quarantine(conn, run_id, parsed, report.problems, link)
             as_of = queries.latest_data_date(conn)
@@ -499,7 +508,7 @@ def _refuse_mass_removal(
 ) -> None:
     """SyncError when a plan would mark more than ``max_removed_share`` of a table removed."""
     for table, plan in plans.items():
-        if not plan.removals:
+        if not plan.removals or table not in models.SYNCED_TABLES:  # goals: a handful of settings
             continue
         t = models.SYNCED_TABLES[table].__table__
         live = conn.execute(
@@ -539,9 +548,13 @@ def _message(report: SyncReport) -> str:
                 "kept ([sync] max_problems)."
             )
     if report.untouched:
-        parts.append(
-            f"No {', '.join(report.untouched)} tab: {'that table was' if len(report.untouched) == 1 else 'those tables were'} left as it was."  # noqa: E501
-        )
+        one = len(report.untouched) == 1
+        if report.replaced_demo:  # the demo's rows went, and nothing replaced them
+            what = "that table is" if one else "those tables are"
+            fate = "empty" + (" (no goal is set)" if "Goals" in report.untouched else "")
+        else:
+            what, fate = ("that table was" if one else "those tables were"), "left as it was"
+        parts.append(f"No {', '.join(report.untouched)} tab: {what} {fate}.")
     return " ".join(parts)
 
 
@@ -641,6 +654,50 @@ def _plan(conn: Connection, tab: Tab, checked: Validated, now: datetime, replace
     return plan
 
 
+def _plan_goals(
+    conn: Connection, tab: Tab, checked: Validated, now: datetime, replace: bool
+) -> _Plan:
+    """What writing the Goals tab's valid rows would do: the goals table has no ``removed_at``,
+    so a goal gone from the tab is deleted (``removals``); a held row keeps its old version."""
+    table = models.Goal.__table__
+    columns = [c.name for c in tab.columns]
+    existing: dict[tuple[Any, ...], Any] = {}
+    if not replace:
+        for row in conn.execute(sa.select(*(table.c[c] for c in columns))).mappings():
+            existing[tuple(row[k] for k in tab.key)] = row
+    plan = _Plan()
+    seen: set[tuple[Any, ...]] = set()
+    for parsed_row in checked.rows[tab.table]:
+        record = _store_record(tab, parsed_row.record)
+        key = tuple(record[k] for k in tab.key)
+        seen.add(key)
+        old = existing.get(key)
+        if old is None:
+            plan.inserts.append(record)
+        elif any(not _same(record[c], old[c]) for c in columns):
+            plan.updates.append(
+                {**{f"b_{c}": record[c] for c in columns}, **{f"k_{k}": old[k] for k in tab.key}}
+            )
+            plan.changed += 1
+    held = checked.held_keys.get(tab.table, set())
+    for key, old in existing.items():
+        if key not in seen and key not in held:
+            plan.removals.append({f"k_{k}": old[k] for k in tab.key})
+    return plan
+
+
+def _write_goals(conn: Connection, tab: Tab, plan: _Plan, now: datetime) -> None:
+    table = models.Goal.__table__
+    where = sa.and_(*(table.c[k] == sa.bindparam(f"k_{k}") for k in tab.key))
+    if plan.removals:
+        conn.execute(table.delete().where(where), plan.removals)
+    if plan.inserts:
+        conn.execute(table.insert(), plan.inserts)
+    if plan.updates:
+        values = {c.name: sa.bindparam(f"b_{c.name}") for c in tab.columns}
+        conn.execute(table.update().where(where).values(**values), plan.updates)
+
+
 def _write(conn: Connection, tab: Tab, plan: _Plan, now: datetime) -> None:
     table = models.SYNCED_TABLES[tab.table].__table__
     pk = [c.name for c in table.primary_key.columns]
@@ -662,6 +719,7 @@ def _drop_demo(conn: Connection, run_id: int) -> None:
     """Delete the demo rows, runs and flags (the new run is already in, so versions only grow)."""
     for model in models.SYNCED_TABLES.values():
         conn.execute(model.__table__.delete())
+    conn.execute(models.Goal.__table__.delete())  # a real store never shows a demo goal
     runs = models.SyncRun.__table__
     q = models.Quarantine.__table__
     demo_runs = sa.select(runs.c.id).where(runs.c.source == "demo", runs.c.id != run_id)
