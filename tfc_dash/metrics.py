@@ -8,19 +8,11 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from tfc_dash.catalogue import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.text import day_label
 
 PACE_WINDOW = timedelta(weeks=4)
-
-
-@dataclass(frozen=True)
-class Scorecard:
-    label: str
-    value: int | None  # None: no value to show (a rate without a denominator, say)
-    delta: int | None
-    help: str
-    suffix: str = ""
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,10 @@
 Queries take a ``bind`` (an Engine or a Connection, so the sync can compute its snapshot inside its
 own transaction) and already-scoped :class:`~tfc_dash.filters.Filters` (see ``policy``).
 
-When is a project counted? A project counts toward the goal from the day it started (its
-``start_date``) and as completed from its ``completed_date``; projects still in scoping or
-cancelled never count. Those two dates let every figure be computed as the program stood on any
-past day.
+When is a project counted? :mod:`tfc_dash.rules` says (one rule for every page): a project counts
+toward the goal from the day it started (its ``start_date``) and as completed from its
+``completed_date``; projects still in scoping or cancelled never count. Those two dates let every
+figure be computed as the program stood on any past day.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from tfc_dash import models
+from tfc_dash import models, rules
 from tfc_dash.filters import Filters
 from tfc_dash.store import Bind, connection, engine_of, read_frame, translate_errors
 
@@ -28,14 +28,12 @@ V = models.Volunteer.__table__
 A = models.Assignment.__table__
 G = models.Goal.__table__
 
-COUNTED_STATUSES = ("active", "completed")
+F = models.Fundraising.__table__
 
-# The day a project started, and the day it completed (null while it has not).
-STARTED_ON: ColumnElement[Any] = sa.func.coalesce(P.c.start_date, P.c.completed_date)
-COMPLETED_ON: ColumnElement[Any] = sa.case(
-    (P.c.status == "completed", sa.func.coalesce(P.c.completed_date, P.c.end_date)),
-    else_=None,
-)
+# The rules' names, kept here for the modules that import them from the queries.
+COUNTED_STATUSES = rules.COUNTED_STATUSES
+STARTED_ON = rules.STARTED_ON
+COMPLETED_ON = rules.COMPLETED_ON
 
 
 def campaign_conditions(filters: Filters) -> list[ColumnElement[bool]]:
@@ -58,11 +56,7 @@ def project_conditions(filters: Filters) -> list[ColumnElement[bool]]:
 
 def counted_project_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     """:func:`project_conditions` for the projects that count toward a goal (started)."""
-    return [
-        *project_conditions(filters),
-        P.c.status.in_(COUNTED_STATUSES),
-        STARTED_ON.is_not(None),
-    ]
+    return [*project_conditions(filters), *rules.project_counts_sql()]
 
 
 def _projects_with_campaigns() -> sa.FromClause:
@@ -107,7 +101,7 @@ def reach_counts(bind: Bind, filters: Filters, as_of: date) -> dict[str, int]:
         .select_from(
             A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
         )
-        .where(*scope, A.c.removed_at.is_(None), A.c.start_date <= as_of)
+        .where(*project_conditions(filters), *rules.ever_placed_sql(as_of))
     )
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         campaigns, states = conn.execute(campaigns_states).one()
@@ -209,9 +203,7 @@ def headline_metrics(bind: Bind, as_of: date) -> dict[str, Any]:
     everything = Filters()
     counts = project_counts(bind, everything, as_of)
     reach = reach_counts(bind, everything, as_of)
-    enrolled_q = sa.select(sa.func.count()).where(V.c.removed_at.is_(None), V.c.signed_up <= as_of)
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        enrolled = int(conn.execute(enrolled_q).scalar_one())
+    enrolled = volunteers_enrolled(bind, everything, as_of)
     return {
         "as_of": as_of.isoformat(),
         "projects_started": int(counts["started"].sum()),
@@ -249,6 +241,40 @@ def weekly_series(bind: Bind) -> dict[str, dict[str, int]]:
         counts = timeline[column].groupby(weeks).sum()
         out[figure] = {day.isoformat(): int(n) for day, n in counts.items() if n}
     return out
+
+
+def volunteers_enrolled(bind: Bind, filters: Filters, as_of: date) -> int:
+    """Volunteers signed up on or before ``as_of`` (by home state under a state filter)."""
+    conditions = [V.c.removed_at.is_(None), V.c.signed_up <= as_of]
+    if filters.states is not None:
+        conditions.append(V.c.home_state.in_(filters.states))
+    statement = sa.select(sa.func.count()).where(*conditions)
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        return int(conn.execute(statement).scalar_one())
+
+
+def projects_any_status(bind: Bind, filters: Filters, as_of: date) -> int:
+    """Projects in the view whatever their status (those not started by ``as_of`` included)."""
+    statement = (
+        sa.select(sa.func.count())
+        .select_from(_projects_with_campaigns())
+        .where(*project_conditions(filters))
+    )
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        return int(conn.execute(statement).scalar_one())
+
+
+def crowdfunding_raised(bind: Bind, as_of: date) -> float | None:
+    """The crowdfunding running total on ``as_of`` (the latest row's raised_usd), or None."""
+    statement = (
+        sa.select(F.c.raised_usd)
+        .where(F.c.removed_at.is_(None), F.c.date <= as_of)
+        .order_by(F.c.date.desc())
+        .limit(1)
+    )
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        value = conn.execute(statement).scalar()
+    return None if value is None else float(value)
 
 
 def four_weeks_before(day: date) -> date:

@@ -36,7 +36,7 @@ from tfc_dash import models
 from tfc_dash.filters import Filters
 from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
-from tfc_dash.queries import COMPLETED_ON
+from tfc_dash.rules import ASSIGNMENT_END, on_project_now_sql
 from tfc_dash.skills import has_any_skill, parse_skills, skill_label, skills_for
 from tfc_dash.store import Bind, read_frame
 
@@ -54,8 +54,6 @@ _DAYS_PER_QUERY = 200
 ACTIVE_STATUS: ColumnElement[bool] = sa.or_(
     V.c.status.is_(None), sa.func.lower(sa.func.trim(V.c.status)).in_(("active", ""))
 )
-# When an assignment stops: its end date, or while that is blank its project's completion.
-ASSIGNMENT_END: ColumnElement[Any] = sa.func.coalesce(A.c.end_date, COMPLETED_ON)
 # The end a volunteer commits to: the project's planned end.
 PROJECT_END: ColumnElement[Any] = sa.func.coalesce(P.c.end_date, P.c.completed_date)
 
@@ -88,8 +86,8 @@ def assignments_joined() -> sa.FromClause:
 
 
 def running_on(day: Any) -> ColumnElement[bool]:
-    """The assignment runs on ``day`` (a date or a date column)."""
-    return sa.and_(A.c.start_date <= day, sa.or_(ASSIGNMENT_END.is_(None), ASSIGNMENT_END >= day))
+    """The assignment runs on ``day`` (a date or a date column): see :mod:`tfc_dash.rules`."""
+    return on_project_now_sql(day)
 
 
 def volunteer_scope(filters: Filters) -> list[ColumnElement[bool]]:

@@ -1,0 +1,422 @@
+"""The metric catalogue: every figure the dashboard shows, defined once.
+
+A :class:`Figure` has a ``name`` (the key code, snapshots and goals use), the ``label`` users see
+on every page, chart, table, CSV and in the kit, a one-sentence ``definition`` (the scorecard's
+help and the glossary), its ``unit`` and ``fmt`` (how :func:`format_value` writes it), and
+``compute``: the dotted path (``module:function``) of the one function that computes it under the
+shared filters and the as-of date, ``fn(bind, filters, as_of)``. The path is a string so that
+this module stays at the bottom of the layers (the functions live in the query modules above it).
+
+Two different figures never share a label, and a figure keeps its label everywhere: the tests
+check both on every page. The rules the figures share (when a race is decided, which projects
+count, which volunteers are deployed) live in :mod:`tfc_dash.rules`.
+
+The headline figures stored with every sync run's snapshot keep the names
+:func:`tfc_dash.queries.headline_metrics` stores them under, so old snapshots still map.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# How a value is written: ``count`` 1,234; ``usd`` $1,234; ``usd_cents`` $0.71; ``percent``
+# 42% (the value is a fraction); ``days`` 12 days; ``number`` 1,234 (rounded).
+FORMATS = ("count", "usd", "usd_cents", "percent", "days", "number")
+MISSING = "—"
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """One scorecard as a page draws it (label, value, change, help)."""
+
+    label: str
+    value: int | None  # None: no value to show (a rate without a denominator, say)
+    delta: int | None
+    help: str
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    label: str
+    definition: str
+    unit: str
+    fmt: str
+    compute: str  # "module:function", called as fn(bind, filters, as_of)
+    group: str = "Program"  # the glossary's section
+
+    def function(self) -> Callable[..., Any]:
+        """The function that computes the figure."""
+        module, _, attr = self.compute.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def value(self, bind: Any, filters: Any, as_of: Any) -> Any:
+        return self.function()(bind, filters, as_of)
+
+
+def _figures(*figures: Figure) -> dict[str, Figure]:
+    registry: dict[str, Figure] = {}
+    for f in figures:
+        if f.name in registry:
+            raise ValueError(f"figure {f.name!r} defined twice")
+        registry[f.name] = f
+    return registry
+
+
+_F = "tfc_dash.figures:"
+
+FIGURES: dict[str, Figure] = _figures(
+    # --- program progress (the headline snapshot's figures keep their stored names) -----------
+    Figure(
+        "projects_started",
+        "Projects started",
+        "Projects active or completed whose start date (or, without one, completion date) is on "
+        "or before the as-of date; scoping and cancelled projects never count, and this is the "
+        "figure a project goal counts.",
+        "projects",
+        "count",
+        _F + "projects_started",
+    ),
+    Figure(
+        "projects_completed",
+        "Projects completed",
+        "Projects started that were completed on or before the as-of date.",
+        "projects",
+        "count",
+        _F + "projects_completed",
+    ),
+    Figure(
+        "projects_active",
+        "Projects active",
+        "Projects started and not yet completed on the as-of date (started = completed + active).",
+        "projects",
+        "count",
+        _F + "projects_active",
+    ),
+    Figure(
+        "campaigns",
+        "Campaigns supported",
+        "Distinct campaigns with at least one project started by the as-of date.",
+        "campaigns",
+        "count",
+        _F + "campaigns",
+    ),
+    Figure(
+        "states",
+        "States reached",
+        "Distinct states of the campaigns supported by the as-of date.",
+        "states",
+        "count",
+        _F + "states",
+    ),
+    Figure(
+        "volunteers_deployed",
+        "Ever placed",
+        "Distinct volunteers placed on at least one project started by the as-of date, counted "
+        "once however long ago (cumulative over the view's cycle and states).",
+        "volunteers",
+        "count",
+        _F + "volunteers_deployed",
+        group="Volunteers",
+    ),
+    Figure(
+        "volunteers_enrolled",
+        "Volunteers enrolled",
+        "Volunteers signed up on or before the as-of date.",
+        "volunteers",
+        "count",
+        _F + "volunteers_enrolled",
+        group="Volunteers",
+    ),
+    Figure(
+        "crowdfunding_usd",
+        "Raised in crowdfunding",
+        "The crowdfunding campaign's running total raised on or before the as-of date (the "
+        "Fundraising tab's latest raised_usd).",
+        "US dollars",
+        "usd",
+        _F + "crowdfunding_usd",
+        group="Fundraising",
+    ),
+    Figure(
+        "projects_any_status",
+        "Projects in any status",
+        "Projects that match every filter whatever their status on the as-of date: scoping, "
+        "active, completed and cancelled.",
+        "projects",
+        "count",
+        _F + "projects_any_status",
+        group="Projects",
+    ),
+    # --- volunteers ---------------------------------------------------------------------------
+    Figure(
+        "volunteers_active",
+        "Active volunteers",
+        "Volunteers enrolled whose status is active (or blank), plus any other volunteer on a "
+        "project on the as-of date (the store keeps today's status only).",
+        "volunteers",
+        "count",
+        _F + "volunteers_active",
+        group="Volunteers",
+    ),
+    Figure(
+        "volunteers_on_project",
+        "On a project now",
+        "Active volunteers with at least one assignment running on the as-of date (start date "
+        "on or before it, end date on or after it; a blank end date runs until the project "
+        "completes).",
+        "volunteers",
+        "count",
+        _F + "volunteers_on_project",
+        group="Volunteers",
+    ),
+    Figure(
+        "volunteers_bench",
+        "On the bench",
+        "Active volunteers not on a project on the as-of date (active = on a project now + on "
+        "the bench).",
+        "volunteers",
+        "count",
+        _F + "volunteers_bench",
+        group="Volunteers",
+    ),
+    Figure(
+        "utilization",
+        "Utilization",
+        "Committed hours a week of running assignments divided by the hours a week active "
+        "volunteers offer, on the as-of date.",
+        "share of hours",
+        "percent",
+        _F + "utilization",
+        group="Volunteers",
+    ),
+    Figure(
+        "days_to_first_placement",
+        "Time to first placement",
+        "Median days from a volunteer's sign-up to the start of their first assignment, over "
+        "volunteers placed by the as-of date.",
+        "days",
+        "days",
+        _F + "days_to_first_placement",
+        group="Volunteers",
+    ),
+    Figure(
+        "repeat_rate",
+        "Repeat rate",
+        "Volunteers who started a second project divided by volunteers placed at least once, "
+        "by the as-of date.",
+        "share of volunteers",
+        "percent",
+        _F + "repeat_rate",
+        group="Volunteers",
+    ),
+    Figure(
+        "completion_rate",
+        "Completion rate",
+        "Assignments that ran until their project's planned end divided by assignments over by "
+        "the as-of date; cancelled projects and projects without an end date are left out.",
+        "share of assignments",
+        "percent",
+        _F + "completion_rate",
+        group="Volunteers",
+    ),
+    # --- races --------------------------------------------------------------------------------
+    Figure(
+        "races_supported",
+        "Supported races",
+        "Races of campaigns with at least one project started by the as-of date (supported = "
+        "won + lost + pending + withdrawn).",
+        "races",
+        "count",
+        _F + "races_supported",
+        group="Results",
+    ),
+    Figure(
+        "races_won",
+        "Races won",
+        "Supported races won, counted from election day: results are known that night.",
+        "races",
+        "count",
+        _F + "races_won",
+        group="Results",
+    ),
+    Figure(
+        "races_lost",
+        "Races lost",
+        "Supported races lost, counted from election day: results are known that night.",
+        "races",
+        "count",
+        _F + "races_lost",
+        group="Results",
+    ),
+    Figure(
+        "races_pending",
+        "Races pending",
+        "Supported races not decided on the as-of date: their election day is still ahead, or "
+        "no result is in the data yet.",
+        "races",
+        "count",
+        _F + "races_pending",
+        group="Results",
+    ),
+    Figure(
+        "races_withdrawn",
+        "Races withdrawn",
+        "Supported races whose candidate withdrew.",
+        "races",
+        "count",
+        _F + "races_withdrawn",
+        group="Results",
+    ),
+    Figure(
+        "seats_flipped",
+        "Seats flipped",
+        "Races won for a seat the other party held before the election (seat_held_by).",
+        "seats",
+        "count",
+        _F + "seats_flipped",
+        group="Results",
+    ),
+    Figure(
+        "win_rate",
+        "Win rate",
+        "Races won divided by races decided (won + lost); withdrawn and pending races do not "
+        "count.",
+        "share of races",
+        "percent",
+        _F + "win_rate",
+        group="Results",
+    ),
+    # --- states and districts -----------------------------------------------------------------
+    Figure(
+        "chambers",
+        "Chambers",
+        "State legislative chambers in view (Nebraska's unicameral legislature counts once).",
+        "chambers",
+        "count",
+        _F + "chambers",
+        group="States",
+    ),
+    Figure(
+        "seats",
+        "Seats",
+        "Seats in the chambers in view, as of the 2018 cycle.",
+        "seats",
+        "count",
+        _F + "seats",
+        group="States",
+    ),
+    Figure(
+        "districts",
+        "Districts",
+        "Districts in the chambers in view (some elect several members).",
+        "districts",
+        "count",
+        _F + "districts",
+        group="States",
+    ),
+    Figure(
+        "districts_targeted",
+        "Targeted districts",
+        "Districts the data squad targets (targeted = targets covered + targets without a "
+        "project).",
+        "districts",
+        "count",
+        _F + "districts_targeted",
+        group="States",
+    ),
+    Figure(
+        "targets_covered",
+        "Targets covered",
+        "Targeted districts where a program campaign has a project started by the as-of date.",
+        "districts",
+        "count",
+        _F + "targets_covered",
+        group="States",
+    ),
+    Figure(
+        "targets_uncovered",
+        "Targets without a project",
+        "Targeted districts where no program campaign has a project started by the as-of date.",
+        "districts",
+        "count",
+        _F + "targets_uncovered",
+        group="States",
+    ),
+    Figure(
+        "districts_covered",
+        "Districts covered",
+        "Districts, targeted or not, where a program campaign has a project started by the "
+        "as-of date.",
+        "districts",
+        "count",
+        _F + "districts_covered",
+        group="States",
+    ),
+)
+
+# What a goal's ``metric`` (the Goals tab) counts: a goal names a catalogue figure; ``projects``
+# is the spreadsheet's word for projects started (the 500-project goal).
+GOAL_METRICS: dict[str, str] = {
+    "projects": "projects_started",
+    "crowdfunding_usd": "crowdfunding_usd",
+}
+
+
+def figure(name: str) -> Figure:
+    """The figure called ``name``; a goal's metric name (``projects``) is accepted too."""
+    try:
+        return FIGURES[GOAL_METRICS.get(name, name)]
+    except KeyError:
+        raise KeyError(f"no figure {name!r} in the catalogue") from None
+
+
+def label(name: str) -> str:
+    return figure(name).label
+
+
+def definition(name: str) -> str:
+    return figure(name).definition
+
+
+def format_value(name: str, value: Any) -> str:
+    """``value`` written as the figure's format; a missing value is a dash."""
+    if value is None:
+        return MISSING
+    try:
+        if value != value:  # NaN
+            return MISSING
+    except TypeError:
+        pass
+    kind = figure(name).fmt
+    if kind == "count":
+        return f"{round(float(value)):,}"
+    if kind == "usd":
+        return f"${value:,.0f}"
+    if kind == "usd_cents":
+        return f"${value:,.2f}"
+    if kind == "percent":
+        return f"{round(value * 100):d}%"
+    if kind == "days":
+        days = round(float(value))
+        return f"{days:,} day" if days == 1 else f"{days:,} days"
+    return f"{value:,.0f}"
+
+
+def by_label() -> dict[str, Figure]:
+    """Every figure by its label."""
+    return {f.label: f for f in FIGURES.values()}
+
+
+def scorecard(
+    name: str, value: int | None, delta: int | None = None, note: str = "", suffix: str = ""
+) -> Scorecard:
+    """A scorecard of figure ``name``: its label, and its definition as the help (``note``
+    adds what this view says more, a goal say)."""
+    f = figure(name)
+    help_text = f.definition + (f" {note}" if note else "")
+    return Scorecard(f.label, value, delta, help_text, suffix)
