@@ -110,7 +110,12 @@ if behind.empty:
         icon=":material/info:",
     )
 else:
-    ctx.table(behind, "rows_behind", f"run-{run}-rows-behind.csv", column_config=change_columns)
+    ctx.table(
+        history.changes_for_display(behind),
+        "rows_behind",
+        f"run-{run}-rows-behind.csv",
+        column_config=change_columns,
+    )
     ctx.download_csv(
         behind, f"run-{run}-rows-behind.csv", "Download these rows", key="rows_behind_csv"
     )
@@ -118,4 +123,9 @@ else:
 with st.expander(f"Every change run {run} recorded ({len(changes):,})"):
     if len(changes) < recorded:
         st.caption("Changes to the volunteers' tabs are not shown to your role.")
-    ctx.table(changes, "run_changes", f"run-{run}-changes.csv", column_config=change_columns)
+    ctx.table(
+        history.changes_for_display(changes),
+        "run_changes",
+        f"run-{run}-changes.csv",
+        column_config=change_columns,
+    )

@@ -275,6 +275,11 @@ def run_changes(bind: Bind, run_id: int) -> pd.DataFrame:
     return frame
 
 
+def changes_for_display(changes: pd.DataFrame) -> pd.DataFrame:
+    """:func:`run_changes` for a table on a page: a missing cell shows as a dash, not "None"."""
+    return changes.astype("string").fillna(catalogue.MISSING)
+
+
 def _day_text(value: Any) -> str | None:
     if value is None or value != value:
         return None

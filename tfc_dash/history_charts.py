@@ -18,7 +18,11 @@ def figure_history_chart(rows: pd.DataFrame, label: str, height: int = 280) -> a
     data = rows[["run", "synced", "value", "change"]].copy()
     data["as_of"] = rows["as_of"].map(lambda d: d.isoformat() if d == d and d else "")
     base = alt.Chart(data).encode(
-        x=alt.X("synced:T", title="Synced (UTC)", axis=alt.Axis(labelAngle=0)),
+        x=alt.X(
+            "synced:T",
+            title="Synced (UTC)",
+            axis=alt.Axis(labelAngle=0, format="%d %b %H:%M", labelOverlap=True),
+        ),
         y=alt.Y("value:Q", title=label, scale=alt.Scale(zero=False)),
     )
     tooltip = [
