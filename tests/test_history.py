@@ -173,3 +173,22 @@ def test_max_changes_is_a_setting():
     assert sync.Limits.from_settings({"max_changes": 50}).max_changes == 50
     with pytest.raises(Exception, match="max_changes"):
         sync.Limits.from_settings({"max_changes": 0})
+
+
+def test_runs_that_change_nothing_are_left_out_between_two_that_do(fake_sheets, empty_store):
+    first_tabs = busy_workbook()
+    second_tabs, removed, _edited = revised_workbook(first_tabs)
+    first = sync_tabs(fake_sheets, empty_store, first_tabs)
+    idle = sync_tabs(fake_sheets, empty_store, first_tabs)  # nothing changed: no weekly series
+    third = sync_tabs(fake_sheets, empty_store, second_tabs)
+    assert scalar(empty_store, "select weekly from sync_runs where id = :r", r=idle.run_id) is None
+    engine = store.make_engine(empty_store)
+    said = history.figure_history(history.headline_history(engine), "projects_started")
+    assert list(said["run"]) == [third.run_id, first.run_id]
+    revised = history.revisions(engine, "projects_started")
+    assert set(zip(revised["run"], revised["previous_run"], strict=True)) == {
+        (third.run_id, first.run_id)
+    }
+    behind = history.rows_behind(history.run_changes(engine, third.run_id), "projects_started")
+    assert removed in set(behind["row"])
+    engine.dispose()

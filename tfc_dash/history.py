@@ -66,15 +66,29 @@ def _utc(value: Any) -> datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _runs(bind: Bind) -> list[dict[str, Any]]:
-    """The successful runs, oldest first, with their snapshot and weekly series."""
+# The runs the history reads at most: the syncs that wrote something, newest first. An app in use
+# syncs every few minutes, and most of those runs change nothing.
+HISTORY_RUNS = 1_000
+
+
+def _runs(bind: Bind, limit: int = HISTORY_RUNS) -> list[dict[str, Any]]:
+    """The successful runs that wrote something, and the latest run, oldest first, with their
+    snapshot and weekly series (the last ``limit`` of them).
+
+    A run that changed no row computed its figures from the same data as the run before it, so
+    it is left out (the latest run stays: what the dashboard says now). Only runs that wrote keep
+    a weekly series.
+    """
+    latest = sa.select(sa.func.max(R.c.id)).where(R.c.status == "ok").scalar_subquery()
+    wrote = (R.c.added + R.c.changed + R.c.removed) > 0
     statement = (
         sa.select(R.c.id, R.c.source, R.c.finished_at, R.c.snapshot, R.c.weekly)
-        .where(R.c.status == "ok")
-        .order_by(R.c.id)
+        .where(R.c.status == "ok", sa.or_(wrote, R.c.id == latest))
+        .order_by(R.c.id.desc())
+        .limit(limit)
     )
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        found = conn.execute(statement).all()
+        found = list(reversed(conn.execute(statement).all()))
     return [
         {
             "run": int(r[0]),
@@ -88,7 +102,8 @@ def _runs(bind: Bind) -> list[dict[str, Any]]:
 
 
 def headline_history(bind: Bind) -> pd.DataFrame:
-    """Each headline figure as each successful run saw it, oldest run first.
+    """Each headline figure as each successful run that wrote something saw it (and the latest
+    run), oldest run first.
 
     Columns: ``run``, ``synced`` (when the run finished, UTC), ``source``, ``as_of`` (the day the
     run computed its figures for), ``figure`` (catalogue name), ``value``, ``change`` (since the

@@ -447,7 +447,9 @@ def apply(
             changes = _record_changes(conn, run_id, parsed, plans, limits.max_changes)
             as_of = queries.latest_data_date(conn)
             snapshot = queries.headline_metrics(conn, as_of) if as_of else {}
-            weekly = queries.weekly_series(conn)
+            # A run that changed nothing has the series of the run before it.
+            wrote = report.added or report.changed or report.removed
+            weekly = queries.weekly_series(conn) if wrote else sa.null()  # not JSON 'null'
             report.finished_at = _now()
             report.message = _message(report)
             conn.execute(
