@@ -68,6 +68,7 @@ PAGES = [
     ),
     ("Data", "history", "pages/history.py", "History", ":material/history:"),
     ("Data", "data_health", "pages/data_health.py", "Data health", ":material/fact_check:"),
+    ("Data", "glossary", "pages/glossary.py", "Glossary", ":material/menu_book:"),
 ]
 sections: dict[str, list[st.Page]] = {}
 for section, key, path, title, icon in PAGES:

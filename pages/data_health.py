@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from tfc_dash import health
+from tfc_dash import catalogue, health
 from tfc_dash.text import md_escape
 
 ctx = ui.page_context()
@@ -51,22 +51,13 @@ elif last["message"]:
     st.markdown(md_escape(last["message"]))
 cols = st.columns(6)
 seconds = last["seconds"]
-cols[0].metric("Duration", "–" if seconds != seconds else f"{seconds:.1f} s", border=True)
-cols[1].metric(
-    "Requests",
-    f"{last['requests']:,}",
-    border=True,
-    help="Google Sheets API requests, retries included (a sync needs 2).",
-)
-cols[2].metric("Added", f"{last['added']:,}", border=True)
-cols[3].metric("Changed", f"{last['changed']:,}", border=True)
-cols[4].metric(
-    "Removed",
-    f"{last['removed']:,}",
-    border=True,
-    help="Rows gone from the sheet: marked removed in the store, not deleted.",
-)
-cols[5].metric("Quarantined rows", f"{last['quarantined']:,}", border=True)
+for col, (name, value) in zip(cols, health.last_sync_figures(last).items(), strict=True):
+    col.metric(
+        catalogue.label(name),
+        "–" if value != value else catalogue.format_value(name, value),
+        border=True,
+        help=catalogue.definition(name),
+    )
 
 good = runs[runs["status"] == "ok"]
 if not good.empty:
@@ -131,11 +122,11 @@ st.dataframe(
         "seconds": st.column_config.NumberColumn("Seconds", format="%.1f"),
         "source": "Source",
         "status": "Status",
-        "requests": "Requests",
-        "added": "Added",
-        "changed": "Changed",
-        "removed": "Removed",
-        "quarantined": "Quarantined",
+        **{
+            column: catalogue.label(name)
+            for column, name in health.SYNC_FIGURE_COLUMNS.items()
+            if column != "seconds"
+        },
         "message": st.column_config.TextColumn("Message", width="large"),
     },
 )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from tfc_dash import outcome_charts, outcomes
+from tfc_dash import catalogue, outcome_charts, outcomes
 from tfc_dash.text import day_label, md_escape
 
 ctx = ui.page_context()
@@ -91,20 +91,17 @@ else:
         compared,
         hide_index=True,
         column_config={
-            "chamber_name": "Chamber",
-            "group": "Districts",
-            "districts": "Count",
-            "contested": "Contested",
-            "dem_won": "Won by a Democrat",
-            "r_held_contested": "Contested, held by R before",
-            "flipped_to_d": "Of those, flipped to D",
-            "flip_rate": st.column_config.NumberColumn("Flip rate", format="percent"),
-            "mean_dem_share": st.column_config.NumberColumn(
-                "Mean Democratic share", format="percent"
-            ),
-            "median_dem_margin": st.column_config.NumberColumn(
-                "Median Democratic margin", format="percent"
-            ),
+            "chamber_name": catalogue.column_label("chamber"),
+            "group": catalogue.column_label("district_group"),
+            "districts": catalogue.column_label("districts_in_group"),
+            **{
+                c: catalogue.column_label(c)
+                for c in ("contested", "dem_won", "r_held_contested", "flipped_to_d")
+            },
+            **{
+                c: st.column_config.NumberColumn(catalogue.column_label(c), format="percent")
+                for c in ("flip_rate", "mean_dem_share", "median_dem_margin")
+            },
         },
     )
     st.altair_chart(outcome_charts.comparison_chart(districts), width="stretch")

@@ -7,7 +7,7 @@ or several show the national view.
 import streamlit as st
 
 import ui
-from tfc_dash import coverage, geo, maps, queries, reference
+from tfc_dash import catalogue, coverage, geo, maps, queries, reference
 from tfc_dash.filters import FIFTY_STATES, STATE_NAMES, Filters
 from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.text import day_label
@@ -129,20 +129,14 @@ def national_view() -> None:
         width="stretch",
         height=420,
         column_config={
-            "state": st.column_config.TextColumn("State", width="small"),
-            "chamber": "Chamber",
-            "seats": st.column_config.NumberColumn("Seats", format="%d"),
-            "districts": st.column_config.NumberColumn("Districts", format="%d"),
-            "targeted": st.column_config.NumberColumn("Targeted", format="%d"),
-            "covered": st.column_config.NumberColumn(
-                "Covered", format="%d", help="Districts with a program project"
-            ),
-            "targets_without_project": st.column_config.NumberColumn(
-                "Targets without a project", format="%d"
-            ),
-            "races": st.column_config.NumberColumn("Races", format="%d"),
-            "won": st.column_config.NumberColumn("Won", format="%d"),
-            "flipped": st.column_config.NumberColumn("Flipped", format="%d"),
+            "state": st.column_config.TextColumn(catalogue.column_label("state"), width="small"),
+            "chamber": catalogue.column_label("chamber"),
+            **{
+                name: st.column_config.NumberColumn(
+                    catalogue.label(name), format="%d", help=catalogue.definition(name)
+                )
+                for name in coverage.DISPLAY_FIGURES.values()
+            },
         },
     )
     corrections = ", ".join(
@@ -153,7 +147,8 @@ def national_view() -> None:
         "Seats and districts: openstates-metadata (today's legislatures), corrected to the 2018 "
         f"cycle ({corrections} seats), which gives the {reference.SEATS_2018_TOTAL:,} state "
         "legislative seats of 2018. Nebraska's unicameral legislature is its upper chamber. "
-        "Races won count races decided by the as-of date."
+        "Legislative races won count races decided by the as-of date: a race is decided on its "
+        "election day."
     )
     ctx.download_csv(
         display, "tfc_coverage_by_chamber.csv", "Download the table (CSV)", key="states_csv"
@@ -310,7 +305,7 @@ def state_view(state: str) -> None:
                 width="stretch",
                 height=min(38 + 35 * len(targets), 420),
                 column_config={
-                    "rank": st.column_config.NumberColumn("#", width=40),
+                    "rank": st.column_config.NumberColumn(catalogue.column_label("rank"), width=40),
                     "district": st.column_config.TextColumn("District", width="small"),
                     "winnability": st.column_config.ProgressColumn(
                         "Winnability", min_value=0, max_value=100, format="%.0f"
@@ -334,14 +329,20 @@ def state_view(state: str) -> None:
             column_config={
                 "district": st.column_config.TextColumn("District", width="small"),
                 "candidate": "Candidate",
-                "projects": st.column_config.NumberColumn("Projects", format="%d", width=60),
-                "volunteers": st.column_config.NumberColumn("Volunteers", format="%d", width=70),
+                "projects": st.column_config.NumberColumn(
+                    catalogue.label("projects_started"), format="%d", width=60
+                ),
+                "volunteers": st.column_config.NumberColumn(
+                    catalogue.label("volunteers_deployed"), format="%d", width=70
+                ),
                 "result": st.column_config.TextColumn("Result", width=60),
                 "vote_share": st.column_config.NumberColumn(
                     "Vote share", format="percent", width=70
                 ),
                 "held_before": st.column_config.TextColumn("Held before", width=60),
-                "flipped": st.column_config.CheckboxColumn("Flipped", width=50),
+                "flipped": st.column_config.CheckboxColumn(
+                    catalogue.column_label("flipped"), width=50
+                ),
             },
         )
     ctx.download_csv(

@@ -22,7 +22,9 @@ from tfc_dash.policy import ALL_PAGES, PAGES_BY_ROLE, Role
 PAGE_FILES = {key: f"pages/{key}.py" for key in ALL_PAGES}
 # What each role may open, written out here rather than read from the policy, so that a change of
 # policy is a change of these tests too.
-FUNDRAISING_PAGES = ["fundraising_kit", "history", "outcomes", "progress", "states", "volunteers"]
+FUNDRAISING_PAGES = [
+    "fundraising_kit", "glossary", "history", "outcomes", "progress", "states", "volunteers"
+]  # fmt: skip
 STATE_LEAD_PAGES = sorted(set(ALL_PAGES) - {"data_health", "history"})
 USERS = {
     Role.FOUNDER: "founder@tfc.example",

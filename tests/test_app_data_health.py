@@ -50,7 +50,7 @@ def test_without_a_spreadsheet_the_page_shows_the_demo_seed(run_app, demo_db_url
     assert "No spreadsheet is connected" in at.info[0].value
     (run,) = rows(demo_db_url, "select id, requests, added from sync_runs")
     shown = metrics(at)
-    assert shown["Requests"] == f"{run[1]:,}" and shown["Added"] == f"{run[2]:,}"
+    assert shown["Sheets API requests"] == f"{run[1]:,}" and shown["Rows added"] == f"{run[2]:,}"
     history = at.dataframe[-1].value
     assert len(history) == 1 and history["run"].iloc[0] == run[0]
     assert "sync_now" not in [b.key for b in at.button]
@@ -63,8 +63,8 @@ def test_the_last_sync_and_its_quarantine_as_the_store_holds_them(run_app, synce
         synced_store, "select id, requests, added, changed, removed from sync_runs"
     )[0]
     shown = metrics(at)
-    assert shown["Requests"] == "2" and shown["Added"] == f"{added:,}"
-    assert (shown["Changed"], shown["Removed"]) == (f"{changed:,}", f"{removed:,}")
+    assert shown["Sheets API requests"] == "2" and shown["Rows added"] == f"{added:,}"
+    assert (shown["Rows changed"], shown["Rows removed"]) == (f"{changed:,}", f"{removed:,}")
     ((quarantined,),) = rows(
         synced_store, "select count(distinct tab || row_number) from quarantine"
     )
@@ -168,7 +168,7 @@ def test_sync_now_shows_progress_and_the_result(run_app, fake_sheets, tmp_path, 
     assert not at.exception
     assert any("11 rows" in s.value for s in at.success)
     assert rows(url, "select count(*), max(changed) from sync_runs where status='ok'") == [(2, 1)]
-    assert metrics(at)["Changed"] == "1"
+    assert metrics(at)["Rows changed"] == "1"
 
 
 def test_a_long_quarantine_is_capped_with_every_kept_row_in_the_csv(

@@ -46,10 +46,11 @@ def test_headline_numbers_equal_the_store(run_app, demo_db_url):
         ).fetchone()
     headline = at.code[0].value
     assert headline.startswith(
-        f"DEMO DATA, NOT REAL: {projects} projects for {campaigns} campaigns in 1 state by "
+        f"DEMO DATA, NOT REAL: Since 2017, every cycle: Projects started: {projects}; "
+        f"Campaigns supported: {campaigns}; States reached: 1; "
     )
-    assert "12 of 15 decided races won, 8 seats flipped." in headline
-    assert "toward our goal" not in headline  # a state's view has no program-wide goal
+    assert "Races won: 12 of 15 decided; Races lost: 3; Seats flipped: 8;" in headline
+    assert "Goal for" not in headline  # a state's view has no program-wide goal
 
 
 def test_no_personal_data_in_any_download(run_app, served, demo_db_url):

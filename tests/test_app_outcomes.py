@@ -27,19 +27,21 @@ def expected_races(url: str, as_of: str, cycle: int | None = None) -> dict[str, 
     if cycle is not None:
         scope += " and cycle = ?"
         params.append(cycle)
-    known = "election_date < ?"
+    known = "election_date <= ?"  # decided on election day (rules.py)
     return {
-        "Races": raw(url, f"select count(*) from campaigns where {scope}", *params),
-        "Won": raw(url, f"select count(*) from campaigns where {scope} and result = 'won' "
+        "Supported races": raw(url, f"select count(*) from campaigns where {scope}", *params),
+        "Races won": raw(url, f"select count(*) from campaigns where {scope} and result = 'won' "
                         f"and {known}", *params, as_of),
-        "Lost": raw(url, f"select count(*) from campaigns where {scope} and result = 'lost' "
+        "Races lost": raw(url, f"select count(*) from campaigns where {scope} and result = 'lost' "
                          f"and {known}", *params, as_of),
-        "Pending": raw(url, f"select count(*) from campaigns where {scope} and result is not "
+        "Races pending": raw(url, f"select count(*) from campaigns where {scope} and result is not "
                             f"'withdrawn' and not (result in ('won','lost') and {known})",
                        *params, as_of),
         "Seats flipped": raw(url, f"select count(*) from campaigns where {scope} and "
                                   f"result = 'won' and party <> seat_held_by and {known}",
                              *params, as_of),
+        "Races withdrawn": raw(url, f"select count(*) from campaigns where {scope} and "
+                                    f"result = 'withdrawn'", *params),
     }  # fmt: skip
 
 
@@ -51,7 +53,10 @@ def race_cards(at) -> dict[str, int]:
     return {k: int(v.rstrip("%")) for k, v in shown(at).items() if k in expected_keys}
 
 
-expected_keys = ("Races", "Won", "Lost", "Pending", "Seats flipped")
+expected_keys = (
+    "Supported races", "Races won", "Races lost", "Races pending", "Races withdrawn",
+    "Seats flipped",
+)  # fmt: skip
 
 
 def chart_rows(at, index: int) -> list[dict]:
@@ -76,7 +81,7 @@ def test_all_cycles_show_the_2017_record(run_app, demo_db_url):
     assert not at.exception
     cards = race_cards(at)
     assert cards == expected_races(demo_db_url, "2018-09-14")
-    assert (cards["Won"], cards["Lost"], cards["Seats flipped"]) == (12, 3, 8)
+    assert (cards["Races won"], cards["Races lost"], cards["Seats flipped"]) == (12, 3, 8)
     assert shown(at)["Win rate"] == "80%"
     results = chart_rows(at, 0)
     flipped = [r for r in results if r["outcome"] == "Won, seat flipped"]
@@ -103,7 +108,7 @@ def test_results_regroup_by_state(run_app):
     assert not at.exception
     rows = chart_rows(at, 0)
     assert {r["state"] for r in rows} >= {"VA", "PA", "MI"}
-    assert sum(r["races"] for r in rows) == race_cards(at)["Races"]
+    assert sum(r["races"] for r in rows) == race_cards(at)["Supported races"]
 
 
 def test_looking_back_before_the_2017_election(run_app, demo_db_url):
@@ -111,8 +116,8 @@ def test_looking_back_before_the_2017_election(run_app, demo_db_url):
     assert not at.exception
     cards = race_cards(at)
     assert cards == expected_races(demo_db_url, "2017-11-01", 2017)
-    assert cards["Won"] == 0 and cards["Pending"] == cards["Races"] > 0
-    assert any("after the election (7 Nov 2017)" in el.value for el in at.info)
+    assert cards["Races won"] == 0 and cards["Races pending"] == cards["Supported races"] > 0
+    assert any("on or after election day (7 Nov 2017)" in el.value for el in at.info)
 
 
 def test_program_metrics_equal_the_store(run_app, demo_db_url):
@@ -151,7 +156,14 @@ def test_no_outcomes_yet(run_app, make_store):
     )  # fmt: skip
     at = run_app(page=PAGE, url=url)
     assert not at.exception
-    assert race_cards(at) == {"Races": 1, "Won": 0, "Lost": 0, "Pending": 1, "Seats flipped": 0}
+    assert race_cards(at) == {
+        "Supported races": 1,
+        "Races won": 0,
+        "Races lost": 0,
+        "Races pending": 1,
+        "Races withdrawn": 0,
+        "Seats flipped": 0,
+    }
     assert any("No program metrics" in el.value for el in at.info)
     assert any("previous margin" in el.value for el in at.info)
 
@@ -163,7 +175,7 @@ def test_filters_narrow_the_races(run_app, demo_db_url, query):
     table = at.dataframe[0].value
     if "state" in query:
         assert set(table["state"]) == {"VA"}
-        assert len(table) == expected_races(demo_db_url, "2018-09-14")["Races"] - raw(
+        assert len(table) == expected_races(demo_db_url, "2018-09-14")["Supported races"] - raw(
             demo_db_url,
             "select count(distinct campaign_id) from campaigns where state <> 'VA' and "
             "campaign_id in (select campaign_id from projects where status in "

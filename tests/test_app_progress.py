@@ -31,12 +31,12 @@ def expected(url: str, as_of: str, cycle: int, state: str | None = None) -> dict
         *params, as_of,
     )  # fmt: skip
     return {
-        "Projects": started,
-        "Completed": completed,
-        "Active": started - completed,
-        "Campaigns": raw(url, f"select count(distinct c.campaign_id) {scope}", *params),
-        "States": raw(url, f"select count(distinct c.state) {scope}", *params),
-        "Volunteers deployed": raw(
+        "Projects started": started,
+        "Projects completed": completed,
+        "Projects active": started - completed,
+        "Campaigns supported": raw(url, f"select count(distinct c.campaign_id) {scope}", *params),
+        "States reached": raw(url, f"select count(distinct c.state) {scope}", *params),
+        "Ever placed": raw(
             url,
             "select count(distinct a.volunteer_id) from assignments a join projects p "
             f"using (project_id) join campaigns c using (campaign_id) where a.start_date <= ? "
@@ -91,24 +91,27 @@ def test_link_opens_the_filtered_view(run_app, demo_db_url):
     assert not at.exception
     assert at.session_state["cycle"] == "2017" and at.session_state["state"] == ["VA"]
     assert shown(at) == expected(demo_db_url, "2018-09-14", 2017, "VA")
-    assert shown(at)["Projects"] == 50
+    assert shown(at)["Projects started"] == 50
 
 
 def test_as_of_in_the_link_looks_back(run_app, demo_db_url):
     at = run_app(query={"as_of": "2018-06-01"})
     assert not at.exception
     assert shown(at) == expected(demo_db_url, "2018-06-01", 2018)
-    assert shown(at)["Projects"] < expected(demo_db_url, "2018-09-14", 2018)["Projects"]
+    assert (
+        shown(at)["Projects started"]
+        < expected(demo_db_url, "2018-09-14", 2018)["Projects started"]
+    )
     assert "as of 1 Jun 2018" in at.caption[0].value
 
 
 def test_widget_change_updates_numbers_and_the_link(run_app, demo_db_url):
     at = run_app()
-    before = shown(at)["Projects"]
+    before = shown(at)["Projects started"]
     at.sidebar.multiselect(key="state").set_value(["PA"]).run()
     assert not at.exception
     assert shown(at) == expected(demo_db_url, "2018-09-14", 2018, "PA")
-    assert shown(at)["Projects"] < before
+    assert shown(at)["Projects started"] < before
     assert at.query_params.get("state") in ("PA", ["PA"])
     # A state filter narrows the view: the program-wide pace is not claimed for it.
     assert any("whole program" in el.value for el in at.info)

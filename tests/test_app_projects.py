@@ -72,14 +72,14 @@ def test_explorer_matches_the_store(run_app, demo_db_url, downloads):
     assert not at.exception
     expected = listed_ids(demo_db_url)
     shown = figures(at)
-    assert shown["Projects"] == len(expected)
+    assert shown["Projects in any status"] == len(expected)
     active = raw(
         demo_db_url,
         "select count(*) from projects p join campaigns c using (campaign_id) where c.cycle = 2018 "
         "and p.status in ('active', 'completed') and p.start_date <= '2018-09-14' and not "
         "(p.status = 'completed' and coalesce(p.completed_date, p.end_date) <= '2018-09-14')",
     )[0][0]
-    assert shown["Active"] == active
+    assert shown["Projects active"] == active
     assert len(at.get("vega_lite_chart")) == 1
     table = at.dataframe[0].value
     assert len(table) == 50  # one page
@@ -103,8 +103,8 @@ def test_explorer_matches_the_store(run_app, demo_db_url, downloads):
 def test_explorer_filters_come_from_the_link(open_link, demo_db_url, query, where, params):
     at = open_link(query)
     assert not at.exception
-    assert figures(at)["Projects"] == len(listed_ids(demo_db_url, "2018-09-14", 2018, where,
-                                                     *params))  # fmt: skip
+    listed = listed_ids(demo_db_url, "2018-09-14", 2018, where, *params)
+    assert figures(at)["Projects in any status"] == len(listed)
     for key, value in query.items():
         assert at.query_params[key] == value or at.query_params[key] == [value]
 
@@ -115,7 +115,7 @@ def test_unknown_link_values_are_ignored_with_a_note(open_link, demo_db_url):
     assert any("chamber='moon'" in el.value for el in at.warning)
     assert at.session_state["chamber"] == ["upper"] and at.session_state["status"] == ["active"]
     assert at.query_params["chamber"] == "upper"
-    assert figures(at)["Projects"] == figures(at)["Active"] > 0
+    assert figures(at)["Projects in any status"] == figures(at)["Projects active"] > 0
 
 
 def test_a_widget_writes_the_link(run_app, demo_db_url):
@@ -123,7 +123,7 @@ def test_a_widget_writes_the_link(run_app, demo_db_url):
     at.multiselect(key="chamber").set_value(["statewide"]).run()
     assert not at.exception
     assert at.query_params.get("chamber") in ("statewide", ["statewide"])
-    assert figures(at)["Projects"] == len(
+    assert figures(at)["Projects in any status"] == len(
         listed_ids(demo_db_url, "2018-09-14", 2018, "and c.chamber = 'statewide'")
     )
 
@@ -209,4 +209,4 @@ def test_narrowing_the_list_from_a_later_page(run_app):
     assert not at.exception
     at.text_input(key="q").set_value("P2018-0010").run()
     assert not at.exception
-    assert len(at.dataframe[0].value) == figures(at)["Projects"] < 50
+    assert len(at.dataframe[0].value) == figures(at)["Projects in any status"] < 50

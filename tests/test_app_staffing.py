@@ -63,9 +63,9 @@ def test_gaps_match_the_demo_data(run_app, frames, downloads):
     assert not at.exception
     gaps = expected_gaps(frames)
     shown = figures(at)
-    assert shown["Understaffed"] == len(gaps) > 0
+    assert shown["Understaffed projects"] == len(gaps) > 0
     assert shown["Open seats"] == gaps["open_seats"].sum()
-    assert shown["Without a match"] == 0
+    assert shown["Projects without a match"] == 0
     assert all(m.help for m in at.metric)
     assert len(at.get("vega_lite_chart")) == 1
 
@@ -103,7 +103,7 @@ def test_a_state_lead_sees_their_state(run_app, frames, downloads, monkeypatch):
     at = run_app(page=PAGE)
     assert not at.exception
     gaps = expected_gaps(frames, states=["PA"])
-    assert figures(at)["Understaffed"] == len(gaps)
+    assert figures(at)["Understaffed projects"] == len(gaps)
     csv = pd.read_csv(io.BytesIO(downloads["who_to_ask_csv"]))
     assert set(csv["state"]) == {"PA"}
 
@@ -118,7 +118,7 @@ def test_the_link_looks_back(run_app, frames):
 def test_no_gaps_says_so(run_app):
     at = run_app(page=PAGE, query={"cycle": "2017"})
     assert not at.exception
-    assert figures(at)["Understaffed"] == 0
+    assert figures(at)["Understaffed projects"] == 0
     assert "short of volunteers" in at.success[0].value
     assert not at.get("download_button")
 

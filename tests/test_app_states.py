@@ -19,6 +19,19 @@ def sql(url: str, query: str, *params) -> list[tuple]:
         return conn.execute(query, params).fetchall()
 
 
+def targets_covered(url: str, cycle: int, as_of: str, where: str = "") -> int:
+    """Targeted districts with a program race (a counted project started by ``as_of``)."""
+    return sql(
+        url,
+        "select count(*) from districts d where d.targeted and d.chamber in ('lower','upper') "
+        f"{where} and exists (select 1 from campaigns c join projects p using (campaign_id) "
+        "where c.state = d.state and c.chamber = d.chamber and c.district = d.district "
+        "and c.cycle = ? and c.result != 'withdrawn' and p.status in ('active','completed') "
+        "and p.start_date <= ?)",
+        cycle, as_of,
+    )[0][0]  # fmt: skip
+
+
 def shown(at) -> dict[str, int]:
     return {m.label: int(m.value.replace(",", "")) for m in at.metric}
 
@@ -65,12 +78,17 @@ def test_national_view_matches_the_store(run_app, demo_db_url):
         "Chambers": 99,
         "Seats": 7383,
         "Districts": 6846,
-        "Targeted": targeted,
-        "Covered by a project": covered,
-        "Races won": 0,
+        "Targeted districts": targeted,
+        "Targets covered": targets_covered(demo_db_url, 2018, "2018-09-14"),
+        "Targets without a project": targeted - targets_covered(demo_db_url, 2018, "2018-09-14"),
+        "Districts covered": covered,
+        "Legislative races won": 0,
     }
     table = at.dataframe[0].value
     assert len(table) == 99
+    assert (
+        table["targets_covered"] + table["targets_uncovered"] == table["districts_targeted"]
+    ).all()
     va = table[table["state"] == "VA"].set_index("chamber")
     assert va.loc["House of Delegates", "districts"] == 100
     assert va.loc["Senate", "districts"] == 40
@@ -135,16 +153,21 @@ def test_virginia_house_link_opens_its_map(run_app, demo_db_url):
     assert "showing 2017" in texts(at.info)
     assert at.segmented_control(key="chamber").value == "lower"
     assert at.query_params.get("chamber") in ("lower", ["lower"])
+    va_targeted = sql(
+        demo_db_url,
+        "select count(*) from districts where state='VA' and chamber='lower' and targeted",
+    )[0][0]
+    va_covered = targets_covered(
+        demo_db_url, 2017, "2018-09-14", "and d.state = 'VA' and d.chamber = 'lower'"
+    )
     assert shown(at) == {
         "Districts": 100,
-        "Targeted": sql(
-            demo_db_url,
-            "select count(*) from districts where state='VA' and chamber='lower' and targeted",
-        )[0][0],
-        "Covered by a project": 12,
-        "Targets without a project": shown(at)["Targets without a project"],
-        "Races won": 9,
-        "Seats flipped": 8,
+        "Targeted districts": va_targeted,
+        "Targets covered": va_covered,
+        "Targets without a project": va_targeted - va_covered,
+        "Districts covered": 12,
+        "Legislative races won": 9,
+        "Legislative seats flipped": 8,
     }
 
     (chart,) = charts(at)
@@ -201,14 +224,14 @@ def test_link_with_the_cycle_needs_no_note(run_app):
     assert not at.exception
     assert at.title[0].value == "Virginia · House of Delegates"
     assert "showing 2017" not in texts(at.info)
-    assert shown(at)["Races won"] == 9
+    assert shown(at)["Legislative races won"] == 9
 
 
 def test_all_cycles_show_the_chambers_latest_election(run_app):
     at = run_app(page=PAGE, query={**VA_HOUSE, "cycle": "all"})
     assert not at.exception
     assert "All cycles: showing 2017" in texts(at.info)
-    assert shown(at)["Races won"] == 9
+    assert shown(at)["Legislative races won"] == 9
 
 
 def test_a_category_filter_counts_only_its_projects(run_app, demo_db_url):
@@ -225,7 +248,7 @@ def test_a_category_filter_counts_only_its_projects(run_app, demo_db_url):
     )
     races = at.dataframe[-1].value
     assert dict(zip(races["district"], races["projects"], strict=True)) == expected
-    assert shown(at)["Covered by a project"] == len(expected) < 12
+    assert shown(at)["Districts covered"] == len(expected) < 12
 
 
 def test_before_the_election_districts_have_active_projects(run_app):
@@ -234,7 +257,7 @@ def test_before_the_election_districts_have_active_projects(run_app):
     statuses = [r["status"] for r in chart_rows(charts(at)[0])]
     assert statuses.count(coverage.PROJECT) == 12
     assert coverage.WON not in statuses
-    assert shown(at)["Races won"] == 0
+    assert shown(at)["Legislative races won"] == 0
     assert "none decided yet" in texts(at.markdown)
 
 
@@ -311,7 +334,7 @@ def test_missing_shapes_fall_back_to_tiles(run_app, monkeypatch, tmp_path):
     assert not at.exception
     assert "va_lower_2011.topo.json is missing" in texts(at.warning)
     assert len(chart_rows(charts(at)[0])) == 100  # as tiles
-    assert shown(at)["Races won"] == 9
+    assert shown(at)["Legislative races won"] == 9
     at.button(key="states_back").click().run()
     assert not at.exception
     assert "map cannot be drawn" in texts(at.warning)
@@ -339,5 +362,5 @@ def test_rows_with_unknown_districts_are_reported(run_app, make_store):
     at = run_app(page=PAGE, query={**VA_HOUSE, "cycle": "2017"}, url=url)
     assert not at.exception
     assert "1 row(s) name a district their chamber does not have" in texts(at.warning)
-    assert shown(at)["Races won"] == 1 and shown(at)["Seats flipped"] == 1
+    assert shown(at)["Legislative races won"] == 1 and shown(at)["Legislative seats flipped"] == 1
     assert len(chart_rows(charts(at)[0])) == 100

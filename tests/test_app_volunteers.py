@@ -54,10 +54,10 @@ def expected_figures(frames, as_of: str, home_states=None) -> dict[str, int]:
     over = over[planned.notna()]
     ran_full = (over["end"] >= over["p_end"].fillna(over["completed_date"])).sum()
     return {
-        "Enrolled": len(enrolled),
-        "Active": len(active),
-        "Deployed": len(deployed),
-        "Bench": len(active) - len(deployed),
+        "Volunteers enrolled": len(enrolled),
+        "Active volunteers": len(active),
+        "On a project now": len(deployed),
+        "On the bench": len(active) - len(deployed),
         "Utilization": round(100 * committed / available),
         "Time to first placement": round(waited.median()),
         "Repeat rate": round(100 * (projects_each >= 2).mean()),
@@ -120,7 +120,7 @@ def test_category_filter_narrows_volunteers_and_skills(run_app, frames):
     at = run_app(page=PAGE, query={"category": "engineering_data"})
     assert not at.exception
     everyone = expected_figures(frames, "2018-09-14")
-    assert 0 < shown(at)["Enrolled"] < everyone["Enrolled"]
+    assert 0 < shown(at)["Volunteers enrolled"] < everyone["Volunteers enrolled"]
     assert "skills for Engineering & data science" in at.caption[0].value
 
 
@@ -152,7 +152,11 @@ def test_bad_data_is_reported_not_a_crash(run_app, make_store):
     which = {w for cell in table["which"] for w in cell.split(", ")}
     assert which == {"V3", "V4", "P1 · V2 · 2018-09-01", "P1 · V2 · 2018-08-02"}
     figures = shown(at)
-    assert (figures["Enrolled"], figures["Deployed"], figures["Bench"]) == (2, 1, 1)
+    assert (
+        figures["Volunteers enrolled"],
+        figures["On a project now"],
+        figures["On the bench"],
+    ) == (2, 1, 1)
 
 
 def test_an_empty_pool_shows_dashes(run_app, make_store):
@@ -160,5 +164,5 @@ def test_an_empty_pool_shows_dashes(run_app, make_store):
     at = run_app(page=PAGE, url=url)
     assert not at.exception
     values = {m.label: m.value for m in at.metric}
-    assert values["Enrolled"] == "0" and values["Utilization"] == "—"
+    assert values["Volunteers enrolled"] == "0" and values["Utilization"] == "—"
     assert any("No active volunteers" in el.value for el in at.info)

@@ -148,19 +148,24 @@ def test_headline_numbers_equal_the_store(demo_kit, demo_db_url):
         f"a.project_id in (select p.project_id {scope})",
         day, day,
     )  # fmt: skip
+    # A race is decided from its election day on (rules.py).
     won, decided, flipped = (
-        raw(url, f"select count(*) from campaigns where result = 'won' and election_date < ? "
+        raw(url, f"select count(*) from campaigns where result = 'won' and election_date <= ? "
                  f"and campaign_id in (select c.campaign_id {scope})", day, day),
         raw(url, f"select count(*) from campaigns where result in ('won','lost') and "
-                 f"election_date < ? and campaign_id in (select c.campaign_id {scope})", day, day),
+                 f"election_date <= ? and campaign_id in (select c.campaign_id {scope})", day, day),
         raw(url, f"select count(*) from campaigns where result = 'won' and party <> seat_held_by "
-                 f"and election_date < ? and campaign_id in (select c.campaign_id {scope})",
+                 f"and election_date <= ? and campaign_id in (select c.campaign_id {scope})",
             day, day),
     )  # fmt: skip
     pending = raw(
         url, f"select count(*) from campaigns where result is not 'withdrawn' and not "
-             f"(election_date < ? and result in ('won','lost')) and campaign_id in "
+             f"(election_date <= ? and result in ('won','lost')) and campaign_id in "
              f"(select c.campaign_id {scope})", day, day,
+    )  # fmt: skip
+    withdrawn = raw(
+        url, f"select count(*) from campaigns where result = 'withdrawn' and campaign_id in "
+             f"(select c.campaign_id {scope})", day,
     )  # fmt: skip
     started_2018 = raw(url, f"select count(*) {scope} and c.cycle = 2018", day)
     raised = raw(url, "select raised_usd from fundraising where date <= ? order by date desc", day)
@@ -168,11 +173,13 @@ def test_headline_numbers_equal_the_store(demo_kit, demo_db_url):
     deadline = raw(url, "select deadline from goals where metric = 'crowdfunding_usd'")
     days = (date.fromisoformat(deadline) - AS_OF).days
     assert demo_kit.headline == (
-        f"DEMO DATA, NOT REAL: {projects:,} projects for {campaigns:,} campaigns in {states} "
-        f"states by {volunteers:,} volunteers since 2017. {won} of {decided} decided races won, "
-        f"{flipped} seats flipped. {pending} races still to be decided. {started_2018} projects "
-        f"toward our goal of 500 by 6 Nov 2018. ${raised:,.0f} raised of our $250,000 goal from "
-        f"{backers:,} backers, {days} days left. (As of 14 Sep 2018.)"
+        f"DEMO DATA, NOT REAL: Since 2017, every cycle: Projects started: {projects:,}; "
+        f"Campaigns supported: {campaigns:,}; States reached: {states}; Ever placed: "
+        f"{volunteers:,} volunteers. Races won: {won} of {decided} decided; Races lost: "
+        f"{decided - won}; Seats flipped: {flipped}; Races pending: {pending}; Races withdrawn: "
+        f"{withdrawn}. Goal for the 2018 cycle: Projects started: {started_2018} of 500 by 6 Nov "
+        f"2018. Raised in crowdfunding: ${raised:,.0f} of our $250,000 goal from {backers:,} "
+        f"backers, {days} days left. (As of 14 Sep 2018.)"
     )
     assert (won, decided, flipped) == (12, 15, 8)
 
@@ -182,15 +189,17 @@ def test_headline_numbers_equal_the_store(demo_kit, demo_db_url):
     [
         (
             kit.HeadlineFacts(date(2018, 9, 14), 1, 1, 1, 1),
-            "1 project for 1 campaign in 1 state by 1 volunteer. (As of 14 Sep 2018.)",
+            "Every cycle: Projects started: 1; Campaigns supported: 1; States reached: 1; Ever "
+            "placed: 1 volunteer. (As of 14 Sep 2018.)",
         ),
         (
             kit.HeadlineFacts(date(2018, 11, 1), 510, 200, 14, 900, since=2018, goal_target=500,
-                              goal_started=510, raised=260_000.4, raise_goal=250_000,
-                              days_left=0),
-            "510 projects for 200 campaigns in 14 states by 900 volunteers since 2018. Goal "
-            "reached: 510 of 500 projects. $260,000 raised of our $250,000 goal, campaign ended. "
-            "(As of 1 Nov 2018.)",
+                              goal_started=510, goal_cycle=2018, raised=260_000.4,
+                              raise_goal=250_000, days_left=0),
+            "Since 2018, every cycle: Projects started: 510; Campaigns supported: 200; States "
+            "reached: 14; Ever placed: 900 volunteers. Goal reached for the 2018 cycle: Projects "
+            "started: 510 of 500. Raised in crowdfunding: $260,000 of our $250,000 goal, campaign "
+            "ended. (As of 1 Nov 2018.)",
         ),
     ],
 )  # fmt: skip
@@ -258,7 +267,7 @@ def test_no_outcomes_yet(make_store):
     )  # fmt: skip
     races = by_key(bundle)["races"]
     assert races.ready and races.caption.title == "2 supported races, results to come"
-    assert "won" not in bundle.headline and "2 races still to be decided" in bundle.headline
+    assert "won" not in bundle.headline and "Races pending: 2." in bundle.headline
     funds = by_key(bundle)["crowdfunding"].caption  # no goal and no end date in the store
     assert funds.subtitle.endswith("no goal in the data") and "days left" not in funds.subtitle
     assert funds.title == "$1,000 raised"
@@ -273,7 +282,9 @@ def test_nothing_started_yet(make_store):
     for key in ("progress", "volunteers", "states", "races"):
         assert charts[key].missing and not charts[key].ready, key
     assert charts["crowdfunding"].ready  # the rest is still offered
-    assert bundle.headline.startswith("0 projects for 0 campaigns in 0 states")
+    assert bundle.headline.startswith(
+        "Every cycle: Projects started: 0; Campaigns supported: 0; States reached: 0;"
+    )
     assert set(bundle.files()) == {
         "tfc-headline-2018-09-14.txt",
         "tfc-crowdfunding-2018-09-14.png",
@@ -301,4 +312,4 @@ def test_a_state_view_has_no_program_wide_goal_or_signups(demo_engine):
     assert list(charts["volunteers"].data.columns) == ["day", "placed"]
     assert charts["states"].caption.title == "Projects in 1 state"
     assert "· PA ·" in charts["states"].caption.source
-    assert "toward our goal" not in bundle.headline
+    assert "Goal for" not in bundle.headline and "Goal reached" not in bundle.headline

@@ -52,7 +52,7 @@ def test_map_rows_carry_the_tooltip_and_the_selection_last(demo_engine):
     assert roem["candidate"] == "Danica Roem" and roem["status"] == coverage.WON
     assert roem["result"].startswith("Won, 53.9%")
     tooltip = {t["title"] for t in chart.to_dict()["encoding"]["tooltip"]}
-    assert {"District", "Candidate", "Winnability", "Volunteers", "Result"} <= tooltip
+    assert {"District", "Candidate", "Winnability", "Ever placed", "Result"} <= tooltip
 
 
 def test_districts_without_shapes_are_left_off_the_map(demo_engine):

@@ -123,13 +123,13 @@ class TestScorecards:
         reach_before = {"campaigns": 4, "states": 1, "volunteers": 25}
         cards = {c.label: c for c in metrics.progress_scorecards(now, before, reach_now,
                                                                  reach_before, 500)}  # fmt: skip
-        assert (cards["Projects"].value, cards["Projects"].delta) == (15, 9)
-        assert cards["Projects"].suffix == " of 500"
-        assert (cards["Completed"].value, cards["Completed"].delta) == (5, 3)
-        assert (cards["Active"].value, cards["Active"].delta) == (10, 6)
-        assert (cards["Campaigns"].value, cards["Campaigns"].delta) == (7, 3)
-        assert (cards["States"].value, cards["States"].delta) == (2, 1)
-        assert (cards["Volunteers deployed"].value, cards["Volunteers deployed"].delta) == (40, 15)
+        assert (cards["Projects started"].value, cards["Projects started"].delta) == (15, 9)
+        assert cards["Projects started"].suffix == " of 500"
+        assert (cards["Projects completed"].value, cards["Projects completed"].delta) == (5, 3)
+        assert (cards["Projects active"].value, cards["Projects active"].delta) == (10, 6)
+        assert (cards["Campaigns supported"].value, cards["Campaigns supported"].delta) == (7, 3)
+        assert (cards["States reached"].value, cards["States reached"].delta) == (2, 1)
+        assert (cards["Ever placed"].value, cards["Ever placed"].delta) == (40, 15)
 
     def test_empty_counts(self):
         empty = counts([])

@@ -56,9 +56,10 @@ def races_store(make_store):
     )
 
 
-def test_results_count_only_after_election_day(races_store):
-    before = outcomes.supported_races(races_store, Filters(), date(2018, 11, 6))
-    after = outcomes.supported_races(races_store, Filters(), date(2018, 11, 7))
+def test_results_count_from_election_day(races_store):
+    """Results are known the night of the election: decided on election day (rules.py)."""
+    before = outcomes.supported_races(races_store, Filters(), date(2018, 11, 5))
+    after = outcomes.supported_races(races_store, Filters(), date(2018, 11, 6))
     assert set(before["result"]) == {"pending", "withdrawn"}
     assert before["vote_share"].isna().all()
     by_id = after.set_index("campaign_id")
@@ -196,7 +197,7 @@ def test_demo_district_comparison_matches_the_csv(demo_engine):
     [
         (Filters(cycle=2018), date(2018, 9, 14)),
         (Filters(states=("PA",)), date(2018, 9, 14)),
-        (Filters(cycle=2017), date(2017, 11, 7)),  # election day: results not in yet
+        (Filters(cycle=2017), date(2017, 11, 6)),  # the day before the election: no results
     ],
 )
 def test_no_comparison_outside_a_reference_chamber(demo_engine, filters, as_of):

@@ -111,7 +111,8 @@ def test_explorer_follows_the_shared_filters(engine, filters, expected):
 def test_explorer_scorecards_and_breakdown(engine):
     frame = projects.project_list(engine, Filters(), AS_OF)
     cards = {c.label: c.value for c in projects.explorer_scorecards(frame)}
-    assert cards == {"Projects": 7, "Active": 3, "Completed": 2, "Understaffed": 3,
+    assert cards == {"Projects in any status": 7, "Projects active": 3,
+                     "Projects completed": 2, "Understaffed projects": 3,
                      "Open seats": 3 + 3 + 2}  # fmt: skip
     breakdown = projects.status_breakdown(frame)
     engineering = breakdown[breakdown["category"] == "engineering_data"]
@@ -154,7 +155,7 @@ def test_detail_team_and_outcomes(engine):
     assert set(team["state"]) == {"PA"}  # for the policy
     assert projects.team_counts(team, AS_OF) == {"on_team": 1, "placed": 2}
     cards = {c.label: c.value for c in projects.detail_scorecards(row, team, AS_OF)}
-    assert cards == {"On the team": 1, "Placed so far": 2, "Open seats": 3,
+    assert cards == {"On the team": 1, "Placed so far": 2, "Seats open on this project": 3,
                      "Days to the election": 53}  # fmt: skip
 
     outcomes = projects.latest_outcomes(projects.project_outcomes(engine, "P1"), AS_OF)

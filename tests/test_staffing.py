@@ -251,5 +251,5 @@ def test_staffing_scorecards():
     engineers = [PERFECT, *(b for b in OTHERS if b["volunteer_id"] != "V-NO-SKILL")]
     ranked = staffing.rank_candidates(projects, pd.DataFrame(engineers), AS_OF)
     cards = {c.label: c.value for c in staffing.staffing_scorecards(projects, ranked)}
-    assert cards == {"Running projects": 3, "Understaffed": 2, "Open seats": 3,
-                     "Suggested": 5, "Without a match": 1}  # fmt: skip
+    assert cards == {"Projects active": 3, "Understaffed projects": 2, "Open seats": 3,
+                     "Volunteers suggested": 5, "Projects without a match": 1}  # fmt: skip

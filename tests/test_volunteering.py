@@ -120,8 +120,8 @@ def test_an_assignment_spanning_the_window_edge(engine_for):
     cards = {c.label: c for c in volunteering.volunteer_scorecards(
         weekly, volunteering.placement_cohorts(engine, EVERYONE, AS_OF),
         volunteering.assignment_completion(engine, EVERYONE, AS_OF), AS_OF)}  # fmt: skip
-    assert cards["Deployed"].value == 2 and cards["Deployed"].delta == 0
-    assert cards["Bench"].value == 1 and cards["Bench"].delta == 0
+    assert cards["On a project now"].value == 2 and cards["On a project now"].delta == 0
+    assert cards["On the bench"].value == 1 and cards["On the bench"].delta == 0
 
 
 def test_weeks_step_back_from_the_as_of_day(seven):
@@ -141,9 +141,9 @@ def test_no_volunteers(engine_for):
     completion = volunteering.assignment_completion(engine, EVERYONE, AS_OF)
     cards = {c.label: c.value for c in volunteering.volunteer_scorecards(
         weekly, cohorts, completion, AS_OF)}  # fmt: skip
-    assert cards == {"Enrolled": 0, "Active": 0, "Deployed": 0, "Bench": 0, "Utilization": None,
-                     "Time to first placement": None, "Repeat rate": None,
-                     "Completion rate": None}  # fmt: skip
+    assert cards == {"Volunteers enrolled": 0, "Active volunteers": 0, "On a project now": 0,
+                     "On the bench": 0, "Utilization": None, "Time to first placement": None,
+                     "Repeat rate": None, "Completion rate": None}  # fmt: skip
     assert volunteering.placement_trend(cohorts).empty
     by_state = volunteering.pool_by(engine, EVERYONE, AS_OF, "home_state")
     assert volunteering.breakdown_by_home_state(by_state).empty
@@ -291,7 +291,7 @@ def test_breakdown_by_home_state(mixed):
     totals = frame.drop_duplicates("label").set_index("label")["total"].to_dict()
     assert totals == {"PA": 2, "NY": 2, "Unknown": 1}
     assert frame.iloc[0]["label"] in ("NY", "PA")
-    deployed = frame[(frame["label"] == "PA") & (frame["group"] == "Deployed")]
+    deployed = frame[(frame["label"] == "PA") & (frame["group"] == "On a project now")]
     assert int(deployed["volunteers"].iloc[0]) == 1
 
 

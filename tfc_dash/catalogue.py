@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 # How a value is written: ``count`` 1,234; ``usd`` $1,234; ``usd_cents`` $0.71; ``percent``
-# 42% (the value is a fraction); ``days`` 12 days; ``number`` 1,234 (rounded).
-FORMATS = ("count", "usd", "usd_cents", "percent", "days", "number")
+# 42% (the value is a fraction); ``days`` 12 days; ``number`` 1,234 (rounded); ``seconds`` 0.9 s.
+FORMATS = ("count", "usd", "usd_cents", "percent", "days", "number", "seconds")
 MISSING = "—"
 
 
@@ -357,7 +357,309 @@ FIGURES: dict[str, Figure] = _figures(
         _F + "districts_covered",
         group="States",
     ),
+    Figure(
+        "legislative_races",
+        "Legislative races supported",
+        "Supported state legislative races (not withdrawn) in the chambers in view, in districts "
+        "the chamber has.",
+        "races",
+        "count",
+        _F + "legislative_races",
+        group="States",
+    ),
+    Figure(
+        "legislative_races_won",
+        "Legislative races won",
+        "Supported state legislative races won in the chambers in view (on a state's page, the "
+        "chamber picked), counted from election day.",
+        "races",
+        "count",
+        _F + "legislative_races_won",
+        group="States",
+    ),
+    Figure(
+        "legislative_seats_flipped",
+        "Legislative seats flipped",
+        "Supported state legislative races won for a seat the other party held before the "
+        "election, in the chambers in view (on a state's page, the chamber picked).",
+        "seats",
+        "count",
+        _F + "legislative_seats_flipped",
+        group="States",
+    ),
+    # --- staffing -----------------------------------------------------------------------------
+    Figure(
+        "projects_understaffed",
+        "Understaffed projects",
+        "Active projects whose team on the as-of date (volunteers with an assignment running "
+        "that day) is smaller than their volunteers_needed.",
+        "projects",
+        "count",
+        _F + "projects_understaffed",
+        group="Staffing",
+    ),
+    Figure(
+        "open_seats",
+        "Open seats",
+        "Sum over active projects of volunteers_needed minus the team on the as-of date, where "
+        "that is above zero.",
+        "seats on project teams",
+        "count",
+        _F + "open_seats",
+        group="Staffing",
+    ),
+    Figure(
+        "volunteers_suggested",
+        "Volunteers suggested",
+        "Bench volunteers the Staffing page proposes to ask, up to three per open seat, each "
+        "for one project only.",
+        "volunteers",
+        "count",
+        _F + "volunteers_suggested",
+        group="Staffing",
+    ),
+    Figure(
+        "projects_without_match",
+        "Projects without a match",
+        "Understaffed projects for which no bench volunteer lists a skill the category needs.",
+        "projects",
+        "count",
+        _F + "projects_without_match",
+        group="Staffing",
+    ),
+    # --- one project (the Projects page's detail) ---------------------------------------------
+    Figure(
+        "team_on_project",
+        "On the team",
+        "Volunteers with an assignment on this project running on the as-of date (bad rows "
+        "left out).",
+        "volunteers",
+        "count",
+        "tfc_dash.projects:team_counts",
+        group="One project",
+    ),
+    Figure(
+        "team_placed",
+        "Placed so far",
+        "Distinct volunteers with an assignment on this project started by the as-of date.",
+        "volunteers",
+        "count",
+        "tfc_dash.projects:team_counts",
+        group="One project",
+    ),
+    Figure(
+        "project_open_seats",
+        "Seats open on this project",
+        "This project's volunteers_needed minus its team on the as-of date, while it is active.",
+        "seats",
+        "count",
+        "tfc_dash.projects:detail_scorecards",
+        group="One project",
+    ),
+    Figure(
+        "days_to_election",
+        "Days to the election",
+        "Days from the as-of date to the campaign's election day.",
+        "days",
+        "count",
+        "tfc_dash.projects:detail_scorecards",
+        group="One project",
+    ),
+    # --- program metrics reported by projects (the Outcomes tab) ------------------------------
+    *(
+        Figure(
+            metric,
+            text,
+            f"Sum over projects in view of each project's latest reported {what} on or before "
+            "the as-of date.",
+            unit,
+            fmt,
+            _F + metric,
+            group="Program metrics",
+        )
+        for metric, text, what, unit, fmt in (
+            ("texts_sent", "Texts sent", "texts sent", "texts", "number"),
+            ("emails_sent", "Emails sent", "emails sent", "emails", "number"),
+            ("ad_impressions", "Ad impressions", "ad impressions", "impressions", "number"),
+            ("site_visits", "Site visits", "site visits", "visits", "number"),
+            ("voters_contacted", "Voters contacted", "voters contacted", "voters", "number"),
+            ("spend_usd", "Spend (USD)", "spend", "US dollars", "usd"),
+        )
+    ),
+    Figure(
+        "cost_per_contact",
+        "Cost per contact (USD)",
+        "Spend divided by the voters contacted by the projects that reported a spend.",
+        "US dollars per voter",
+        "usd_cents",
+        _F + "cost_per_contact",
+        group="Program metrics",
+    ),
+    # --- the last sync (Data health) ----------------------------------------------------------
+    *(
+        Figure(
+            name,
+            text,
+            definition,
+            unit,
+            fmt,
+            "tfc_dash.health:sync_runs",
+            group="Data health",
+        )
+        for name, text, definition, unit, fmt in (
+            ("sync_seconds", "Sync duration", "How long the last sync took.", "seconds", "seconds"),
+            (
+                "sync_requests",
+                "Sheets API requests",
+                "Google Sheets API requests the last sync made, retries included (a sync needs 2).",
+                "requests",
+                "count",
+            ),
+            ("rows_added", "Rows added", "Rows the last sync added to the store.", "rows", "count"),
+            (
+                "rows_changed",
+                "Rows changed",
+                "Rows the last sync changed in the store.",
+                "rows",
+                "count",
+            ),
+            (
+                "rows_removed",
+                "Rows removed",
+                "Rows gone from the sheet at the last sync: marked removed in the store, not "
+                "deleted.",
+                "rows",
+                "count",
+            ),
+            (
+                "rows_quarantined",
+                "Quarantined rows",
+                "Rows the last sync set aside because a cell broke the spreadsheet contract.",
+                "rows",
+                "count",
+            ),
+        )
+    ),
 )
+
+# Columns, axes and legends that are not figures: what a row is about (its state, its
+# candidate), dates, and the series of a chart. A page's label is a figure's label or one of these.
+COLUMNS: dict[str, str] = {
+    # who and where
+    "state": "State",
+    "home_state": "Home state",
+    "chamber": "Chamber",
+    "district": "District",
+    "cycle": "Cycle",
+    "category": "Category",
+    "campaign_id": "Campaign ID",
+    "candidate": "Candidate",
+    "party": "Party",
+    "race": "Race",
+    "project_id": "Project ID",
+    "project": "Project",
+    "project_name": "Project name",
+    "volunteer": "Volunteer",
+    "volunteer_name": "Name",
+    "volunteer_email": "Email",
+    "skill": "Skill",
+    "skills": "Skills",
+    "status": "Status",
+    "result": "Result",
+    "outcome": "Outcome",
+    "flipped": "Seat flipped",
+    "held_before": "Held before",
+    "incumbent_party": "Held by",
+    "winnability": "Winnability",
+    # dates and periods
+    "day": "Date",
+    "week": "Week ending",
+    "election_date": "Election",
+    "start_date": "Started",
+    "end_date": "Ends",
+    "signup_month": "Sign-up month",
+    # per-row numbers that are not program figures
+    "vote_share": "Vote share",
+    "margin": "Margin",
+    "previous_margin": "Previous margin",
+    "change": "Change",
+    "margin_source": "Margin from",
+    "team": "Team",
+    "volunteers_needed": "Needed",
+    "hours_per_week": "Hours a week",
+    "rank": "Rank",
+    "score": "Points",
+    "why": "Why",
+    # chart series and their axes
+    "series": "Series",
+    "line": "Line",
+    "group": "Group",
+    "projects_running_total": "Projects (running total)",
+    "projects_in_group": "Projects in this group",
+    "volunteers_in_group": "Volunteers in this group",
+    "volunteers_running_total": "Volunteers (running total)",
+    "group_total": "Total of the bar",
+    "races": "Races in this group",
+    "median_days": "Median days to first placement",
+    "share_placed": "Share placed",
+    "signed_up": "Signed up",
+    "placed": "Placed on a project",
+    "bench_per_open_seat": "Bench per open seat",
+    "bench_with_skill": "Bench volunteers with the skill",
+    "open_seats_needing": "Open seats needing it",
+    "volunteers_on_campaigns": "Volunteers on the campaigns",
+    "raised_usd": "Raised (USD, running total)",
+    "goal_usd": "Goal (USD)",
+    "backers": "Backers",
+    # Data health
+    "run": "Run",
+    "source": "Source",
+    "started_utc": "Started (UTC)",
+    "seconds": "Seconds",
+    "message": "Message",
+    "tab": "Tab",
+    "rows": "Rows",
+    "row": "Row",
+    "column": "Column",
+    "value": "Value",
+    "problem": "Problem",
+    "which": "Which (assignments as project · volunteer · start)",
+    "cell": "Cell",
+    "link": "Open",
+    "role": "Role",
+    "from": "From",
+    "to": "To",
+    "standing": "On the as-of date",
+    "who": "Who",
+    "program": "Program",
+    "dem_share": "Democratic share",
+    "dem_margin": "Democratic margin",
+    "margin_axis": "Margin (share of votes)",
+    "dem_margin_axis": "Democratic margin (share of votes)",
+    "label": "Label",
+    "date": "Date of the figure",
+    "goal": "Goal",
+    "goal_deadline": "Goal deadline",
+    "volunteer_id": "Volunteer ID",
+    "started": "Started (running total)",
+    "completed": "Completed (running total)",
+    "targeted": "Targeted (yes or no)",
+    # the district comparison (Outcomes: supported districts against the rest of a chamber)
+    "chamber_name": "Chamber name",
+    "supported": "Supported",
+    "contested": "Contested",
+    "winner_party": "Winner's party",
+    "district_outcome": "What happened to the seat",
+    "district_group": "District group",
+    "districts_in_group": "Districts in the group",
+    "dem_won": "Won by a Democrat",
+    "r_held_contested": "Contested, held by R before",
+    "flipped_to_d": "Of those, flipped to D",
+    "flip_rate": "Flip rate",
+    "mean_dem_share": "Mean Democratic share",
+    "median_dem_margin": "Median Democratic margin",
+}
+
 
 # What a goal's ``metric`` (the Goals tab) counts: a goal names a catalogue figure; ``projects``
 # is the spreadsheet's word for projects started (the 500-project goal).
@@ -404,7 +706,24 @@ def format_value(name: str, value: Any) -> str:
     if kind == "days":
         days = round(float(value))
         return f"{days:,} day" if days == 1 else f"{days:,} days"
+    if kind == "seconds":
+        return f"{value:,.1f} s"
     return f"{value:,.0f}"
+
+
+def column_label(name: str) -> str:
+    """The label of a column, axis or legend: a figure's label, or a :data:`COLUMNS` label."""
+    if name in FIGURES or name in GOAL_METRICS:
+        return label(name)
+    try:
+        return COLUMNS[name]
+    except KeyError:
+        raise KeyError(f"no figure or column {name!r} in the catalogue") from None
+
+
+def known_labels() -> set[str]:
+    """Every label a page may show: the figures' and the columns'."""
+    return {f.label for f in FIGURES.values()} | set(COLUMNS.values())
 
 
 def by_label() -> dict[str, Figure]:

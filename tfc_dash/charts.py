@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from tfc_dash.catalogue import column_label
 from tfc_dash.metrics import Pace
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
@@ -56,16 +57,18 @@ def burnup_chart(
             title=None,
             axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month"),
         ),
-        y=alt.Y("projects:Q", title="Projects"),
+        y=alt.Y("projects:Q", title=column_label("projects_running_total")),
     )
     layers: list[alt.Chart] = [
         base.mark_line(strokeWidth=2.5).encode(
             color=color,
             strokeDash=dash,
             tooltip=[
-                alt.Tooltip("line:N", title="Line"),
-                alt.Tooltip("day:T", title="Date", format="%d %b %Y"),
-                alt.Tooltip("projects:Q", title="Projects", format=",.0f"),
+                alt.Tooltip("line:N", title=column_label("line")),
+                alt.Tooltip("day:T", title=column_label("day"), format="%d %b %Y"),
+                alt.Tooltip(
+                    "projects:Q", title=column_label("projects_running_total"), format=",.0f"
+                ),
             ],
         )
     ]
@@ -104,7 +107,7 @@ def breakdown_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
-            x=alt.X("projects:Q", title="Projects", stack="zero"),
+            x=alt.X("projects:Q", title=column_label("projects_started"), stack="zero"),
             color=alt.Color(
                 "status:N",
                 title=None,
@@ -113,10 +116,10 @@ def breakdown_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
             ),
             order=alt.Order("status:N", sort="descending"),
             tooltip=[
-                alt.Tooltip("label:N", title=by.title()),
-                alt.Tooltip("status:N", title="Status"),
-                alt.Tooltip("projects:Q", title="Projects"),
-                alt.Tooltip("total:Q", title="Total"),
+                alt.Tooltip("label:N", title=column_label(by)),
+                alt.Tooltip("status:N", title=column_label("status")),
+                alt.Tooltip("projects:Q", title=column_label("projects_in_group")),
+                alt.Tooltip("total:Q", title=column_label("projects_started")),
             ],
         )
         .properties(height=alt.Step(24))

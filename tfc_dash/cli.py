@@ -1,7 +1,9 @@
 """The command line: ``python -m tfc_dash <command>``.
 
 Commands: ``seed-demo``, ``ensure-store``, ``sync [--dry-run]`` (the ops spreadsheet, for cron)
-and ``import --tab NAME FILE.csv`` (a tab kept outside the spreadsheet).
+, ``import --tab NAME FILE.csv`` (a tab kept outside the spreadsheet), ``export`` (the fundraising
+kit) and ``glossary [--readme README.md [--check]]`` (every figure's label and definition; with
+``--check``, exit 1 when the README's copy is out of step).
 
 Exit codes:
   0  done (for sync and import: every row landed, or would land with --dry-run)
@@ -203,6 +205,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_glossary(args: argparse.Namespace) -> int:
+    """Print the glossary as markdown, or rewrite (--check: compare) the README's copy."""
+    from tfc_dash import glossary
+
+    if args.readme is None:
+        if args.check:
+            raise UsageError("--check compares the README's glossary: give --readme README.md")
+        print(glossary.markdown(), end="")
+        return EXIT_OK
+    path = Path(args.readme)
+    try:
+        in_step = glossary.update_readme(path, check=args.check)
+    except glossary.GlossaryError as exc:
+        print(f"error: {path}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if in_step:
+        print(f"{path}: the glossary is in step with the metric catalogue.")
+        return EXIT_OK
+    if args.check:
+        print(
+            f"error: {path}: the glossary is out of step with the metric catalogue "
+            f"(tfc_dash/catalogue.py); run `python -m tfc_dash glossary --readme {path}` and "
+            "commit the result.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    print(f"{path}: the glossary was rewritten from the metric catalogue.")
+    return EXIT_OK
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Upgrade the store's schema to the newest revision, keeping its data."""
     url = args.db or config.database_url()
@@ -302,6 +334,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--category", action="append", choices=CATEGORIES, help="narrow to a category (repeatable)"
     )
     export.set_defaults(func=cmd_export)
+
+    gloss = sub.add_parser(
+        "glossary", help="print every figure's label and definition (or update the README's)"
+    )
+    gloss.add_argument("--readme", help="rewrite this README's glossary section (between markers)")
+    gloss.add_argument(
+        "--check",
+        action="store_true",
+        help="with --readme: fail when it is out of step; write nothing",
+    )
+    gloss.set_defaults(func=cmd_glossary)
 
     migrate = sub.add_parser("migrate", help="upgrade the store's schema, keeping its data")
     migrate.add_argument("--db", help="store URL")

@@ -29,9 +29,9 @@ import openstates_metadata
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import models, reference
+from tfc_dash import models, reference, rules
+from tfc_dash.catalogue import Scorecard, scorecard
 from tfc_dash.filters import FIFTY_STATES, STATE_NAMES, Filters
-from tfc_dash.metrics import Scorecard
 from tfc_dash.queries import COUNTED_STATUSES, STARTED_ON, campaign_conditions, read_frame
 from tfc_dash.store import Bind
 from tfc_dash.text import md_escape
@@ -187,8 +187,9 @@ def race_outcomes(campaigns: pd.DataFrame, as_of: date) -> pd.DataFrame:
     )
     frame["projects"] = frame["projects"].astype("int64")
     frame["volunteers"] = frame["volunteers"].astype("int64")
-    election = pd.to_datetime(frame["election_date"])
-    decided = (election <= pd.Timestamp(as_of)) & frame["result"].isin(["won", "lost"])
+    decided = rules.results_known(frame["election_date"], as_of) & frame["result"].isin(
+        rules.DECIDED_RESULTS
+    )
     withdrawn = frame["result"].eq("withdrawn")
     outcome = pd.Series("pending", index=frame.index, dtype="object")
     outcome[decided] = frame.loc[decided, "result"]
@@ -343,8 +344,8 @@ def district_problems(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame
 
 # --- the national table --------------------------------------------------------------------------
 COVERAGE_COLUMNS = [
-    "state", "chamber", "chamber_name", "seats", "districts", "targeted", "covered",
-    "targets_uncovered", "races", "won", "flipped",
+    "state", "chamber", "chamber_name", "seats", "districts", "targeted", "targets_covered",
+    "targets_uncovered", "covered", "races", "won", "flipped",
 ]  # fmt: skip
 
 
@@ -373,6 +374,7 @@ def coverage_table(
     for column, part in (
         ("targeted", targeted),
         ("covered", covered),
+        ("targets_covered", targeted.merge(covered)),
         ("targets_uncovered", uncovered),
         ("races", races),
         ("won", races[races["outcome"] == "won"]),
@@ -580,18 +582,18 @@ def chamber_races(
 
 # --- what the page shows -------------------------------------------------------------------------
 def national_scorecards(totals: dict[str, int]) -> list[Scorecard]:
+    """Chambers, seats, districts; targeted = targets covered + targets without a project;
+    districts covered (targeted or not); legislative races won."""
     return [
-        Scorecard("Chambers", totals["chambers"], None, "State legislative chambers in view "
-                  "(Nebraska's unicameral legislature counts once)."),
-        Scorecard("Seats", totals["seats"], None, "Seats in those chambers, as of the 2018 cycle."),
-        Scorecard("Districts", totals["districts"], None,
-                  "Districts in those chambers (some elect several members)."),
-        Scorecard("Targeted", totals["targeted"], None, "Districts the data squad targets."),
-        Scorecard("Covered by a project", totals["covered"], None,
-                  "Districts where a program campaign has a project started by the as-of date."),
-        Scorecard("Races won", totals["won"], None,
-                  "Program races won, among those decided by the as-of date."),
-    ]  # fmt: skip
+        scorecard("chambers", totals["chambers"]),
+        scorecard("seats", totals["seats"]),
+        scorecard("districts", totals["districts"]),
+        scorecard("districts_targeted", totals["targeted"]),
+        scorecard("targets_covered", totals["targets_covered"]),
+        scorecard("targets_uncovered", totals["targets_uncovered"]),
+        scorecard("districts_covered", totals["covered"]),
+        scorecard("legislative_races_won", totals["won"]),
+    ]
 
 
 def chamber_scorecards(statuses: pd.DataFrame, results: dict[str, int]) -> list[Scorecard]:
@@ -599,36 +601,42 @@ def chamber_scorecards(statuses: pd.DataFrame, results: dict[str, int]) -> list[
     covered = int(statuses["status"].isin([WON, LOST, PROJECT]).sum())
     uncovered = int((statuses["status"] == TARGETED).sum())
     return [
-        Scorecard("Districts", len(statuses), None, "Districts in this chamber."),
-        Scorecard("Targeted", targeted, None, "Districts the data squad targets."),
-        Scorecard("Covered by a project", covered, None,
-                  "Districts where a program campaign has a project started by the as-of date."),
-        Scorecard("Targets without a project", uncovered, None,
-                  "Targeted districts where no program project has started."),
-        Scorecard("Races won", results["won"], None,
-                  f"Races won, of {results['decided']} decided by the as-of date "
-                  f"({results['pending']} pending)."),
-        Scorecard("Seats flipped", results["flipped"], None,
-                  "Races won in seats the other party held before the election."),
-    ]  # fmt: skip
+        scorecard("districts", len(statuses)),
+        scorecard("districts_targeted", targeted),
+        scorecard("targets_covered", targeted - uncovered),
+        scorecard("targets_uncovered", uncovered),
+        scorecard("districts_covered", covered),
+        scorecard(
+            "legislative_races_won",
+            results["won"],
+            note=f"Here: {results['decided']} decided, {results['pending']} pending.",
+        ),
+        scorecard("legislative_seats_flipped", results["flipped"]),
+    ]
+
+
+# The chamber table's figures (coverage_display's columns are their names), by coverage_table's
+# column.
+DISPLAY_FIGURES: dict[str, str] = {
+    "seats": "seats",
+    "districts": "districts",
+    "targeted": "districts_targeted",
+    "targets_covered": "targets_covered",
+    "targets_uncovered": "targets_uncovered",
+    "covered": "districts_covered",
+    "races": "legislative_races",
+    "won": "legislative_races_won",
+    "flipped": "legislative_seats_flipped",
+}
 
 
 def coverage_display(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`coverage_table` with the columns a reader expects, for the page and its CSV."""
-    return pd.DataFrame(
-        {
-            "state": table["state"],
-            "chamber": table["chamber_name"],
-            "seats": table["seats"],
-            "districts": table["districts"],
-            "targeted": table["targeted"],
-            "covered": table["covered"],
-            "targets_without_project": table["targets_uncovered"],
-            "races": table["races"],
-            "won": table["won"],
-            "flipped": table["flipped"],
-        }
-    )
+    """:func:`coverage_table` with the columns a reader expects (the chamber's name, each
+    figure under its catalogue name), for the page and its CSV."""
+    frame = pd.DataFrame({"state": table["state"], "chamber": table["chamber_name"]})
+    for column, name in DISPLAY_FIGURES.items():
+        frame[name] = table[column]
+    return frame
 
 
 def targets_display(statuses: pd.DataFrame) -> pd.DataFrame:
@@ -662,11 +670,15 @@ def races_display(races: pd.DataFrame) -> pd.DataFrame:
 
 
 def districts_display(statuses: pd.DataFrame) -> pd.DataFrame:
-    """Every district of the chamber with its status, for the CSV download."""
-    return statuses[
+    """Every district of the chamber with its status, for the CSV download (figures under their
+    catalogue names)."""
+    frame = statuses[
         ["state", "chamber", "district", "status", "targeted", "winnability", "incumbent_party",
          "previous_margin", "candidate", "projects", "volunteers", "result"]
     ].reset_index(drop=True)  # fmt: skip
+    return frame.rename(
+        columns={"projects": "projects_started", "volunteers": "volunteers_deployed"}
+    )
 
 
 def district_summary(statuses: pd.DataFrame, district: str) -> str:

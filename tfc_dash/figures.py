@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tfc_dash import coverage, outcomes, queries, volunteering
+from tfc_dash import coverage, outcomes, queries, staffing, volunteering
 from tfc_dash.filters import Filters
 from tfc_dash.store import Bind
 
@@ -149,3 +149,70 @@ def targets_uncovered(bind: Bind, filters: Filters, as_of: date) -> int:
 
 def districts_covered(bind: Bind, filters: Filters, as_of: date) -> int:
     return _coverage(bind, filters, as_of)["covered"]
+
+
+def legislative_races_won(bind: Bind, filters: Filters, as_of: date) -> int:
+    return _coverage(bind, filters, as_of)["won"]
+
+
+def legislative_seats_flipped(bind: Bind, filters: Filters, as_of: date) -> int:
+    return _coverage(bind, filters, as_of)["flipped"]
+
+
+def _staffing(bind: Bind, filters: Filters, as_of: date) -> dict[str, int]:
+    running = staffing.running_projects(bind, filters, as_of)
+    suggestions = staffing.staffing_suggestions(bind, filters, as_of)
+    return staffing.staffing_figures(running, suggestions)
+
+
+def projects_understaffed(bind: Bind, filters: Filters, as_of: date) -> int:
+    return _staffing(bind, filters, as_of)["projects_understaffed"]
+
+
+def open_seats(bind: Bind, filters: Filters, as_of: date) -> int:
+    return _staffing(bind, filters, as_of)["open_seats"]
+
+
+def volunteers_suggested(bind: Bind, filters: Filters, as_of: date) -> int:
+    return _staffing(bind, filters, as_of)["volunteers_suggested"]
+
+
+def projects_without_match(bind: Bind, filters: Filters, as_of: date) -> int:
+    return _staffing(bind, filters, as_of)["projects_without_match"]
+
+
+def _metric_total(metric: str, bind: Bind, filters: Filters, as_of: date) -> float | None:
+    totals = outcomes.metric_totals(outcomes.program_metrics(bind, filters, as_of))
+    return totals.get(metric)
+
+
+def texts_sent(bind: Bind, filters: Filters, as_of: date) -> float | None:
+    return _metric_total("texts_sent", bind, filters, as_of)
+
+
+def emails_sent(bind: Bind, filters: Filters, as_of: date) -> float | None:
+    return _metric_total("emails_sent", bind, filters, as_of)
+
+
+def ad_impressions(bind: Bind, filters: Filters, as_of: date) -> float | None:
+    return _metric_total("ad_impressions", bind, filters, as_of)
+
+
+def site_visits(bind: Bind, filters: Filters, as_of: date) -> float | None:
+    return _metric_total("site_visits", bind, filters, as_of)
+
+
+def voters_contacted(bind: Bind, filters: Filters, as_of: date) -> float | None:
+    return _metric_total("voters_contacted", bind, filters, as_of)
+
+
+def spend_usd(bind: Bind, filters: Filters, as_of: date) -> float | None:
+    return _metric_total("spend_usd", bind, filters, as_of)
+
+
+def cost_per_contact(bind: Bind, filters: Filters, as_of: date) -> float | None:
+    return _metric_total("cost_per_contact", bind, filters, as_of)
+
+
+def legislative_races(bind: Bind, filters: Filters, as_of: date) -> int:
+    return _coverage(bind, filters, as_of)["races"]

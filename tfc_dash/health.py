@@ -44,6 +44,22 @@ def _utc(value: Any) -> datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+# The catalogue's figures of a sync run, by sync_runs' column.
+SYNC_FIGURE_COLUMNS: dict[str, str] = {
+    "seconds": "sync_seconds",
+    "requests": "sync_requests",
+    "added": "rows_added",
+    "changed": "rows_changed",
+    "removed": "rows_removed",
+    "quarantined": "rows_quarantined",
+}
+
+
+def last_sync_figures(run: Any) -> dict[str, Any]:
+    """A run's figures (a row of :func:`sync_runs`) by catalogue name."""
+    return {name: run[column] for column, name in SYNC_FIGURE_COLUMNS.items()}
+
+
 def sync_runs(bind: Bind, limit: int = 50) -> pd.DataFrame:
     """The latest runs, newest first, with how many rows each quarantined."""
     quarantined = (

@@ -32,6 +32,7 @@ import sqlalchemy as sa
 import vl_convert as vlc
 
 from tfc_dash import kit_charts, metrics, models, outcomes, queries
+from tfc_dash.catalogue import format_value, label
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import Filters
 from tfc_dash.kit_charts import Caption
@@ -295,6 +296,7 @@ class HeadlineFacts:
     goal_target: int | None = None
     goal_deadline: date | None = None
     goal_started: int | None = None
+    goal_cycle: int | None = None
     raised: float | None = None
     raise_goal: float | None = None
     backers: int | None = None
@@ -307,30 +309,43 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def headline_text(facts: HeadlineFacts) -> str:
-    """The headline numbers as sentences ready to paste into an update."""
+    """The headline numbers, ready to paste into an update.
+
+    Every figure is written as its catalogue label, a colon and its value ("Projects started:
+    345"), so an update quotes the words the dashboard and the glossary use; each sentence
+    opens with the period it covers when that is not the as-of date alone.
+    """
+    since = f"Since {facts.since}, every cycle" if facts.since else "Every cycle"
     parts = [
-        f"{_plural(facts.projects, 'project')} for {_plural(facts.campaigns, 'campaign')} in "
-        f"{_plural(facts.states, 'state')} by {_plural(facts.volunteers, 'volunteer')}"
-        + (f" since {facts.since}." if facts.since else ".")
+        f"{since}: {label('projects_started')}: {facts.projects:,}; "
+        f"{label('campaigns')}: {facts.campaigns:,}; {label('states')}: {facts.states:,}; "
+        f"{label('volunteers_deployed')}: {_plural(facts.volunteers, 'volunteer')}."
     ]
     races = facts.races
-    if races is not None and races.decided:
-        parts.append(
-            f"{races.won:,} of {races.decided:,} decided races won, "
-            f"{_plural(races.flipped, 'seat')} flipped."
-        )
-    if races is not None and races.pending:
-        parts.append(f"{_plural(races.pending, 'race')} still to be decided.")
+    if races is not None:
+        results = []
+        if races.decided:
+            results += [
+                f"{label('races_won')}: {races.won:,} of {races.decided:,} decided",
+                f"{label('races_lost')}: {races.lost:,}",
+                f"{label('seats_flipped')}: {races.flipped:,}",
+            ]
+        if races.pending:
+            results.append(f"{label('races_pending')}: {races.pending:,}")
+        if races.withdrawn:
+            results.append(f"{label('races_withdrawn')}: {races.withdrawn:,}")
+        if results:
+            parts.append("; ".join(results) + ".")
     if facts.goal_target is not None and facts.goal_started is not None:
         by = f" by {day_label(facts.goal_deadline)}" if facts.goal_deadline else ""
-        if facts.goal_started >= facts.goal_target:
-            parts.append(f"Goal reached: {facts.goal_started:,} of {facts.goal_target:,} projects.")
-        else:
-            parts.append(
-                f"{facts.goal_started:,} projects toward our goal of {facts.goal_target:,}{by}."
-            )
+        cycle = f"the {facts.goal_cycle} cycle" if facts.goal_cycle else "this cycle"
+        reached = "Goal reached for" if facts.goal_started >= facts.goal_target else "Goal for"
+        parts.append(
+            f"{reached} {cycle}: {label('projects_started')}: {facts.goal_started:,} of "
+            f"{facts.goal_target:,}{by}."
+        )
     if facts.raised is not None:
-        money = f"${facts.raised:,.0f} raised"
+        money = f"{label('crowdfunding_usd')}: {format_value('crowdfunding_usd', facts.raised)}"
         if facts.raise_goal:
             money += f" of our ${facts.raise_goal:,.0f} goal"
         if facts.backers:
@@ -414,6 +429,7 @@ def build_kit(
         goal_target=int(goal["target"]) if goal is not None and record.is_program_wide else None,
         goal_deadline=goal["deadline"] if goal is not None else None,
         goal_started=int(progress_data["started"].iloc[-1]) if not progress_data.empty else None,
+        goal_cycle=int(goal["cycle"]) if goal is not None else None,
         raised=funds.raised if funds.missing is None else None,
         raise_goal=funds.goal,
         backers=funds.backers,

@@ -12,6 +12,7 @@ import json
 import altair as alt
 import pandas as pd
 
+from tfc_dash.catalogue import label
 from tfc_dash.coverage import LOST, NOT_TARGETED, PROJECT, STATUSES, TARGETED, WON
 from tfc_dash.geo import Shapes
 from tfc_dash.theme import brand
@@ -19,11 +20,13 @@ from tfc_dash.theme import brand
 SVG = {"embedOptions": {"renderer": "svg"}}
 NOT_TARGETED_COLOR = "#DCE1EA"
 EMPTY_STATE_COLOR = "#E8EBF2"
-METRICS: dict[str, str] = {
-    "projects": "Projects",
-    "campaigns": "Campaigns",
-    "volunteers": "Volunteers",
+# The map's shading: each a catalogue figure, per state (program_by_state's columns).
+METRIC_FIGURES: dict[str, str] = {
+    "projects": "projects_started",
+    "campaigns": "campaigns",
+    "volunteers": "volunteers_deployed",
 }
+METRICS: dict[str, str] = {column: label(name) for column, name in METRIC_FIGURES.items()}
 
 
 def status_colors() -> dict[str, str]:
@@ -76,7 +79,7 @@ def _district_tooltip() -> list[alt.Tooltip]:
         alt.Tooltip("status:N", title="Status"),
         alt.Tooltip("candidate:N", title="Candidate"),
         alt.Tooltip("winnability_text:N", title="Winnability"),
-        alt.Tooltip("volunteers:Q", title="Volunteers"),
+        alt.Tooltip("volunteers:Q", title=label("volunteers_deployed")),
         alt.Tooltip("result:N", title="Result"),
     ]
 
@@ -208,9 +211,9 @@ def us_choropleth(
             ),
             tooltip=[
                 alt.Tooltip("state_name:N", title="State"),
-                alt.Tooltip("projects:Q", title="Projects", format=","),
-                alt.Tooltip("campaigns:Q", title="Campaigns", format=","),
-                alt.Tooltip("volunteers:Q", title="Volunteers", format=","),
+                alt.Tooltip("projects:Q", title=METRICS["projects"], format=","),
+                alt.Tooltip("campaigns:Q", title=METRICS["campaigns"], format=","),
+                alt.Tooltip("volunteers:Q", title=METRICS["volunteers"], format=","),
             ],
         )
         .project("albersUsa")

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from tfc_dash.catalogue import Scorecard
+from tfc_dash.catalogue import Scorecard, scorecard
 from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.text import day_label
 
@@ -186,48 +186,29 @@ def progress_scorecards(
         return int(frame[column].sum()) if not frame.empty else 0
 
     started = total(counts_now, "started")
-    goal_note = f" The goal is {target}." if target else ""
+    goal_note = f"The goal is {target}." if target else ""
+
+    def change(frame_now: int, frame_before: int) -> int:
+        return frame_now - frame_before
+
     cards = [
-        Scorecard(
-            "Projects",
+        scorecard(
+            "projects_started",
             started,
-            started - total(counts_before, "started"),
-            "Projects started (active or completed) by the as-of date; scoping and cancelled "
-            "projects do not count." + goal_note,
+            change(started, total(counts_before, "started")),
+            goal_note,
             suffix=f" of {target}" if target else "",
         ),
-        Scorecard(
-            "Completed",
-            total(counts_now, "completed"),
-            total(counts_now, "completed") - total(counts_before, "completed"),
-            "Projects with a completion date on or before the as-of date.",
-        ),
-        Scorecard(
-            "Active",
-            total(counts_now, "active"),
-            total(counts_now, "active") - total(counts_before, "active"),
-            "Projects started and not yet completed on the as-of date.",
-        ),
-        Scorecard(
-            "Campaigns",
-            reach_now["campaigns"],
-            reach_now["campaigns"] - reach_before["campaigns"],
-            "Distinct campaigns with at least one project started by the as-of date.",
-        ),
-        Scorecard(
-            "States",
-            reach_now["states"],
-            reach_now["states"] - reach_before["states"],
-            "Distinct states of those campaigns.",
-        ),
-        Scorecard(
-            "Volunteers deployed",
-            reach_now["volunteers"],
-            reach_now["volunteers"] - reach_before["volunteers"],
-            "Distinct volunteers placed on at least one of these projects by the as-of date "
-            "(cumulative).",
-        ),
     ]
+    for name, column in (("projects_completed", "completed"), ("projects_active", "active")):
+        now = total(counts_now, column)
+        cards.append(scorecard(name, now, change(now, total(counts_before, column))))
+    for name, key in (
+        ("campaigns", "campaigns"),
+        ("states", "states"),
+        ("volunteers_deployed", "volunteers"),
+    ):
+        cards.append(scorecard(name, reach_now[key], change(reach_now[key], reach_before[key])))
     return cards
 
 

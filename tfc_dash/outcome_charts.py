@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from tfc_dash.catalogue import column_label
 from tfc_dash.outcomes import OUTCOMES, metric_label
 from tfc_dash.theme import Brand, brand
 
@@ -30,7 +31,7 @@ def results_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y(f"{by}:N", title=None, sort="ascending"),
-            x=alt.X("races:Q", title="Supported races", stack="zero"),
+            x=alt.X("races:Q", title=column_label("races_supported"), stack="zero"),
             color=alt.Color(
                 "outcome:N",
                 title=None,
@@ -39,9 +40,9 @@ def results_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
             ),
             order=alt.Order("order:Q"),
             tooltip=[
-                alt.Tooltip(f"{by}:N", title=by.title()),
-                alt.Tooltip("outcome:N", title="Outcome"),
-                alt.Tooltip("races:Q", title="Races"),
+                alt.Tooltip(f"{by}:N", title=column_label(by)),
+                alt.Tooltip("outcome:N", title=column_label("outcome")),
+                alt.Tooltip("races:Q", title=column_label("races")),
             ],
         )
         .properties(height=alt.Step(28))

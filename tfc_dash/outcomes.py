@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import models, reference
+from tfc_dash import catalogue, models, reference, rules
+from tfc_dash.catalogue import Scorecard, scorecard
 from tfc_dash.filters import Filters
-from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.queries import STARTED_ON, counted_project_conditions, read_frame
 from tfc_dash.store import Bind
@@ -40,13 +40,12 @@ OUT = models.Outcome.__table__
 OUTCOMES = ("Won, seat flipped", "Won, seat held", "Lost", "Pending", "Withdrawn")
 
 METRIC_LABELS: dict[str, str] = {
-    "texts_sent": "Texts sent",
-    "emails_sent": "Emails sent",
-    "ad_impressions": "Ad impressions",
-    "site_visits": "Site visits",
-    "voters_contacted": "Voters contacted",
-    "spend_usd": "Spend (USD)",
-}
+    name: catalogue.label(name)
+    for name in (
+        "texts_sent", "emails_sent", "ad_impressions", "site_visits", "voters_contacted",
+        "spend_usd",
+    )
+}  # fmt: skip
 COST_PER_CONTACT = "cost_per_contact"
 # Voters contacted by projects that also reported a spend: what the cost per contact divides by.
 PAID_CONTACTS = "voters_contacted_with_spend"
@@ -75,7 +74,7 @@ def supported_races(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     Columns: those of ``RACE_COLUMNS`` and what :func:`race_outcomes` adds.
     """
     counts = _supported_campaigns(filters, as_of)
-    known = C.c.election_date < as_of  # results come in the night of the election
+    known = rules.results_known_sql(C.c.election_date, as_of)
     result = sa.case(
         (C.c.result == "withdrawn", "withdrawn"),
         (sa.and_(known, C.c.result.in_(("won", "lost"))), C.c.result),
@@ -286,7 +285,7 @@ def comparison_unavailable(filters: Filters, as_of: date) -> str | None:
     return (
         "Comparing supported with not supported districts needs every district's result in a "
         f"chamber. The data has them for {known}: include that cycle and state in the sidebar, "
-        f"with an as-of date after the election ({after})."
+        f"with an as-of date on or after election day ({after})."
     )
 
 
@@ -294,7 +293,7 @@ def _in_view(ref: ReferenceChamber, filters: Filters, as_of: date) -> bool:
     return (
         (filters.cycle is None or filters.cycle == ref.cycle)
         and (filters.states is None or ref.state in filters.states)
-        and as_of > ref.election_date
+        and rules.results_known(pd.Series([ref.election_date]), as_of).iloc[0]
     )
 
 
@@ -488,7 +487,7 @@ def metric_names(long: pd.DataFrame) -> list[str]:
 
 def metric_label(metric: str) -> str:
     if metric == COST_PER_CONTACT:
-        return "Cost per contact (USD)"
+        return catalogue.label(COST_PER_CONTACT)
     return METRIC_LABELS.get(metric, metric.replace("_", " ").capitalize())
 
 
@@ -534,39 +533,15 @@ def metric_totals(long: pd.DataFrame) -> dict[str, float]:
 def race_scorecards(summary: RaceSummary) -> list[Scorecard]:
     """The Outcomes page's scorecards on the supported races."""
     cards = [
-        Scorecard(
-            "Races",
-            summary.supported,
-            None,
-            "Supported races: those of campaigns with at least one project started by the as-of "
-            "date.",
-        ),
-        Scorecard("Won", summary.won, None, "Supported races won, known after election day."),
-        Scorecard("Lost", summary.lost, None, "Supported races lost, known after election day."),
-        Scorecard(
-            "Pending",
-            summary.pending,
-            None,
-            "Supported races not decided on the as-of date (their election is still ahead, or "
-            "no result is in the data yet).",
-        ),
-        Scorecard(
-            "Seats flipped",
-            summary.flipped,
-            None,
-            "Races won for a seat the other party held before the election (seat_held_by).",
-        ),
+        scorecard("races_supported", summary.supported),
+        scorecard("races_won", summary.won),
+        scorecard("races_lost", summary.lost),
+        scorecard("races_pending", summary.pending),
+        scorecard("races_withdrawn", summary.withdrawn),
+        scorecard("seats_flipped", summary.flipped),
     ]
     if summary.win_rate is not None:  # no rate to show before a race is decided
-        cards.append(
-            Scorecard(
-                "Win rate",
-                round(100 * summary.win_rate),
-                None,
-                "Won over decided (won + lost); withdrawn and pending races do not count.",
-                suffix="%",
-            )
-        )
+        cards.append(scorecard("win_rate", round(100 * summary.win_rate), suffix="%"))
     return cards
 
 
@@ -577,13 +552,13 @@ RACE_TABLE_COLUMNS: dict[str, str] = {
     "cycle": "Cycle",
     "election_date": "Election",
     "result": "Result",
-    "flipped": "Flipped",
+    "flipped": catalogue.column_label("flipped"),
     "vote_share": "Vote share",
     "margin": "Margin",
     "previous_margin": "Previous margin",
     "change": "Change",
     "margin_source": "Margin from",
-    "projects": "Projects",
+    "projects": catalogue.label("projects_started"),
     "state": "State",
     "campaign_id": "Campaign ID",
 }
@@ -622,14 +597,15 @@ def metric_cards(totals: dict[str, float]) -> list[MetricCard]:
     for metric, value in totals.items():
         money = metric in ("spend_usd", COST_PER_CONTACT)
         exact = f"${value:,.2f}" if money else f"{value:,.0f}"
-        if metric == COST_PER_CONTACT:
-            how = (
-                f"Spend over the voters contacted by the projects that reported a spend ({exact})."
+        known = metric in catalogue.FIGURES
+        how = (
+            catalogue.definition(metric)
+            if known
+            else (
+                "Sum over projects in view of each project's latest reported figure on or before "
+                "the as-of date."
             )
-        else:
-            how = (
-                f"Sum of each project's latest reported figure on or before the as-of date "
-                f"({exact})."
-            )
+        )
+        how += f" Exactly: {exact}."
         cards.append(MetricCard(metric_label(metric), compact_number(value, money), how))
     return cards

@@ -56,6 +56,7 @@ ALL_PAGES: tuple[str, ...] = (
     "fundraising_kit",
     "data_health",
     "history",
+    "glossary",
 )
 PAGES_BY_ROLE: dict[Role, frozenset[str]] = {
     Role.LOCAL: frozenset(ALL_PAGES),
@@ -65,7 +66,7 @@ PAGES_BY_ROLE: dict[Role, frozenset[str]] = {
     # History shows the figures they quote as each sync saw them; its rows of volunteers' tabs are
     # withheld (PER_VOLUNTEER_TABS).
     Role.FUNDRAISING: frozenset(
-        {"progress", "volunteers", "states", "outcomes", "fundraising_kit", "history"}
+        {"progress", "volunteers", "states", "outcomes", "fundraising_kit", "history", "glossary"}
     ),
     # Sync runs, quarantined cells and the program-wide history are not limited to a state:
     # founders, ops and fundraising only.

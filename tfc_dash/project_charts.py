@@ -7,6 +7,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
+from tfc_dash.catalogue import column_label
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
 
@@ -29,7 +30,7 @@ def status_chart(frame: pd.DataFrame) -> alt.Chart:
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
             x=alt.X(
                 "projects:Q",
-                title="Projects",
+                title=column_label("projects_any_status"),
                 stack="zero",
                 axis=alt.Axis(tickMinStep=1, format="d"),
             ),
@@ -43,10 +44,10 @@ def status_chart(frame: pd.DataFrame) -> alt.Chart:
             ),
             order=alt.Order("stack:Q"),
             tooltip=[
-                alt.Tooltip("label:N", title="Category"),
-                alt.Tooltip("status:N", title="Status"),
-                alt.Tooltip("projects:Q", title="Projects"),
-                alt.Tooltip("total:Q", title="Category total"),
+                alt.Tooltip("label:N", title=column_label("category")),
+                alt.Tooltip("status:N", title=column_label("status")),
+                alt.Tooltip("projects:Q", title=column_label("projects_in_group")),
+                alt.Tooltip("total:Q", title=column_label("projects_any_status")),
             ],
         )
         .properties(height=alt.Step(28))

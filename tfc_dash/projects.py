@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from tfc_dash import models
+from tfc_dash.catalogue import Scorecard, scorecard
 from tfc_dash.filters import Filters
-from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions
 from tfc_dash.staffing import team_on
@@ -168,31 +168,11 @@ def explorer_scorecards(listed: pd.DataFrame) -> list[Scorecard]:
     status = listed["status"] if len(listed) else pd.Series([], dtype=str)
     open_seats = listed["open_seats"].fillna(0) if len(listed) else pd.Series([], dtype=int)
     return [
-        Scorecard("Projects", len(listed), None, "Projects that match every filter."),
-        Scorecard(
-            "Active",
-            int((status == "active").sum()),
-            None,
-            "Started by the as-of date and not completed by then.",
-        ),
-        Scorecard(
-            "Completed",
-            int((status == "completed").sum()),
-            None,
-            "Completed (completion date, else end date) by the as-of date.",
-        ),
-        Scorecard(
-            "Understaffed",
-            int((open_seats > 0).sum()),
-            None,
-            "Active projects whose team on the as-of date is smaller than volunteers_needed.",
-        ),
-        Scorecard(
-            "Open seats",
-            int(open_seats.sum()),
-            None,
-            "Sum over active projects of volunteers_needed − the team on the as-of date.",
-        ),
+        scorecard("projects_any_status", len(listed)),
+        scorecard("projects_active", int((status == "active").sum())),
+        scorecard("projects_completed", int((status == "completed").sum())),
+        scorecard("projects_understaffed", int((open_seats > 0).sum())),
+        scorecard("open_seats", int(open_seats.sum())),
     ]
 
 
@@ -542,31 +522,14 @@ def detail_scorecards(
     election = _date(detail.get("election_date"))
     days_left = (election - as_of).days if election and election >= as_of else None
     return [
-        Scorecard(
-            "On the team",
+        scorecard(
+            "team_on_project",
             counts["on_team"],
-            None,
-            "Volunteers with an assignment running on the as-of date (bad rows left out).",
             suffix=f" of {needed}" if needed is not None else "",
         ),
-        Scorecard(
-            "Placed so far",
-            counts["placed"],
-            None,
-            "Distinct volunteers with an assignment started by the as-of date.",
-        ),
-        Scorecard(
-            "Open seats",
-            open_seats,
-            None,
-            "volunteers_needed − on the team, while the project is active on the as-of date.",
-        ),
-        Scorecard(
-            "Days to the election",
-            days_left,
-            None,
-            "Days from the as-of date to the campaign's election day.",
-        ),
+        scorecard("team_placed", counts["placed"]),
+        scorecard("project_open_seats", open_seats),
+        scorecard("days_to_election", days_left),
     ]
 
 
@@ -596,7 +559,7 @@ OUTCOMES_HELP = (
     "Each metric's latest value reported on or before the as-of date (undated values count)."
 )
 LIST_LABELS: dict[str, str] = {
-    "project_id": "ID",
+    "project_id": "Project ID",
     "project_name": "Project",
     "candidate": "Candidate",
     "state": "State",

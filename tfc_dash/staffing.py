@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import models
+from tfc_dash import catalogue, models
 from tfc_dash.filters import Filters
 from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
@@ -436,8 +436,8 @@ def supply_and_demand(
     return frame.sort_values(["open_seats", "skill"], ascending=[False, True], ignore_index=True)
 
 
-def staffing_scorecards(projects: pd.DataFrame, suggestions: pd.DataFrame) -> list[Scorecard]:
-    """Running, understaffed, open seats, volunteers suggested, projects without a match."""
+def staffing_figures(projects: pd.DataFrame, suggestions: pd.DataFrame) -> dict[str, int]:
+    """The staffing figures of the catalogue, by name."""
     gaps = understaffed(projects)
     matched = suggestions[suggestions["volunteer_id"].notna()] if len(suggestions) else suggestions
     no_match = (
@@ -445,40 +445,20 @@ def staffing_scorecards(projects: pd.DataFrame, suggestions: pd.DataFrame) -> li
         if len(suggestions)
         else 0
     )
-    return [
-        Scorecard(
-            "Running projects",
-            len(projects),
-            None,
-            "Projects started (active or completed) by the as-of date and not completed by then.",
-        ),
-        Scorecard(
-            "Understaffed",
-            len(gaps),
-            None,
-            "Running projects whose team on the as-of date is smaller than their "
-            "volunteers_needed. Team = volunteers with an assignment running that day.",
-        ),
-        Scorecard(
-            "Open seats",
-            int(gaps["open_seats"].sum()) if len(gaps) else 0,
-            None,
-            "Sum over understaffed projects of volunteers_needed − team.",
-        ),
-        Scorecard(
-            "Suggested",
-            int(matched["volunteer_id"].nunique()) if len(matched) else 0,
-            None,
-            f"Bench volunteers proposed below to ask, up to {CANDIDATES_PER_SEAT} per open "
-            "seat; each is proposed for one project only.",
-        ),
-        Scorecard(
-            "Without a match",
-            int(no_match),
-            None,
-            "Understaffed projects for which no bench volunteer lists a skill the category needs.",
-        ),
-    ]
+    return {
+        "projects_active": len(projects),
+        "projects_understaffed": len(gaps),
+        "open_seats": int(gaps["open_seats"].sum()) if len(gaps) else 0,
+        "volunteers_suggested": int(matched["volunteer_id"].nunique()) if len(matched) else 0,
+        "projects_without_match": int(no_match),
+    }
+
+
+def staffing_scorecards(projects: pd.DataFrame, suggestions: pd.DataFrame) -> list[Scorecard]:
+    """Projects active, understaffed, open seats, volunteers suggested, projects without a
+    match."""
+    figures = staffing_figures(projects, suggestions)
+    return [catalogue.scorecard(name, value) for name, value in figures.items()]
 
 
 def open_seats_by_state(gaps: pd.DataFrame) -> pd.DataFrame:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from tfc_dash.catalogue import column_label, label
 from tfc_dash.models import CATEGORIES, CATEGORY_LABELS
 from tfc_dash.theme import brand
 
-DEPLOYED, BENCH = "Deployed", "Bench"
+DEPLOYED, BENCH = label("volunteers_on_project"), label("volunteers_bench")
 
 
 def _groups() -> alt.Scale:
@@ -45,9 +46,11 @@ def pool_chart(frame: pd.DataFrame, height: int = 140) -> alt.VConcatChart:
                 x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
                 y=alt.Y("volunteers:Q", title=group),
                 tooltip=[
-                    alt.Tooltip("day:T", title="Week ending", format="%d %b %Y"),
-                    alt.Tooltip("group:N", title="Group"),
-                    alt.Tooltip("volunteers:Q", title="Volunteers", format=","),
+                    alt.Tooltip("day:T", title=column_label("week"), format="%d %b %Y"),
+                    alt.Tooltip("group:N", title=column_label("group")),
+                    alt.Tooltip(
+                        "volunteers:Q", title=column_label("volunteers_in_group"), format=","
+                    ),
                 ],
             )
             .properties(height=height, width="container")
@@ -71,14 +74,14 @@ def pool_breakdown_chart(frame: pd.DataFrame, title: str, limit_rows: int = 30) 
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
-            x=alt.X("volunteers:Q", title="Active volunteers", stack="zero"),
+            x=alt.X("volunteers:Q", title=label("volunteers_active"), stack="zero"),
             color=alt.Color("group:N", scale=_groups(), legend=_legend()),
             order=alt.Order("stack:Q"),
             tooltip=[
                 alt.Tooltip("label:N", title=title),
-                alt.Tooltip("group:N", title="Group"),
-                alt.Tooltip("volunteers:Q", title="Volunteers", format=","),
-                alt.Tooltip("total:Q", title="Active", format=","),
+                alt.Tooltip("group:N", title=column_label("group")),
+                alt.Tooltip("volunteers:Q", title=column_label("volunteers_in_group"), format=","),
+                alt.Tooltip("total:Q", title=label("volunteers_active"), format=","),
             ],
         )
         .properties(height=alt.Step(20))
@@ -97,14 +100,20 @@ def placement_trend_chart(trend: pd.DataFrame, height: int = 260) -> alt.Chart:
         alt.Chart(data)
         .mark_bar(color=b.primary, width={"band": 0.8})
         .encode(
-            x=alt.X("yearmonth(month):T", title="Sign-up month", axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("median_days:Q", title="Median days to first placement"),
+            x=alt.X(
+                "yearmonth(month):T",
+                title=column_label("signup_month"),
+                axis=alt.Axis(format="%b %Y"),
+            ),
+            y=alt.Y("median_days:Q", title=column_label("median_days")),
             tooltip=[
-                alt.Tooltip("yearmonth(month):T", title="Signed up in", format="%b %Y"),
-                alt.Tooltip("median_days:Q", title="Median days", format=",.0f"),
-                alt.Tooltip("placed:Q", title="Placed", format=","),
-                alt.Tooltip("signed_up:Q", title="Signed up", format=","),
-                alt.Tooltip("share_placed:Q", title="Share placed", format=".0%"),
+                alt.Tooltip(
+                    "yearmonth(month):T", title=column_label("signup_month"), format="%b %Y"
+                ),
+                alt.Tooltip("median_days:Q", title=column_label("median_days"), format=",.0f"),
+                alt.Tooltip("placed:Q", title=column_label("placed"), format=","),
+                alt.Tooltip("signed_up:Q", title=column_label("signed_up"), format=","),
+                alt.Tooltip("share_placed:Q", title=column_label("share_placed"), format=".0%"),
             ],
         )
         .properties(height=height)
@@ -121,7 +130,7 @@ def supply_demand_chart(frame: pd.DataFrame) -> alt.HConcatChart:
         y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
         tooltip=[
             alt.Tooltip("label:N", title="Skill"),
-            alt.Tooltip("bench:Q", title="Bench volunteers", format=","),
+            alt.Tooltip("bench:Q", title=label("volunteers_bench"), format=","),
             alt.Tooltip("open_seats:Q", title="Open seats", format=","),
             alt.Tooltip("bench_per_seat:Q", title="Bench per open seat", format=",.1f"),
         ],
@@ -165,7 +174,7 @@ def open_seats_chart(frame: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("state:N", title="State"),
                 alt.Tooltip("label:N", title="Category"),
                 alt.Tooltip("open_seats:Q", title="Open seats"),
-                alt.Tooltip("total:Q", title="State total"),
+                alt.Tooltip("total:Q", title=column_label("group_total")),
             ],
         )
         .properties(height=alt.Step(22))

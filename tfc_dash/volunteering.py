@@ -33,8 +33,8 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from tfc_dash import models
+from tfc_dash.catalogue import Scorecard, label, scorecard
 from tfc_dash.filters import Filters
-from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.rules import ASSIGNMENT_END, on_project_now_sql
 from tfc_dash.skills import has_any_skill, parse_skills, skill_label, skills_for
@@ -46,6 +46,8 @@ V = models.Volunteer.__table__
 A = models.Assignment.__table__
 
 MAX_HOURS_PER_WEEK = 80
+# The pool's two groups, as charts name them.
+GROUP_LABELS = {"deployed": label("volunteers_on_project"), "bench": label("volunteers_bench")}
 WEEK = timedelta(weeks=1)
 DELTA_WINDOW = timedelta(weeks=4)
 # SQLite allows 500 terms in a compound SELECT: the week days go to the database in chunks.
@@ -415,7 +417,7 @@ def pool_chart_frame(weekly: pd.DataFrame) -> pd.DataFrame:
     long = weekly.melt(
         id_vars="day", value_vars=["deployed", "bench"], var_name="group", value_name="volunteers"
     )
-    long["group"] = long["group"].map({"deployed": "Deployed", "bench": "Bench"})
+    long["group"] = long["group"].map(GROUP_LABELS)
     return long
 
 
@@ -520,7 +522,7 @@ def _long_breakdown(frame: pd.DataFrame) -> pd.DataFrame:
         var_name="group",
         value_name="volunteers",
     )
-    long["group"] = long["group"].map({"deployed": "Deployed", "bench": "Bench"})
+    long["group"] = long["group"].map(GROUP_LABELS)
     return long[columns].reset_index(drop=True)
 
 
@@ -669,68 +671,24 @@ def volunteer_scorecards(
     before = pool_on(weekly, as_of - DELTA_WINDOW)
     median = median_days_to_first_placement(cohorts)
     util = now["utilization"]
+    hours = (
+        f"On this day: {now['committed_hours']:,.0f} h committed of {now['available_hours']:,.0f} "
+        "h offered (blank hours count in neither)."
+    )
     return [
-        Scorecard(
-            "Enrolled",
-            now["enrolled"],
-            now["enrolled"] - before["enrolled"],
-            "Volunteers signed up on or before the as-of date.",
-        ),
-        Scorecard(
-            "Active",
-            now["active"],
-            now["active"] - before["active"],
-            "Enrolled volunteers whose status is active (or blank), plus any other volunteer "
-            "on a project that day. Status is today's: the store keeps no history of it.",
-        ),
-        Scorecard(
-            "Deployed",
-            now["deployed"],
-            now["deployed"] - before["deployed"],
-            "Active volunteers with at least one assignment running on the as-of date "
-            "(start date ≤ day ≤ end date; a blank end date runs until the project completes).",
-        ),
-        Scorecard(
-            "Bench",
-            now["bench"],
-            now["bench"] - before["bench"],
-            "Active volunteers not deployed: bench = active − deployed.",
-        ),
-        Scorecard(
-            "Utilization",
-            _percent(util),
-            None,
-            "Committed hours a week ÷ available hours a week of active volunteers, on the as-of "
-            f"date: {now['committed_hours']:,.0f} h ÷ {now['available_hours']:,.0f} h. Committed "
-            "= the hours a week of running assignments (blank counts 0); available = the hours "
-            "a week volunteers offer. Volunteers who give no hours count in neither.",
-            suffix="%",
-        ),
-        Scorecard(
-            "Time to first placement",
+        scorecard("volunteers_enrolled", now["enrolled"], now["enrolled"] - before["enrolled"]),
+        scorecard("volunteers_active", now["active"], now["active"] - before["active"]),
+        scorecard("volunteers_on_project", now["deployed"], now["deployed"] - before["deployed"]),
+        scorecard("volunteers_bench", now["bench"], now["bench"] - before["bench"]),
+        scorecard("utilization", _percent(util), None, hours, suffix="%"),
+        scorecard(
+            "days_to_first_placement",
             None if median is None else round(median),
             None,
-            "Median, over volunteers placed by the as-of date, of the days from their sign-up "
-            "to the start of their first assignment.",
             suffix=" days",
         ),
-        Scorecard(
-            "Repeat rate",
-            _percent(repeat_rate(cohorts)),
-            None,
-            "Placed volunteers who started a second project ÷ volunteers placed at least once, "
-            "by the as-of date.",
-            suffix="%",
-        ),
-        Scorecard(
-            "Completion rate",
-            _percent(completion_rate(completion)),
-            None,
-            "Assignments that ran until their project's planned end ÷ assignments over by the "
-            "as-of date (an assignment is over at its end date). Cancelled projects and "
-            "projects without an end date are left out.",
-            suffix="%",
-        ),
+        scorecard("repeat_rate", _percent(repeat_rate(cohorts)), None, suffix="%"),
+        scorecard("completion_rate", _percent(completion_rate(completion)), None, suffix="%"),
     ]
 
 
@@ -742,8 +700,9 @@ SCOPE_NOTE = (
 )
 HELP: dict[str, str] = {
     "pool": (
-        "Every 7 days back from the as-of date: deployed = active volunteers with an assignment "
-        "running that day; bench = active − deployed. Together they make the active pool."
+        "Every 7 days back from the as-of date: on a project now = active volunteers with an "
+        "assignment running that day; on the bench = active − on a project now. Together they "
+        "make the active volunteers."
     ),
     "by_skill": (
         "Active volunteers on the as-of date per skill they list; a volunteer with three skills "

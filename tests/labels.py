@@ -1,0 +1,121 @@
+"""Every labelled figure an AppTest run shows: scorecards, table headers, chart titles and axes,
+CSV headers. Used by the catalogue's page tests."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+
+@dataclass(frozen=True)
+class Shown:
+    kind: str  # metric, column, chart_title, axis, csv
+    label: str
+    value: str | None = None
+    where: str = ""
+
+
+def _text(title: Any) -> str | None:
+    if isinstance(title, str):
+        return title
+    if isinstance(title, dict):
+        return _text(title.get("text"))
+    if isinstance(title, list):
+        return " ".join(t for t in title if isinstance(t, str)) or None
+    return None
+
+
+def _walk(spec: Any) -> Iterator[tuple[str, str]]:
+    """(kind, text) of every title in a vega-lite spec: chart titles and encoding titles."""
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "title" and _text(value):
+                yield "chart_title", _text(value)  # type: ignore[misc]
+            elif key == "encoding" and isinstance(value, dict):
+                for channel in value.values():
+                    if not isinstance(channel, dict):
+                        continue
+                    title = channel.get("title", (channel.get("axis") or {}).get("title"))
+                    if isinstance(channel.get("axis"), dict) and "title" in channel["axis"]:
+                        title = channel["axis"]["title"]
+                    if isinstance(channel.get("legend"), dict) and "title" in channel["legend"]:
+                        title = channel["legend"]["title"]
+                    if _text(title):
+                        yield "axis", _text(title)  # type: ignore[misc]
+                    for item in channel.get("tooltip", []) if channel else []:
+                        if isinstance(item, dict) and _text(item.get("title")):
+                            yield "axis", _text(item["title"])  # type: ignore[misc]
+                    if isinstance(channel, list):
+                        pass
+                tooltip = value.get("tooltip")
+                if isinstance(tooltip, list):
+                    for item in tooltip:
+                        if isinstance(item, dict) and _text(item.get("title")):
+                            yield "axis", _text(item["title"])  # type: ignore[misc]
+            elif key in ("data", "datasets", "config", "params", "transform"):
+                continue
+            else:
+                yield from _walk(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            yield from _walk(item)
+
+
+def _columns(element: Any) -> list[str]:
+    """The headers a reader sees: each column's label from column_config, else its name."""
+    frame = element.value
+    config: dict[str, Any] = {}
+    raw = getattr(element.proto, "columns", "")
+    if raw:
+        config = json.loads(raw)
+    headers = []
+    order = list(getattr(element.proto, "column_order", []) or [])
+    for name in order or frame.columns:
+        if name not in frame.columns:
+            continue
+        entry = config.get(str(name))
+        if entry is not None and entry.get("hidden"):
+            continue
+        if isinstance(entry, dict) and entry.get("label"):
+            headers.append(str(entry["label"]))
+        else:
+            headers.append(str(name))
+    return headers
+
+
+def shown(
+    at: AppTest,
+    served: Mapping[str, tuple[str | None, Any]] | None = None,
+    where: str = "",
+) -> list[Shown]:
+    found: list[Shown] = []
+    for metric in at.metric:
+        found.append(Shown("metric", metric.label, metric.value, where))
+    for table in at.dataframe:
+        found += [Shown("column", h, None, where) for h in _columns(table)]
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        found += [Shown(kind, text, None, where) for kind, text in _walk(spec)]
+    if served is not None:
+        for button in at.download_button:
+            key = button.proto.url or button.proto.deferred_file_id
+            if key not in served:
+                continue
+            name, data = served[key]
+            if not str(name).endswith(".csv"):
+                continue
+            if callable(data):
+                data = data()
+            text = data.decode("utf-8-sig") if isinstance(data, bytes) else str(data)
+            header = next(csv.reader(io.StringIO(text)), [])
+            found += [Shown("csv", h, None, f"{where} {name}") for h in header]
+    return found
+
+
+Runner = Callable[..., AppTest]
