@@ -22,17 +22,23 @@ st.subheader("Headline figures, sync by sync")
 names = history.figures_in_history(said)
 name = st.selectbox("Figure", names, format_func=catalogue.label, key="history_figure")
 st.caption(md_escape(catalogue.definition(name)))
-rows = history.figure_history(said, name)
-st.altair_chart(history_charts.figure_history_chart(rows, catalogue.label(name)), width="stretch")
+st.altair_chart(
+    history_charts.figure_history_chart(history.figure_history(said, name), name),
+    width="stretch",
+)
 table = history.figure_history_table(said, name)
-ctx.table(history.formatted(table, name), "history_table", f"history-{name}.csv")
+ctx.table(
+    history.formatted(table, name),
+    "history_table",
+    f"history-{name}.csv",
+    column_config=history.headers(table),
+)
 ctx.download_csv(table, f"history-{name}.csv", "Download this history", key="history_csv")
 
 st.subheader("Past weeks revised")
-weekly = history.weekly_figures()
 wname = st.radio(
     "Figure per week",
-    weekly,
+    history.weekly_figures(),
     format_func=catalogue.label,
     key="revised_figure",
     horizontal=True,
@@ -58,21 +64,20 @@ ctx.table(
     "revisions",
     f"revisions-{wname}.csv",
     column_config={
-        "run": st.column_config.NumberColumn("Sync run", format="%d"),
-        "previous_run": st.column_config.NumberColumn("Previous sync", format="%d"),
-        "synced": st.column_config.DatetimeColumn("Synced (UTC)", format="YYYY-MM-DD HH:mm"),
-        "week": st.column_config.DateColumn("Week of", format="YYYY-MM-DD"),
-        "before": st.column_config.NumberColumn("Said before", format="%d"),
-        "after": st.column_config.NumberColumn("Said after", format="%d"),
-        "change": st.column_config.NumberColumn("Change", format="%+d"),
+        **history.headers(revised),
+        "synced_utc": st.column_config.DatetimeColumn(
+            catalogue.column_label("synced_utc"), format="YYYY-MM-DD HH:mm"
+        ),
+        "week_of": st.column_config.DateColumn(
+            catalogue.column_label("week_of"), format="YYYY-MM-DD"
+        ),
+        "change": st.column_config.NumberColumn(catalogue.column_label("change"), format="%+d"),
     },
 )
+ctx.download_csv(revised, f"revisions-{wname}.csv", "Download the revisions", key="revisions_csv")
 
 run = st.selectbox(
-    "Why did it change? Sync run",
-    runs,
-    format_func=lambda r: f"Run {r}",
-    key="revision_run",
+    "Why did it change? Sync run", runs, format_func=lambda r: f"Run {r}", key="revision_run"
 )
 previous = int(revised.loc[revised["run"] == run, "previous_run"].iloc[0])
 weeks = ctx.query(history.week_comparison, wname, previous, run)
@@ -94,19 +99,10 @@ if made > recorded:
         "([sync] max_changes): removed rows first, then changed cells, then added rows.",
         icon=":material/playlist_remove:",
     )
-change_columns = {
-    "tab": "Tab",
-    "row": "Row",
-    "kind": "Change",
-    "column": "Column",
-    "old": "Old value",
-    "new": "New value",
-    "started": "Project started (store)",
-}
 if behind.empty:
     st.info(
-        "None of the recorded changes touches these tabs: the rows behind it were past the "
-        "record's limit.",
+        "None of the changes recorded for this run touches these tabs"
+        + (": the rows behind it were past the record's limit." if made > recorded else "."),
         icon=":material/info:",
     )
 else:
@@ -114,7 +110,7 @@ else:
         history.changes_for_display(behind),
         "rows_behind",
         f"run-{run}-rows-behind.csv",
-        column_config=change_columns,
+        column_config=history.headers(behind),
     )
     ctx.download_csv(
         behind, f"run-{run}-rows-behind.csv", "Download these rows", key="rows_behind_csv"
@@ -127,5 +123,5 @@ with st.expander(f"Every change run {run} recorded ({len(changes):,})"):
         history.changes_for_display(changes),
         "run_changes",
         f"run-{run}-changes.csv",
-        column_config=change_columns,
+        column_config=history.headers(changes),
     )

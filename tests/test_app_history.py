@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import downloads
 from tests.dbtools import rows
+from tests.labels import _columns, shown
 from tests.test_access import SECRETS, logged_in
 from tests.test_access_pages import output
 from tests.test_history import LATER, WEEK, busy_workbook, revised_workbook, started_by, sync_tabs
@@ -43,6 +44,11 @@ def frame(at, key: str):
     return at.dataframe[TABLES.index(key)].value
 
 
+def headers(at, key: str) -> list[str]:
+    """The table's headers as a reader sees them (column_config labels)."""
+    return _columns(at.dataframe[TABLES.index(key)])
+
+
 def test_the_page_shows_the_revision_and_the_rows_behind_it(run_app, served, revised_store):
     at = run_app(page=PAGE, url=revised_store["url"])
     assert not at.exception
@@ -50,13 +56,15 @@ def test_the_page_shows_the_revision_and_the_rows_behind_it(run_app, served, rev
 
     # (a) the figure as each sync saw it, with the change since the previous sync
     said = frame(at, "history_table")
-    label = catalogue.label("projects_started")
-    assert list(said["Sync run"]) == [revised_store["second"], revised_store["first"]]
-    as_of = said["As of"].iloc[0]
+    assert catalogue.label("projects_started") in headers(at, "history_table")
+    assert list(said["run"]) == [revised_store["second"], revised_store["first"]]
+    as_of = said["as_of"].iloc[0]
     day = date.fromisoformat(as_of)
     values = [started_by(revised_store[t], day) for t in ("second_tabs", "first_tabs")]
-    assert list(said[label]) == [catalogue.format_value("projects_started", v) for v in values]
-    assert said["Change since the previous sync"].iloc[0] == "−1"
+    assert list(said["projects_started"]) == [
+        catalogue.format_value("projects_started", v) for v in values
+    ]
+    assert said["change_since_previous"].iloc[0] == "−1"
     assert at.get("vega_lite_chart"), "the figure's chart"
 
     # (b) the past week revised: as the first sync said it, and as the second does
@@ -64,23 +72,27 @@ def test_the_page_shows_the_revision_and_the_rows_behind_it(run_app, served, rev
     before = started_by(revised_store["first_tabs"], week_end)
     after = started_by(revised_store["second_tabs"], week_end)
     revised = frame(at, "revisions")
-    week = revised[revised["week"] == WEEK].iloc[0]
-    assert (week["before"], week["after"], week["change"]) == (before, after, after - before)
+    week = revised[revised["week_of"] == WEEK].iloc[0]
+    assert (week["said_before"], week["said_after"], week["change"]) == (
+        before,
+        after,
+        after - before,
+    )
     assert (week["run"], week["previous_run"]) == (revised_store["second"], revised_store["first"])
     lines = " ".join(m.value for m in at.markdown)
     assert f"{before:,} → {after:,}" in lines
 
     # the rows behind it: the removed project, the moved start date old -> new
     behind = frame(at, "rows_behind")
-    removed = behind[behind["kind"] == "removed"]
+    removed = behind[behind["change_kind"] == "removed"]
     assert list(removed["row"]) == [revised_store["removed"]]
-    moved = behind[behind["kind"] == "changed"]
+    moved = behind[behind["change_kind"] == "changed"]
     old_start = next(
         r[5] for r in revised_store["first_tabs"]["Projects"] if r[0] == revised_store["edited"]
     )
-    assert list(zip(moved["row"], moved["column"], moved["old"], moved["new"], strict=True)) == [
-        (revised_store["edited"], "start_date", old_start.isoformat(), LATER.isoformat())
-    ]
+    assert list(
+        zip(moved["row"], moved["column"], moved["old_value"], moved["new_value"], strict=True)
+    ) == [(revised_store["edited"], "start_date", old_start.isoformat(), LATER.isoformat())]
     files = downloads(at, served)
     csv = files[f"run-{revised_store['second']}-rows-behind.csv"].decode()
     assert revised_store["removed"] in csv and LATER.isoformat() in csv
@@ -91,11 +103,11 @@ def test_another_figure_can_be_picked(run_app, revised_store):
     at.selectbox(key="history_figure").set_value("volunteers_enrolled").run()
     assert not at.exception
     said = frame(at, "history_table")
-    assert catalogue.label("volunteers_enrolled") in said.columns
+    assert catalogue.label("volunteers_enrolled") in headers(at, "history_table")
     enrolled = rows(
         revised_store["url"], "select count(*) from volunteers where removed_at is null"
     )
-    assert said[catalogue.label("volunteers_enrolled")].iloc[0] == f"{enrolled[0][0]:,}"
+    assert said["volunteers_enrolled"].iloc[0] == f"{enrolled[0][0]:,}"
 
 
 def volunteer_identities(tabs_list) -> list[str]:
@@ -126,3 +138,13 @@ def test_a_store_without_revisions_says_so(run_app):
     at = run_app(page=PAGE)  # the demo store: one seed run
     assert not at.exception
     assert any("No sync has revised" in s.value for s in at.success)
+
+
+def test_every_label_on_the_page_is_the_catalogues(run_app, served, revised_store):
+    at = run_app(page=PAGE, url=revised_store["url"])
+    known = catalogue.known_labels()
+    names = set(catalogue.FIGURES) | set(catalogue.COLUMNS)
+    found = shown(at, served, "history")
+    assert {item.kind for item in found} >= {"column", "axis", "csv"}
+    for item in found:
+        assert item.label in (names if item.kind == "csv" else known), item

@@ -97,9 +97,11 @@ def test_history_shows_each_figure_as_each_sync_saw_it(two_syncs):
     first_value = started_by(two_syncs["first_tabs"], as_of)
     second_value = started_by(two_syncs["second_tabs"], as_of)
     assert list(started["value"]) == [second_value, first_value]
-    assert started["change"].iloc[0] == second_value - first_value == -1  # one row removed
+    assert (
+        started["change_since_previous"].iloc[0] == second_value - first_value == -1
+    )  # one row removed
     table = history.figure_history_table(said, "projects_started")
-    assert "Projects started" in table.columns  # the catalogue's label
+    assert "projects_started" in table.columns  # the catalogue's name (its label on the page)
     engine.dispose()
 
 
@@ -112,9 +114,9 @@ def test_a_past_week_revised_and_the_rows_behind_it(two_syncs):
     assert before - after == 2  # the removed project and the one moved out of the week
 
     revised = history.revisions(engine, "projects_started")
-    row = revised[revised["week"] == WEEK].iloc[0]
+    row = revised[revised["week_of"] == WEEK].iloc[0]
     assert (row["run"], row["previous_run"]) == (second, first)
-    assert (row["before"], row["after"], row["change"]) == (before, after, after - before)
+    assert (row["said_before"], row["said_after"], row["change"]) == (before, after, after - before)
 
     weeks = history.week_comparison(engine, "projects_started", first, second)
     assert set(weeks["week"]) == {WEEK, queries.week_of(LATER)}
@@ -124,18 +126,18 @@ def test_a_past_week_revised_and_the_rows_behind_it(two_syncs):
     assert in_week.loc[WEEK, "in_week_before"] - in_week.loc[WEEK, "in_week_after"] == 2
 
     behind = history.rows_behind(history.run_changes(engine, second), "projects_started")
-    removed = behind[behind["kind"] == "removed"]
+    removed = behind[behind["change_kind"] == "removed"]
     assert list(removed["row"]) == [two_syncs["removed"]] and list(removed["tab"]) == ["Projects"]
     # the removed project's start date, as the store kept it when it was removed
-    assert removed["started"].iloc[0] is not None
-    assert date.fromisoformat(removed["started"].iloc[0]) <= week_end
-    edited = behind[behind["kind"] == "changed"].iloc[0]
-    assert (edited["row"], edited["column"], edited["new"]) == (
+    assert removed["project_started"].iloc[0] is not None
+    assert date.fromisoformat(removed["project_started"].iloc[0]) <= week_end
+    edited = behind[behind["change_kind"] == "changed"].iloc[0]
+    assert (edited["row"], edited["column"], edited["new_value"]) == (
         two_syncs["edited"],
         "start_date",
         LATER.isoformat(),
     )
-    assert date.fromisoformat(edited["old"]) <= week_end
+    assert date.fromisoformat(edited["old_value"]) <= week_end
     assert history.change_counts(engine, second) == (2, 2)
     engine.dispose()
 
@@ -148,7 +150,7 @@ def test_a_resync_that_changes_nothing_revises_nothing(fake_sheets, empty_store)
     assert history.revisions(engine, "projects_started").empty
     assert history.run_changes(engine, again.run_id).empty
     said = history.figure_history(history.headline_history(engine), "projects_started")
-    assert said["change"].iloc[0] == 0
+    assert said["change_since_previous"].iloc[0] == 0
     engine.dispose()
 
 

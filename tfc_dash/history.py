@@ -47,10 +47,17 @@ FIGURE_INPUTS: dict[str, dict[str, frozenset[str]]] = {
         "campaigns": frozenset(),
     },
 }
-HISTORY_COLUMNS = ["run", "synced", "source", "as_of", "figure", "value", "change"]
+# Column names are the catalogue's (catalogue.COLUMNS), so tables and CSVs take its labels.
+HISTORY_COLUMNS = [
+    "run", "synced_utc", "source", "as_of", "figure", "value", "change_since_previous"
+]  # fmt: skip
 WEEK_COLUMNS = ["week", "in_week_before", "in_week_after", "as_of_before", "as_of_after", "change"]
-REVISION_COLUMNS = ["run", "previous_run", "synced", "week", "before", "after", "change"]
-CHANGE_COLUMNS = ["tab", "row", "kind", "column", "old", "new", "started"]
+REVISION_COLUMNS = [
+    "run", "previous_run", "synced_utc", "week_of", "said_before", "said_after", "change"
+]  # fmt: skip
+CHANGE_COLUMNS = [
+    "tab", "row", "change_kind", "column", "old_value", "new_value", "project_started"
+]  # fmt: skip
 
 
 def weekly_figures() -> list[str]:
@@ -105,10 +112,10 @@ def headline_history(bind: Bind) -> pd.DataFrame:
     """Each headline figure as each successful run that wrote something saw it (and the latest
     run), oldest run first.
 
-    Columns: ``run``, ``synced`` (when the run finished, UTC), ``source``, ``as_of`` (the day the
-    run computed its figures for), ``figure`` (catalogue name), ``value``, ``change`` (since the
-    previous run that recorded the figure; missing for the first). Snapshot keys that are not
-    catalogue figures are left out.
+    Columns: ``run``, ``synced_utc`` (when the run finished), ``source``, ``as_of`` (the day the
+    run computed its figures for), ``figure`` (catalogue name), ``value``,
+    ``change_since_previous`` (since the previous run shown; missing for the first). Snapshot
+    keys that are not catalogue figures are left out.
     """
     records = []
     for run in _runs(bind):
@@ -121,10 +128,10 @@ def headline_history(bind: Bind) -> pd.DataFrame:
                 [run["run"], run["synced"], run["source"], as_of, name, float(value), None]
             )
     frame = pd.DataFrame(records, columns=HISTORY_COLUMNS)
-    frame["synced"] = pd.to_datetime(frame["synced"], utc=True)
+    frame["synced_utc"] = pd.to_datetime(frame["synced_utc"], utc=True)
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     frame["value"] = frame["value"].astype("float64")
-    frame["change"] = frame.groupby("figure")["value"].diff()
+    frame["change_since_previous"] = frame.groupby("figure")["value"].diff()
     return frame
 
 
@@ -141,28 +148,31 @@ def figure_history(history: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def figure_history_table(history: pd.DataFrame, name: str) -> pd.DataFrame:
-    """One figure's history for a table or a CSV: the catalogue's label as the value's header."""
+    """One figure's history for a table or a CSV, newest run first: ``run``, ``synced_utc``,
+    ``as_of``, the figure's value under its catalogue name, ``change_since_previous``."""
     rows = figure_history(history, name)
-    label = catalogue.label(name)
     return pd.DataFrame(
         {
-            "Sync run": rows["run"].astype("int64"),
-            "Synced (UTC)": rows["synced"].dt.strftime("%Y-%m-%d %H:%M"),
-            "As of": rows["as_of"].map(lambda d: d.isoformat() if d == d and d else ""),
-            label: rows["value"],
-            "Change since the previous sync": rows["change"],
+            "run": rows["run"].astype("int64"),
+            "synced_utc": rows["synced_utc"].dt.strftime("%Y-%m-%d %H:%M"),
+            "as_of": rows["as_of"].map(lambda d: d.isoformat() if d == d and d else ""),
+            name: rows["value"],
+            "change_since_previous": rows["change_since_previous"],
         }
     )
 
 
 def formatted(table: pd.DataFrame, name: str) -> pd.DataFrame:
     """:func:`figure_history_table` with its numbers written as the catalogue writes them."""
-    label = catalogue.label(name)
-    change = "Change since the previous sync"
     out = table.copy()
-    out[label] = out[label].map(lambda v: catalogue.format_value(name, v))
-    out[change] = out[change].map(lambda v: signed(name, v))
+    out[name] = out[name].map(lambda v: catalogue.format_value(name, v))
+    out["change_since_previous"] = out["change_since_previous"].map(lambda v: signed(name, v))
     return out
+
+
+def headers(frame: pd.DataFrame) -> dict[str, str]:
+    """Each column's catalogue label, for a table's ``column_config``."""
+    return {c: catalogue.column_label(c) for c in frame.columns}
 
 
 def signed(name: str, value: Any) -> str:
@@ -222,7 +232,7 @@ def revisions(bind: Bind, name: str) -> pd.DataFrame:
     A week is revised when its own count differs between the two runs and it had ended before
     the earlier run's as-of day: what the dashboard had already said about it changed (a week
     still under way at the earlier run is progress, not a revision). ``before``/``after``: the
-    figure as of the week's end, as each run computed it.
+    figure as of the week's end, as each run computed it (``said_before``, ``said_after``).
     """
     runs = [r for r in _runs(bind) if _week_series(r, name) is not None]
     records = []
@@ -247,8 +257,8 @@ def revisions(bind: Bind, name: str) -> pd.DataFrame:
                 ]
             )
     frame = pd.DataFrame(records, columns=REVISION_COLUMNS)
-    frame["synced"] = pd.to_datetime(frame["synced"], utc=True)
-    return frame.sort_values(["run", "week"], ascending=[False, True], ignore_index=True)
+    frame["synced_utc"] = pd.to_datetime(frame["synced_utc"], utc=True)
+    return frame.sort_values(["run", "week_of"], ascending=[False, True], ignore_index=True)
 
 
 def previous_run(bind: Bind, run_id: int) -> int | None:
@@ -261,9 +271,10 @@ def previous_run(bind: Bind, run_id: int) -> int | None:
 
 # --- the rows behind it -------------------------------------------------------------------------
 def run_changes(bind: Bind, run_id: int) -> pd.DataFrame:
-    """The changes a run recorded: ``tab`` (the sheet's tab), ``row`` (its key), ``kind``
-    (added, changed, removed), ``column``, ``old``, ``new``, and for a project ``started`` (its
-    start date as the store holds it: for a removed project, the date it had when removed).
+    """The changes a run recorded: ``tab`` (the sheet's tab), ``row`` (its key), ``change_kind``
+    (added, changed, removed), ``column``, ``old_value``, ``new_value``, and for a project
+    ``project_started`` (its start date as the store holds it: for a removed project, the date
+    it had when removed).
     """
     started = sa.func.coalesce(P.c.start_date, P.c.completed_date)
     statement = (
@@ -284,8 +295,8 @@ def run_changes(bind: Bind, run_id: int) -> pd.DataFrame:
     )
     frame = read_frame(bind, statement, CHANGE_COLUMNS)
     frame["tab"] = frame["tab"].map(lambda t: TAB_TITLES.get(t, t))
-    frame["started"] = frame["started"].map(_day_text)
-    for column in ("column", "old", "new"):
+    frame["project_started"] = frame["project_started"].map(_day_text)
+    for column in ("column", "old_value", "new_value"):
         frame[column] = frame[column].astype("string")
     return frame
 
@@ -307,7 +318,7 @@ def rows_behind(changes: pd.DataFrame, name: str) -> pd.DataFrame:
     inputs = FIGURE_INPUTS.get(name, {})
     titles = {TAB_TITLES.get(t, t): columns for t, columns in inputs.items()}
     keep = [
-        row.tab in titles and (row.kind != "changed" or row.column in titles[row.tab])
+        row.tab in titles and (row.change_kind != "changed" or row.column in titles[row.tab])
         for row in changes.itertuples(index=False)
     ]
     return changes[pd.Series(keep, index=changes.index, dtype=bool)].reset_index(drop=True)
