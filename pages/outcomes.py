@@ -14,7 +14,7 @@ st.caption(f"{filters.describe()} · as of {day_label(as_of)}")
 
 races = ctx.query(outcomes.supported_races, filters, as_of)
 summary = outcomes.race_summary(races)
-ui.scorecards(outcomes.race_scorecards(summary), per_row=6)
+ui.scorecards(outcomes.race_scorecards(summary), per_row=4)
 if races.empty:
     st.info(
         "No supported races in this view: a race counts once a project for its campaign has "

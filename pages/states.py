@@ -90,7 +90,7 @@ def national_view() -> None:
         )
 
     table = ctx.query(coverage.chamber_coverage, filters, as_of)
-    ui.scorecards(coverage.national_scorecards(coverage.coverage_totals(table)))
+    ui.scorecards(coverage.national_scorecards(coverage.coverage_totals(table)), per_row=4)
     show_problems(filters)
 
     st.subheader("Where the program works")
@@ -243,7 +243,7 @@ def state_view(state: str) -> None:
     for note in notes:
         st.warning(note, icon=":material/link_off:")
 
-    ui.scorecards(coverage.chamber_scorecards(statuses, results))
+    ui.scorecards(coverage.chamber_scorecards(statuses, results), per_row=4)
     show_problems(scoped)
     if selected:
         with st.container(border=True):

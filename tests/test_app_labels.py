@@ -233,3 +233,11 @@ def test_a_race_is_decided_on_its_election_day_everywhere(
     else:
         assert "Races won" not in headline
     assert headline["Races pending"] == str(pending)
+
+
+def test_a_project_detail_shows_catalogue_labels(run_app, served, demo_db_url):
+    at = run_app(page="pages/projects.py", query={"project": "P2018-00235"})
+    assert not at.exception
+    found = {"projects": shown(at, served, "projects")}
+    assert {"On the team", "Placed so far"} <= {s.label for s in found["projects"]}
+    check_view(found, demo_db_url, {"cycle_int": 2018}, date(2018, 9, 14))

@@ -129,7 +129,7 @@ def test_program_metrics_equal_the_store(run_app, demo_db_url):
         "('active','completed') and p.start_date <= '2018-09-14' and o.as_of <= '2018-09-14'",
     )
     card = next(m for m in at.metric if m.label == "Texts sent")
-    assert f"({texts:,.0f})" in card.help
+    assert f"Exactly: {texts:,.0f}." in card.help
     table = at.dataframe[-1].value
     assert table["texts_sent"].sum() == texts
     at.button_group(key="outcomes_metrics_by").set_value("state").run()

@@ -250,7 +250,7 @@ def test_without_secrets_the_demo_appears_again_after_a_wiped_restart(browser, s
         pages = open_at_once(browser, [server.url])
         shown = watch_until_dashboard(pages)
         assert "Demo data" in shown, start
-        assert metric_value(pages[0], "Projects").endswith("of 500")
+        assert metric_value(pages[0], "Projects started").endswith("of 500")
         close(pages)
         assert scalar(f"sqlite:///{servers.checkout / 'data' / 'tfc.db'}",
                       "select count(*) from sync_runs where source = 'demo'") == 1  # fmt: skip
@@ -271,7 +271,7 @@ def sheet_synced(fake: FakeSheetsServer, browser, urls: list[str]) -> str:
     pages = open_at_once(browser, urls)
     shown = watch_until_dashboard(pages)
     for page in pages:
-        assert metric_value(page, "Projects") == "1"  # the sheet's one 2018 project
+        assert metric_value(page, "Projects started") == "1"  # the sheet's one 2018 project
     close(pages)
     return shown
 
@@ -308,7 +308,7 @@ def test_with_a_spreadsheet_and_login_its_rows_appear_after_one_sync(
     authorize(pages[0], founder)
     shown = watch_until_dashboard(pages[:1])
     assert "Demo data" not in shown and founder in shown
-    assert metric_value(pages[0], "Projects") == "1"  # the sheet's one 2018 project
+    assert metric_value(pages[0], "Projects started") == "1"  # the sheet's one 2018 project
     close(pages[1:])
     assert len(sheet.api_requests()) == 2  # one sync for the three sessions
     assert rows(store_url, "select source, status from sync_runs") == [("sheets", "ok")]
@@ -328,7 +328,7 @@ def test_with_a_spreadsheet_and_login_its_rows_appear_after_one_sync(
     pages[0].goto(server.url, wait_until="commit")
     shown = watch_until_dashboard(pages[:1])
     assert "Demo data" not in shown
-    assert metric_value(pages[0], "Projects") == "1"
+    assert metric_value(pages[0], "Projects started") == "1"
     close(pages[:1])
     assert len(sheet.api_requests()) == 6  # the data is back within one sync
     assert rows(store_url, "select source, status from sync_runs") == [("sheets", "ok")]

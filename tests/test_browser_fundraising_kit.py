@@ -27,7 +27,7 @@ def test_png_download(page, app_server, tmp_path):
     assert width >= 1400 and height >= 800  # twice screen resolution
     assert len(data) > 50_000
     # The headline is on the page, ready to copy.
-    assert "projects for" in page.locator("[data-testid=stCode]").inner_text()
+    assert "Projects started: " in page.locator("[data-testid=stCode]").inner_text()
 
 
 def test_a_link_straight_to_a_page_on_a_fresh_server(page, demo_db_url, tmp_path):

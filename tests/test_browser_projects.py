@@ -24,7 +24,7 @@ def test_explorer_draws_and_its_search_goes_into_the_link(page, app_server, demo
         "select count(*) from projects p join campaigns c using (campaign_id) where c.cycle = "
         "2018 and (p.status in ('scoping', 'cancelled') or p.start_date <= '2018-09-14')",
     )
-    assert metric_value(page, "Projects") == f"{listed:,}"
+    assert metric_value(page, "Projects in any status") == f"{listed:,}"
     search = page.get_by_placeholder("Project ID or name, candidate, campaign ID, district")
     search.fill("website")
     search.press("Enter")
@@ -33,7 +33,7 @@ def test_explorer_draws_and_its_search_goes_into_the_link(page, app_server, demo
         "n => document.querySelector('[data-testid=stMetricValue]').innerText !== n",
         arg=f"{listed:,}",
     )
-    assert 0 < int(metric_value(page, "Projects")) < listed
+    assert 0 < int(metric_value(page, "Projects in any status")) < listed
 
 
 def test_a_link_opens_the_filtered_explorer(page, app_server, demo_db_url):
@@ -46,7 +46,7 @@ def test_a_link_opens_the_filtered_explorer(page, app_server, demo_db_url):
         "select count(*) from projects p join campaigns c using (campaign_id) where c.cycle = "
         "2018 and c.chamber = 'upper' and p.status = 'active' and p.start_date <= '2018-09-14'",
     )
-    assert metric_value(page, "Projects") == str(expected)
+    assert metric_value(page, "Projects in any status") == str(expected)
     assert page.get_by_text("State senate").first.is_visible()
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_staffing_page_draws_and_downloads_who_to_ask(page, app_server):
     open_from_home(page, app_server.url, "Staffing")
     wait_for_charts(page, 1)
-    understaffed = int(metric_value(page, "Understaffed"))
+    understaffed = int(metric_value(page, "Understaffed projects"))
     assert understaffed > 0
     assert re.fullmatch(r"\d+", metric_value(page, "Open seats"))
     with page.expect_download() as info:

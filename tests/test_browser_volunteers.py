@@ -14,7 +14,7 @@ def test_volunteers_page_draws_its_figures_and_charts(page, app_server):
     wait_for_charts(page, 5)
     volunteers = demo.build_demo().frames["volunteers"]
     enrolled = (pd.to_datetime(volunteers["signed_up"]) <= "2018-09-14").sum()
-    assert metric_value(page, "Enrolled") == f"{enrolled:,}"
+    assert metric_value(page, "Volunteers enrolled") == f"{enrolled:,}"
     assert metric_value(page, "Utilization").endswith("%")
     assert page.get_by_text("We are not short of volunteers").is_visible()
     # The supply-and-demand chart drew both sides.

@@ -69,7 +69,7 @@ def test_sync_exit_codes(fake_sheets, empty_store, tmp_path: Path, capsys, monke
     assert store.store_version(store.make_engine(empty_store)) == 0
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "Sync run 1" in out and "2 API requests" in out
+    assert "Sync run 1" in out and "Sheets API requests: 2;" in out
 
     tabs = small_workbook()
     tabs["Projects"][1][3] = "websites"

@@ -107,10 +107,12 @@ def test_png_is_twice_the_svg_and_names_its_chart(demo_kit, key):
 
 def test_titles_say_the_figures(demo_kit):
     titles = {c.key: c.caption.title for c in demo_kit.charts}
-    assert re.fullmatch(r"\d+ projects toward our goal of 500", titles["progress"])
-    assert titles["races"] == "12 of 15 races won, 8 seats flipped"
-    assert titles["states"] == "Projects in 15 states"
-    assert titles["crowdfunding"].endswith("raised of our $250,000 goal")
+    assert re.fullmatch(r"Projects started: \d+ toward our goal of 500", titles["progress"])
+    assert titles["races"] == "Races won: 12 of 15 decided; Seats flipped: 8"
+    assert titles["states"] == "Projects started in 15 states"
+    assert re.fullmatch(
+        r"Raised in crowdfunding: \$[\d,]+ of our \$250,000 goal", titles["crowdfunding"]
+    )
 
 
 def test_the_same_figures_give_the_same_bytes(demo_engine, demo_kit):
@@ -266,11 +268,11 @@ def test_no_outcomes_yet(make_store):
         fundraising=[FUNDS[0] | {"goal_usd": None}],
     )  # fmt: skip
     races = by_key(bundle)["races"]
-    assert races.ready and races.caption.title == "2 supported races, results to come"
+    assert races.ready and races.caption.title == "Supported races: 2, results to come"
     assert "won" not in bundle.headline and "Races pending: 2." in bundle.headline
     funds = by_key(bundle)["crowdfunding"].caption  # no goal and no end date in the store
     assert funds.subtitle.endswith("no goal in the data") and "days left" not in funds.subtitle
-    assert funds.title == "$1,000 raised"
+    assert funds.title == "Raised in crowdfunding: $1,000"
 
 
 def test_nothing_started_yet(make_store):
@@ -310,6 +312,6 @@ def test_a_state_view_has_no_program_wide_goal_or_signups(demo_engine):
     charts = by_key(bundle)
     assert "program-wide goal is 500" in charts["progress"].caption.subtitle
     assert list(charts["volunteers"].data.columns) == ["day", "placed"]
-    assert charts["states"].caption.title == "Projects in 1 state"
+    assert charts["states"].caption.title == "Projects started in 1 state"
     assert "· PA ·" in charts["states"].caption.source
     assert "Goal for" not in bundle.headline and "Goal reached" not in bundle.headline

@@ -4,8 +4,9 @@ A :class:`Figure` has a ``name`` (the key code, snapshots and goals use), the ``
 on every page, chart, table, CSV and in the kit, a one-sentence ``definition`` (the scorecard's
 help and the glossary), its ``unit`` and ``fmt`` (how :func:`format_value` writes it), and
 ``compute``: the dotted path (``module:function``) of the one function that computes it under the
-shared filters and the as-of date, ``fn(bind, filters, as_of)``. The path is a string so that
-this module stays at the bottom of the layers (the functions live in the query modules above it).
+shared filters and the as-of date, ``fn(bind, filters, as_of)`` (figures of one project or of
+one sync run name the function that computes them from that project's or run's rows). The path is
+a string so that this module stays at the bottom of the layers (the functions live above it).
 
 Two different figures never share a label, and a figure keeps its label everywhere: the tests
 check both on every page. The rules the figures share (when a race is decided, which projects
@@ -631,6 +632,7 @@ COLUMNS: dict[str, str] = {
     "to": "To",
     "standing": "On the as-of date",
     "who": "Who",
+    "kind": "Standing",
     "program": "Program",
     "dem_share": "Democratic share",
     "dem_margin": "Democratic margin",

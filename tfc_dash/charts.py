@@ -8,13 +8,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from tfc_dash.catalogue import column_label
+from tfc_dash.catalogue import column_label, label
 from tfc_dash.metrics import Pace
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
 
-STARTED = "Projects started"
-COMPLETED = "Completed"
+STARTED = label("projects_started")
+COMPLETED = label("projects_completed")
 TRAILING = "Trailing 4-week pace"
 NEEDED = "Pace needed"
 

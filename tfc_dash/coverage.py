@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from tfc_dash import models, reference, rules
 from tfc_dash.catalogue import Scorecard, scorecard
 from tfc_dash.filters import FIFTY_STATES, STATE_NAMES, Filters
-from tfc_dash.queries import COUNTED_STATUSES, STARTED_ON, campaign_conditions, read_frame
+from tfc_dash.queries import campaign_conditions, read_frame
 from tfc_dash.store import Bind
 from tfc_dash.text import md_escape
 
@@ -115,12 +115,7 @@ def chamber_districts(state: str, chamber: str) -> tuple[str, ...]:
 
 # --- queries -------------------------------------------------------------------------------------
 def _project_scope(filters: Filters, as_of: date) -> list[sa.ColumnElement[bool]]:
-    conditions = [
-        P.c.removed_at.is_(None),
-        P.c.status.in_(COUNTED_STATUSES),
-        STARTED_ON.is_not(None),
-        STARTED_ON <= as_of,
-    ]
+    conditions = [P.c.removed_at.is_(None), *rules.project_started_sql(as_of)]
     if filters.categories is not None:
         conditions.append(P.c.category.in_(filters.categories))
     return conditions

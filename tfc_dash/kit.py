@@ -31,13 +31,13 @@ import pandas as pd
 import sqlalchemy as sa
 import vl_convert as vlc
 
-from tfc_dash import kit_charts, metrics, models, outcomes, queries
+from tfc_dash import kit_charts, metrics, models, outcomes, queries, rules
 from tfc_dash.catalogue import format_value, label
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import Filters
 from tfc_dash.kit_charts import Caption
 from tfc_dash.models import CATEGORY_LABELS
-from tfc_dash.queries import STARTED_ON, counted_project_conditions, read_frame
+from tfc_dash.queries import project_conditions, read_frame, started_project_conditions
 from tfc_dash.store import Bind, connection, engine_of, read_meta, translate_errors
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
@@ -131,12 +131,7 @@ def volunteer_growth(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
         .select_from(
             A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
         )
-        .where(
-            *counted_project_conditions(filters),
-            STARTED_ON <= as_of,
-            A.c.removed_at.is_(None),
-            A.c.start_date <= as_of,
-        )
+        .where(*project_conditions(filters), *rules.ever_placed_sql(as_of))
         .group_by(A.c.volunteer_id)
         .subquery()
     )
@@ -155,7 +150,7 @@ def projects_by_state(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame
     statement = (
         sa.select(C.c.state, C.c.cycle, sa.func.count())
         .select_from(P.join(C, P.c.campaign_id == C.c.campaign_id))
-        .where(*counted_project_conditions(filters), STARTED_ON <= as_of)
+        .where(*started_project_conditions(filters, as_of))
         .group_by(C.c.state, C.c.cycle)
         .order_by(C.c.state, C.c.cycle)
     )
@@ -571,15 +566,15 @@ def _progress(
         projection = until(trailing[trailing["line"] == "Trailing 4-week pace"], deadline)
         data = data.assign(goal=target, goal_deadline=deadline)
         if started >= target:
-            title = f"Goal reached: {started:,} projects"
+            title = f"Goal reached: {label('projects_started')}: {started:,}"
         else:
-            title = f"{started:,} projects toward our goal of {target:,}"
+            title = f"{label('projects_started')}: {started:,} toward our goal of {target:,}"
         subtitle = (
             f"Projects started for the {cycle} cycle, week by week; the goal: {target:,} by "
             f"{day_label(deadline)}"
         )
     else:
-        title = f"{started:,} projects started for the {cycle} cycle"
+        title = f"{label('projects_started')}: {started:,} for the {cycle} cycle"
         subtitle = "Projects started and completed, week by week"
         if target is not None:
             subtitle += f" (the program-wide goal is {target:,} by {day_label(deadline)})"
@@ -611,10 +606,12 @@ def _volunteers(
     since = f"{growth['day'].min():%b %Y}"
     if "signed_up" in columns:
         signed = int(series["signed_up"].iloc[-1])
-        title = f"{signed:,} volunteers have signed up"
-        subtitle = f"{placed:,} of them placed on a project so far; running totals since {since}"
+        title = f"{label('volunteers_enrolled')}: {signed:,}"
+        subtitle = (
+            f"{label('volunteers_deployed')}: {placed:,} of them; running totals since {since}"
+        )
     else:
-        title = f"{placed:,} volunteers placed on projects"
+        title = f"{label('volunteers_deployed')}: {placed:,}"
         subtitle = f"Volunteers placed on a project in {scope_label(record)}, since {since}"
     caption = Caption(title, subtitle, source)
     data = series.assign(day=series["day"].dt.date)
@@ -631,7 +628,7 @@ def _states(by_state: pd.DataFrame, source: str) -> tuple[KitChart, Spec]:
     cycles = sorted(by_state["cycle"].unique())
     span = f"{cycles[0]}" if len(cycles) == 1 else f"{cycles[0]} to {cycles[-1]}"
     caption = Caption(
-        f"Projects in {states} state{'s' if states != 1 else ''}",
+        f"{label('projects_started')} in {states} state{'s' if states != 1 else ''}",
         f"Projects started for campaigns in each state, {span}",
         source,
     )
@@ -655,11 +652,11 @@ def _races(
     frame = outcomes.results_by(races, "cycle")
     if summary.decided:
         title = (
-            f"{summary.won:,} of {summary.decided:,} races won, "
-            f"{summary.flipped:,} seat{'s' if summary.flipped != 1 else ''} flipped"
+            f"{label('races_won')}: {summary.won:,} of {summary.decided:,} decided; "
+            f"{label('seats_flipped')}: {summary.flipped:,}"
         )
     else:
-        title = f"{summary.pending:,} supported races, results to come"
+        title = f"{label('races_supported')}: {summary.supported:,}, results to come"
     pending = races[races["result"] == "pending"]
     subtitle = "Races of the campaigns our volunteers worked for, by result"
     if not pending.empty:
@@ -678,7 +675,7 @@ def _crowdfunding(funds: Crowdfunding, as_of: date, source: str) -> tuple[KitCha
     if funds.missing is not None:
         return KitChart("crowdfunding", name, pd.DataFrame(), missing=funds.missing), None
     raised = funds.raised
-    title = f"${raised:,.0f} raised"
+    title = f"{label('crowdfunding_usd')}: {format_value('crowdfunding_usd', raised)}"
     if funds.goal:
         title += f" of our ${funds.goal:,.0f} goal"
     details = []

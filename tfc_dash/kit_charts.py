@@ -14,6 +14,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
+from tfc_dash.catalogue import column_label, label
 from tfc_dash.outcome_charts import outcome_colors
 from tfc_dash.outcomes import OUTCOMES
 from tfc_dash.text import day_label
@@ -127,8 +128,9 @@ def progress_chart(
     lines = series.melt(
         id_vars="day", value_vars=["started", "completed"], var_name="line", value_name="projects"
     )
-    lines["line"] = lines["line"].map({"started": "Started", "completed": "Completed"})
-    domain, colors, dashes = ["Started", "Completed"], [b.primary, b.positive], [[1, 0], [1, 0]]
+    names = {"started": label("projects_started"), "completed": label("projects_completed")}
+    lines["line"] = lines["line"].map(names)
+    domain, colors, dashes = list(names.values()), [b.primary, b.positive], [[1, 0], [1, 0]]
     if projection is not None and not projection.empty:
         ahead = projection[["day", "projects"]].assign(line="At the current pace")
         lines = pd.concat([lines, ahead], ignore_index=True)
@@ -141,7 +143,7 @@ def progress_chart(
         .mark_line(strokeWidth=3.5)
         .encode(
             x=alt.X("day:T", title=None, axis=_time_axis(), scale=x_scale),
-            y=alt.Y("projects:Q", title="Projects"),
+            y=alt.Y("projects:Q", title=column_label("projects_running_total")),
             color=alt.Color(
                 "line:N",
                 title=None,
@@ -170,7 +172,7 @@ def volunteers_chart(series: pd.DataFrame, caption: Caption) -> alt.VConcatChart
     ``series`` has ``day`` and one or both of ``signed_up`` and ``placed``.
     """
     b = brand()
-    names = {"signed_up": "Signed up", "placed": "Placed on a project"}
+    names = {"signed_up": column_label("signed_up"), "placed": label("volunteers_deployed")}
     present = [c for c in names if c in series.columns]
     long = series.melt(id_vars="day", value_vars=present, var_name="line", value_name="volunteers")
     long["line"] = long["line"].map(names)
@@ -178,7 +180,7 @@ def volunteers_chart(series: pd.DataFrame, caption: Caption) -> alt.VConcatChart
     colors = [b.primary if c == "signed_up" else b.accent for c in present]
     base = alt.Chart(long).encode(
         x=alt.X("day:T", title=None, axis=_time_axis()),
-        y=alt.Y("volunteers:Q", title="Volunteers", stack=None),
+        y=alt.Y("volunteers:Q", title=column_label("volunteers_running_total"), stack=None),
         color=alt.Color(
             "line:N",
             title=None,
@@ -219,7 +221,7 @@ def states_chart(frame: pd.DataFrame, caption: Caption) -> alt.VConcatChart:
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("projects:Q", title="Projects", stack="zero"),
+            y=alt.Y("projects:Q", title=label("projects_started"), stack="zero"),
             color=alt.Color(
                 "cycle:N",
                 title=None,
@@ -246,7 +248,7 @@ def races_chart(frame: pd.DataFrame, caption: Caption) -> alt.VConcatChart:
     data = frame.assign(cycle=frame["cycle"].astype(str))
     data["order"] = data["outcome"].map({o: i for i, o in enumerate(OUTCOMES)})
     y = alt.Y("cycle:N", title=None, sort="ascending", axis=alt.Axis(labelFontSize=15))
-    x = alt.X("races:Q", title="Supported races", stack="zero")
+    x = alt.X("races:Q", title=label("races_supported"), stack="zero")
     bars = (
         alt.Chart(data)
         .mark_bar(height={"band": 0.7})
@@ -304,7 +306,12 @@ def crowdfunding_chart(
             scale=x_scale,
             axis=alt.Axis(format="%-d %b", labelAngle=0, grid=False),
         ),
-        y=alt.Y("raised_usd:Q", title="Raised", scale=y_scale, axis=alt.Axis(format="$~s")),
+        y=alt.Y(
+            "raised_usd:Q",
+            title=column_label("raised_usd"),
+            scale=y_scale,
+            axis=alt.Axis(format="$~s"),
+        ),
     )
     layers: list[alt.Chart] = [
         base.mark_area(color=b.primary, opacity=0.18),

@@ -27,7 +27,7 @@ from tfc_dash import catalogue, models, reference, rules
 from tfc_dash.catalogue import Scorecard, scorecard
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS
-from tfc_dash.queries import STARTED_ON, counted_project_conditions, read_frame
+from tfc_dash.queries import STARTED_ON, read_frame, started_project_conditions
 from tfc_dash.store import Bind
 from tfc_dash.text import day_label
 
@@ -62,7 +62,7 @@ def _supported_campaigns(filters: Filters, as_of: date) -> sa.Subquery:
     return (
         sa.select(P.c.campaign_id.label("campaign_id"), sa.func.count().label("projects"))
         .select_from(P.join(C, P.c.campaign_id == C.c.campaign_id))
-        .where(*counted_project_conditions(filters), STARTED_ON <= as_of)
+        .where(*started_project_conditions(filters, as_of))
         .group_by(P.c.campaign_id)
         .subquery()
     )
@@ -417,8 +417,7 @@ def program_metrics(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     )
     reported_on = sa.func.coalesce(OUT.c.as_of, STARTED_ON)
     scope = [
-        *counted_project_conditions(filters),
-        STARTED_ON <= as_of,
+        *started_project_conditions(filters, as_of),
         OUT.c.removed_at.is_(None),
         reported_on <= as_of,
     ]

@@ -78,10 +78,10 @@ def timeline_chart(frame: pd.DataFrame, as_of: date, election: date | None) -> a
                 legend=alt.Legend(orient="top", direction="horizontal"),
             ),
             tooltip=[
-                alt.Tooltip("row:N", title="Who"),
-                alt.Tooltip("kind:N", title="Standing"),
-                alt.Tooltip("start:T", title="From", format="%d %b %Y"),
-                alt.Tooltip("end:T", title="To", format="%d %b %Y"),
+                alt.Tooltip("row:N", title=column_label("who")),
+                alt.Tooltip("kind:N", title=column_label("kind")),
+                alt.Tooltip("start:T", title=column_label("from"), format="%d %b %Y"),
+                alt.Tooltip("end:T", title=column_label("to"), format="%d %b %Y"),
             ],
         )
     )

@@ -59,6 +59,11 @@ def counted_project_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return [*project_conditions(filters), *rules.project_counts_sql()]
 
 
+def started_project_conditions(filters: Filters, as_of: date) -> list[ColumnElement[bool]]:
+    """:func:`project_conditions` for the projects started by ``as_of`` (rules.py)."""
+    return [*project_conditions(filters), *rules.project_started_sql(as_of)]
+
+
 def _projects_with_campaigns() -> sa.FromClause:
     return P.join(C, P.c.campaign_id == C.c.campaign_id)
 
@@ -75,7 +80,7 @@ def project_counts(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
             completed.label("completed"),
         )
         .select_from(_projects_with_campaigns())
-        .where(*counted_project_conditions(filters), STARTED_ON <= as_of)
+        .where(*started_project_conditions(filters, as_of))
         .group_by(C.c.state, P.c.category)
         .order_by(C.c.state, P.c.category)
     )
@@ -88,7 +93,7 @@ def project_counts(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
 
 def reach_counts(bind: Bind, filters: Filters, as_of: date) -> dict[str, int]:
     """Distinct campaigns, states and volunteers reached by the projects started by ``as_of``."""
-    scope = [*counted_project_conditions(filters), STARTED_ON <= as_of]
+    scope = started_project_conditions(filters, as_of)
     campaigns_states = (
         sa.select(
             sa.func.count(sa.distinct(C.c.campaign_id)), sa.func.count(sa.distinct(C.c.state))

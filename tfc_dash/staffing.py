@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import catalogue, models
+from tfc_dash import catalogue, models, rules
 from tfc_dash.filters import Filters
 from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS
-from tfc_dash.queries import COMPLETED_ON, COUNTED_STATUSES, STARTED_ON, project_conditions
+from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions
 from tfc_dash.skills import SKILLS_BY_CATEGORY, parse_skills, skill_label, skills_for
 from tfc_dash.store import Bind, read_frame
 from tfc_dash.volunteering import (
@@ -130,9 +130,8 @@ def running_projects(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
         )
         .where(
             *project_conditions(filters),
-            P.c.status.in_(COUNTED_STATUSES),
-            STARTED_ON <= as_of,
-            sa.or_(COMPLETED_ON.is_(None), COMPLETED_ON > as_of),
+            *rules.project_started_sql(as_of),
+            sa.or_(COMPLETED_ON.is_(None), COMPLETED_ON > as_of),  # still active that day
         )
     )
     frame = read_frame(bind, statement).reindex(columns=PROJECT_COLUMNS[:-1])

@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from tfc_dash import config, models, queries, store
+from tfc_dash.catalogue import format_value, label
 from tfc_dash.contract import TABS, Tab, find_tab
 from tfc_dash.parsing import ContractError, ParsedTab, Problem, parse_tab
 from tfc_dash.sheets import SheetsError, SheetsReader, Workbook
@@ -138,9 +139,17 @@ class SyncReport:
         head = "Dry run (nothing written)" if self.dry_run else f"Sync run {self.run_id}"
         lines = [
             f"{head}: {self.message}",
-            f"  {self.requests} API request{'s' if self.requests != 1 else ''}, "
-            f"{self.seconds:.1f} s; added {self.added:,}, changed {self.changed:,}, "
-            f"removed {self.removed:,}",
+            "  "
+            + "; ".join(
+                f"{label(name)}: {format_value(name, value)}"
+                for name, value in (
+                    ("sync_requests", self.requests),
+                    ("sync_seconds", self.seconds),
+                    ("rows_added", self.added),
+                    ("rows_changed", self.changed),
+                    ("rows_removed", self.removed),
+                )
+            ),
             "  rows: " + ", ".join(f"{t} {n:,}" for t, n in self.rows.items()),
         ]
         if self.problem_count:
