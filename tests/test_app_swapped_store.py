@@ -16,7 +16,7 @@ from tests.builders import campaign, project
 
 
 def total_projects(at) -> str:
-    return next(m.value for m in at.metric if m.label == "Projects")
+    return next(m.value for m in at.metric if m.label == "Projects started")
 
 
 def copy_store(source: Path, target: Path) -> None:
