@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser_helpers import wait_for_script
 from tests.conftest import ROOT, free_port
@@ -99,8 +100,17 @@ def test_selectbox_options_are_plain_text(probe):
     chosen = page.locator("[data-testid=stMultiSelect]")  # the chosen option's tag
     assert "**bold** [click](https://evil.example/l)" in chosen.inner_text()
     assert chosen.locator("a, img, strong, em, [role=img]").count() == 0
-    page.locator("[data-testid=stSelectbox] input").click()
-    options = page.locator("[role=listbox], [data-baseweb=menu]").first
+    # Streamlit's selectbox is a combobox: its "Open" button shows the list of options.
+    # A press while the page is still settling can be undone by its next render: press again.
+    opener = page.locator("[data-testid=stSelectbox] button[aria-haspopup=listbox]")
+    options = page.locator("[role=listbox]").first
+    for _ in range(5):
+        opener.click()
+        try:
+            options.wait_for(timeout=4_000)
+            break
+        except PlaywrightTimeout:
+            continue  # the last try's wait below raises
     options.wait_for()
     assert "**bold** [click](https://evil.example/l)" in options.inner_text()
     assert options.locator("a, img, strong, em, [role=img]").count() == 0

@@ -185,6 +185,16 @@ def test_the_preparer_reports_a_store_it_cannot_use(newer_store_url):
     assert ready == []  # later start-up work waits for a usable store
 
 
+def test_the_preparer_reports_a_store_address_it_cannot_read():
+    def wrong_address():
+        return store.make_engine(store.parse_url("postgresql+psycopg:/u:secret@127.0.0.1/x"))
+
+    run = provision.Preparer(wrong_address).begin(None)
+    assert run.done.wait(30), "a wrong address must end the run, not leave sessions waiting"
+    assert run.result is None and run.error is not None
+    assert "not a database URL" in run.error.message and "secret" not in run.error.message
+
+
 def test_start_up_work_runs_after_the_store_is_ready(tmp_path):
     preparer = provision.Preparer(store.make_engine(f"sqlite:///{tmp_path / 'tfc.db'}"))
     warmed = threading.Event()

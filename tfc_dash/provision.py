@@ -221,8 +221,9 @@ class Preparer:
     def _prepare(
         self, run: Run, reader: ReaderFactory | None, ttl: timedelta, limits: Limits | None
     ) -> None:
-        engine = self.engine
+        engine: Engine | None = None
         try:
+            engine = self.engine  # a wrong store address fails here: the run reports it
             run.result = prepare_store(
                 engine, reader, ttl=ttl, limits=limits, progress=run.messages.append
             )
@@ -236,7 +237,7 @@ class Preparer:
             )
         finally:
             run.done.set()
-        if run.result is not None and run.result.ready:
+        if engine is not None and run.result is not None and run.result.ready:
             for step in self.after_ready:
                 try:
                     step(engine)
