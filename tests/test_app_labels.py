@@ -69,7 +69,7 @@ def value_problem(f, item: Shown, page: str, engine, filters, as_of: date) -> st
 def check_view(found: dict[str, list[Shown]], url: str, query: dict, as_of: date) -> None:
     figure_labels = {f.label: f for f in catalogue.FIGURES.values()}
     known = catalogue.known_labels()
-    csv_names = set(catalogue.FIGURES) | set(catalogue.COLUMNS) | set(catalogue.GOAL_METRICS)
+    csv_names = set(catalogue.FIGURES) | set(catalogue.COLUMNS)
     problems: list[str] = []
     values: dict[str, set[str]] = defaultdict(set)
     where: dict[str, set[str]] = defaultdict(set)

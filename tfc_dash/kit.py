@@ -632,7 +632,8 @@ def _states(by_state: pd.DataFrame, source: str) -> tuple[KitChart, Spec]:
         f"Projects started for campaigns in each state, {span}",
         source,
     )
-    return KitChart("states", name, by_state, caption), lambda: kit_charts.states_chart(
+    data = by_state.rename(columns={"projects": "projects_started"})  # the CSV's catalogue name
+    return KitChart("states", name, data, caption), lambda: kit_charts.states_chart(
         by_state, caption
     )
 

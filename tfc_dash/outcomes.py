@@ -557,7 +557,7 @@ RACE_TABLE_COLUMNS: dict[str, str] = {
     "previous_margin": "Previous margin",
     "change": "Change",
     "margin_source": "Margin from",
-    "projects": catalogue.label("projects_started"),
+    "projects_started": catalogue.label("projects_started"),
     "state": "State",
     "campaign_id": "Campaign ID",
 }
@@ -565,7 +565,8 @@ RACE_TABLE_COLUMNS: dict[str, str] = {
 
 def race_table(races: pd.DataFrame) -> pd.DataFrame:
     """The supported races as the page lists them (and its CSV holds them)."""
-    return races[list(RACE_TABLE_COLUMNS)].reset_index(drop=True)
+    named = races.rename(columns={"projects": "projects_started"})
+    return named[list(RACE_TABLE_COLUMNS)].reset_index(drop=True)
 
 
 def compact_number(value: float, money: bool = False) -> str:
