@@ -15,7 +15,7 @@ from tests.labels import _columns, shown
 from tests.test_access import SECRETS, logged_in
 from tests.test_access_pages import output
 from tests.test_history import LATER, WEEK, busy_workbook, revised_workbook, started_by, sync_tabs
-from tfc_dash import catalogue
+from tfc_dash import catalogue, sync
 
 PAGE = "pages/history.py"
 FOUNDER, FUNDRAISING = "founder@tfc.example", "money@tfc.example"
@@ -148,3 +148,21 @@ def test_every_label_on_the_page_is_the_catalogues(run_app, served, revised_stor
     assert {item.kind for item in found} >= {"column", "axis", "csv"}
     for item in found:
         assert item.label in (names if item.kind == "csv" else known), item
+
+
+def test_a_run_over_the_record_limit_says_how_many_changes_were_left_out(
+    run_app, fake_sheets, tmp_path
+):
+    url = f"sqlite:///{tmp_path / 'capped.db'}"
+    first_tabs = busy_workbook()
+    second_tabs, removed, _edited = revised_workbook(first_tabs)
+    sync_tabs(fake_sheets, url, first_tabs)
+    second = sync_tabs(fake_sheets, url, second_tabs, limits=sync.Limits(max_changes=1))
+    at = run_app(page=PAGE, url=url)
+    assert not at.exception
+    warnings = [w.value for w in at.warning if "max_changes" in w.value]
+    assert warnings == [
+        f"Run {second.run_id} made 2 changes; only the first 1 were recorded ([sync] "
+        "max_changes): removed rows first, then changed cells, then added rows."
+    ]
+    assert list(frame(at, "rows_behind")["row"]) == [removed]  # the removal was kept
