@@ -69,6 +69,7 @@ PAGES = [
         "Fundraising kit",
         ":material/paid:",
     ),
+    ("Data", "history", "pages/history.py", "History", ":material/history:"),
     ("Data", "data_health", "pages/data_health.py", "Data health", ":material/fact_check:"),
     ("Data", "glossary", "pages/glossary.py", "Glossary", ":material/menu_book:"),
 ]

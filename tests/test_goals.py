@@ -132,6 +132,17 @@ def test_goals_follow_the_tab_and_a_bad_row_keeps_the_old_goal(fake_sheets, empt
         (2018, "crowdfunding_usd", 100000, "2018-10-05", "Indiegogo"),
     }
     assert (report.added, report.changed, report.removed) == (0, 1, 1)
+    # what changed is in the run's record of changes, as for every tab (the History page)
+    changes = rows(
+        empty_store,
+        "select kind, row_key, column_name, old_value, new_value from sync_changes"
+        " where sync_run_id = :run and tab = 'goals' order by kind",
+        run=report.run_id,
+    )
+    assert [tuple(c) for c in changes] == [
+        ("changed", "2018 · projects", "target", "300", "350"),
+        ("removed", "2017 · projects", None, None, None),
+    ]
     # a sheet without a Goals tab leaves them as they are (an optional tab)
     again = run_sync(fake_sheets, empty_store, workbook())
     assert "Goals" in again.untouched

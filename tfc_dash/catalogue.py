@@ -646,6 +646,18 @@ COLUMNS: dict[str, str] = {
     "started": "Started (running total)",
     "completed": "Completed (running total)",
     "targeted": "Targeted (yes or no)",
+    # History (what each sync said, the past weeks a later sync revised, the rows behind it)
+    "previous_run": "Previous run",
+    "synced_utc": "Synced (UTC)",
+    "as_of": "As of",
+    "change_since_previous": "Change since the previous sync",
+    "week_of": "Week of (Monday)",
+    "said_before": "Said by the earlier sync",
+    "said_after": "Said by the later sync",
+    "change_kind": "Added, changed or removed",
+    "old_value": "Old value",
+    "new_value": "New value",
+    "project_started": "Project started (as stored)",
     # the district comparison (Outcomes: supported districts against the rest of a chamber)
     "chamber_name": "Chamber name",
     "supported": "Supported",

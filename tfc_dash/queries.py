@@ -248,6 +248,33 @@ def headline_metrics(bind: Bind, as_of: date) -> dict[str, Any]:
     }
 
 
+def week_of(day: date) -> date:
+    """The Monday that starts ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+# The headline figures kept per week with every sync run (SyncRun.weekly), by the timeline column
+# that counts them: enough to say what any past week's figure was as each sync saw it.
+WEEKLY_FIGURES = {"projects_started": "started", "projects_completed": "completed"}
+
+
+def weekly_series(bind: Bind) -> dict[str, dict[str, int]]:
+    """Projects started and completed per week (Monday, ISO day), for the whole program.
+
+    The cumulative sum up to a week is the figure as of that week's end; a sync stores this with
+    its run, so a later sync that removes rows or moves dates shows as a revision of past weeks.
+    """
+    timeline = project_timeline(bind, Filters())
+    if timeline.empty:
+        return {figure: {} for figure in WEEKLY_FIGURES}
+    weeks = timeline["day"].dt.date.map(week_of)
+    out: dict[str, dict[str, int]] = {}
+    for figure, column in WEEKLY_FIGURES.items():
+        counts = timeline[column].groupby(weeks).sum()
+        out[figure] = {day.isoformat(): int(n) for day, n in counts.items() if n}
+    return out
+
+
 def volunteers_enrolled(bind: Bind, filters: Filters, as_of: date) -> int:
     """Volunteers signed up on or before ``as_of`` (by home state under a state filter)."""
     conditions = [V.c.removed_at.is_(None), V.c.signed_up <= as_of]
