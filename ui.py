@@ -15,7 +15,19 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from tfc_dash import cache, config, policy, provision, queries, refresh, sheets, store, sync
+from tfc_dash import (
+    bottleneck,
+    cache,
+    charts,
+    config,
+    policy,
+    provision,
+    queries,
+    refresh,
+    sheets,
+    store,
+    sync,
+)
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import (
     Filters,
@@ -578,3 +590,27 @@ def write_link(key: str) -> None:
             st.query_params[key] = values
     elif key in st.query_params:
         del st.query_params[key]
+
+
+# --- what limits the pace (Progress) -----------------------------------------------------------
+_DETAIL_LINKS = {
+    "projects": ("pages/projects.py", "Projects: every project, its status and dates"),
+    "staffing": ("pages/staffing.py", "Staffing: open seats and who to ask"),
+}
+
+
+def bottleneck_section(ctx: PageContext) -> None:
+    """What limits the pace, in one sentence, the funnel behind it and a link to the detail."""
+    found = ctx.query(bottleneck.limiting_step, ctx.filters, ctx.as_of)
+    stages = ctx.query(bottleneck.funnel, ctx.filters, ctx.as_of)
+    st.subheader("What limits the pace", help=bottleneck.RULE_HELP)
+    st.info(f"**{found.sentence}**", icon=":material/filter_alt:")
+    page, text = _DETAIL_LINKS[found.page]
+    if ctx.viewer.may_open(found.page):
+        st.page_link(page, label=text, icon=":material/arrow_forward:")
+    st.altair_chart(charts.funnel_chart(stages), width="stretch")
+    st.caption(
+        "Projects by stage on the as-of date: scoping (not started), active, completed. Active: "
+        "median weeks since they started; completed: median weeks from start to completion. "
+        "The sheet records no date for when scoping began."
+    )

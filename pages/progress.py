@@ -40,6 +40,8 @@ elif goal:
 else:
     st.info("Pick a single cycle to see its goal and pace.", icon=":material/filter_alt:")
 
+ui.bottleneck_section(ctx)
+
 st.subheader("Projects over time")
 if series["started"].iloc[-1] == 0:
     st.info("No projects started in this view by the as-of date.")

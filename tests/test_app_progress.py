@@ -171,3 +171,25 @@ def test_cycle_without_goal_and_all_cycles(run_app):
     assert not at.exception
     assert at.title[0].value == "Progress"
     assert any("single cycle" in el.value for el in at.info)
+
+
+def test_progress_names_what_limits_the_pace_with_its_funnel(run_app, demo_db_url):
+    from tfc_dash import bottleneck, queries, store
+    from tfc_dash.filters import Filters
+
+    at = run_app()
+    engine = store.make_engine(demo_db_url)
+    view, as_of = Filters(cycle=queries.cycles(engine)[0]), queries.data_range(engine)[1]
+    found = bottleneck.limiting_step(engine, view, as_of)
+    stages = bottleneck.funnel(engine, view, as_of)
+    engine.dispose()
+    assert "What limits the pace" in [s.value for s in at.subheader]
+    assert [i.value for i in at.info if found.sentence in i.value]
+    links = [el.proto.page for el in at.get("page_link")]
+    assert found.page in links
+    funnel = [c for c in charts(at) if "Median weeks" in json.dumps(c)]
+    assert len(funnel) == 1
+    rows = chart_rows(at, charts(at).index(funnel[0]))
+    assert {r["label"]: r["projects"] for r in rows} == dict(
+        zip(stages["label"], stages["projects"], strict=True)
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from tfc_dash.catalogue import column_label, label
+from tfc_dash.catalogue import column_label, format_value, label
 from tfc_dash.metrics import Pace
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
@@ -16,7 +16,7 @@ from tfc_dash.theme import brand
 STARTED = label("projects_started")
 COMPLETED = label("projects_completed")
 TRAILING = "Trailing 4-week pace"
-NEEDED = "Pace needed"
+NEEDED = label("pace_needed")
 
 
 def burnup_chart(
@@ -125,3 +125,47 @@ def breakdown_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
         .properties(height=alt.Step(24))
         .configure_view(stroke=None)
     )
+
+
+def funnel_text(frame: pd.DataFrame) -> pd.Series:
+    """Each stage's bar label: its count, and the median weeks the step takes when known."""
+
+    def one(row: pd.Series) -> str:
+        count = f"{int(row['projects']):,}"
+        weeks = row["median_weeks"]
+        if weeks is None or pd.isna(weeks):
+            return count
+        word = "started" if row["stage"] == "active" else "to complete"
+        return f"{count} · median {format_value('weeks_to_complete', weeks)} {word}"
+
+    return frame.apply(one, axis=1) if len(frame) else pd.Series([], dtype="object")
+
+
+def funnel_chart(frame: pd.DataFrame, height: int = 150) -> alt.LayerChart:
+    """Projects from scoping to active to completed: one bar per stage, labelled with its count
+    and the median weeks the step takes. ``frame`` is :func:`tfc_dash.bottleneck.funnel`."""
+    b = brand()
+    data = frame.assign(text=funnel_text(frame))
+    order = list(data["label"])
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=120)),
+        x=alt.X(
+            "projects:Q",
+            title=column_label("projects_in_group"),
+            axis=alt.Axis(format="d", tickMinStep=1),
+        ),
+    )
+    bars = base.mark_bar(color=b.primary).encode(
+        color=alt.Color(
+            "label:N",
+            legend=None,
+            scale=alt.Scale(domain=order, range=[b.grey, b.primary, b.positive][: len(order)]),
+        ),
+        tooltip=[
+            alt.Tooltip("label:N", title=column_label("status")),
+            alt.Tooltip("projects:Q", title=column_label("projects_in_group"), format=",d"),
+            alt.Tooltip("text:N", title=column_label("median_weeks_step")),
+        ],
+    )
+    text = base.mark_text(align="left", dx=4, color=b.text).encode(text="text:N")
+    return alt.layer(bars, text).properties(height=height).configure_view(stroke=None)
