@@ -20,6 +20,7 @@ from tfc_dash import (
     cache,
     charts,
     config,
+    coverage,
     policy,
     provision,
     queries,
@@ -371,13 +372,29 @@ class FilterOptions:
     states: list[str]
     first_day: date
     last_day: date
+    # A viewer limited to some states (a state lead): those states, and the latest cycle in
+    # which they had program races, where such a viewer lands.
+    own_states: tuple[str, ...] | None = None
+    own_cycle: str | None = None
 
 
 def filter_options(handle: cache.StoreHandle, viewer: policy.Viewer) -> FilterOptions:
     first, last = data_dates(handle)
     cycles = [str(c) for c in cache.query(handle, queries.cycles)] + [ALL_CYCLES]
     states = policy.visible_states(cache.query(handle, queries.states_in_data), viewer)
-    return FilterOptions(cycles, states, first, last)
+    own_states = own_cycle = None
+    if viewer.states is not None:
+        own_states = tuple(states)
+        with_races = cache.query(handle, queries.cycles_with_races, tuple(viewer.states))
+        own_cycle = str(with_races[0]) if with_races else None
+    return FilterOptions(cycles, states, first, last, own_states, own_cycle)
+
+
+def states_placeholder(options: FilterOptions) -> str:
+    """What the sidebar's States box says with nothing picked: whose states the view covers."""
+    if options.own_states is None:
+        return "All states"
+    return f"Your states ({', '.join(options.own_states)})" if options.own_states else "No states"
 
 
 def data_notice(handle: cache.StoreHandle, viewer: policy.Viewer) -> None:
@@ -418,6 +435,7 @@ def filters_from_link(options: FilterOptions) -> list[str]:
         link, notes = parse_link(
             params, options.cycles, options.states, options.first_day, options.last_day
         )
+        link = _landing(link, params, options)
         state[CYCLE] = link.cycle
         state[STATE] = list(link.states)
         state[CATEGORY] = list(link.categories)
@@ -435,6 +453,20 @@ def filters_from_link(options: FilterOptions) -> list[str]:
             state[AS_OF] = min(max(day, options.first_day), options.last_day)
     seeded, notes = state[_SEEDED_KEY]
     return notes if _current_link(options) == seeded else []
+
+
+def _landing(link: LinkState, params: dict[str, list[str]], options: FilterOptions) -> LinkState:
+    """A viewer limited to some states who opens a link without states or cycle lands on their
+    states in the latest cycle in which they had program races (a state lead's own view)."""
+    if options.own_states is None:
+        return link
+    states = link.states
+    if not any(v.strip() for v in params.get(STATE, [])) and options.own_states:
+        states = options.own_states
+    cycle = link.cycle
+    if not any(v.strip() for v in params.get(CYCLE, [])) and options.own_cycle in options.cycles:
+        cycle = options.own_cycle
+    return LinkState(cycle=cycle, states=states, categories=link.categories, as_of=link.as_of)
 
 
 def filters_to_link(options: FilterOptions) -> None:
@@ -600,17 +632,47 @@ _DETAIL_LINKS = {
 
 
 def bottleneck_section(ctx: PageContext) -> None:
-    """What limits the pace, in one sentence, the funnel behind it and a link to the detail."""
+    """What limits the pace, in one sentence, with a link to the page with the detail."""
     found = ctx.query(bottleneck.limiting_step, ctx.filters, ctx.as_of)
-    stages = ctx.query(bottleneck.funnel, ctx.filters, ctx.as_of)
     st.subheader("What limits the pace", help=bottleneck.RULE_HELP)
     st.info(f"**{found.sentence}**", icon=":material/filter_alt:")
     page, text = _DETAIL_LINKS[found.page]
     if ctx.viewer.may_open(found.page):
         st.page_link(page, label=text, icon=":material/arrow_forward:")
+
+
+def funnel_section(ctx: PageContext) -> None:
+    """Projects from scoping to active to completed, with the median weeks each step takes."""
+    stages = ctx.query(bottleneck.funnel, ctx.filters, ctx.as_of)
+    st.subheader("From scoping to completed", help=bottleneck.FUNNEL_HELP)
     st.altair_chart(charts.funnel_chart(stages), width="stretch")
-    st.caption(
-        "Projects by stage on the as-of date: scoping (not started), active, completed. Active: "
-        "median weeks since they started; completed: median weeks from start to completion. "
-        "The sheet records no date for when scoping began."
+
+
+# --- a view with no data: say why and offer the view that has it --------------------------------
+# Pages that pick their own cycle (States) or do not filter by state.
+_OWN_CYCLE_PAGES = ("states", "glossary", "data_health")
+
+
+def _show_cycle(cycle: int) -> None:
+    st.session_state[CYCLE] = str(cycle)
+
+
+def empty_view_note(ctx: PageContext, page: str) -> None:
+    """When the states in view had no program races in the cycle asked for, say so in one line
+    and offer their latest cycle with races (as the States page picks it by itself)."""
+    if page in _OWN_CYCLE_PAGES:
+        return
+    cycles = ctx.query(queries.cycles_with_races, ctx.filters.states)
+    offer = coverage.cycle_offer(ctx.filters, cycles)
+    if offer is None:
+        return
+    text, button = st.columns([4, 1], vertical_alignment="center")
+    text.info(offer.message, icon=":material/event_busy:")
+    button.button(
+        f"Show {offer.cycle}",
+        key="empty_view_cycle",
+        on_click=_show_cycle,
+        args=(offer.cycle,),
+        icon=":material/event:",
+        type="primary",
     )

@@ -46,6 +46,11 @@ RULE_HELP = (
     "Otherwise project intake does: volunteers wait and projects finish, so the pace is as fast "
     "as projects start. Volunteers work remotely, so the bench is the whole program's."
 )
+FUNNEL_HELP = (
+    "Projects by stage on the as-of date: scoping (agreed, not started), active, completed. "
+    "Active: median weeks since they started; completed: median weeks from start to completion. "
+    "The sheet records no date for when scoping began, so that step has no median."
+)
 STAGES = ("scoping", "active", "completed")
 STAGE_LABELS = {"scoping": "Scoping", "active": "Active", "completed": "Completed"}
 FUNNEL_COLUMNS = ["stage", "label", "projects", "median_weeks"]

@@ -38,8 +38,17 @@ def burnup_chart(
     lines = actual
     if projection is not None and not projection.empty:
         lines = pd.concat([actual, projection[["day", "projects", "line"]]], ignore_index=True)
-    domain = [STARTED, COMPLETED, TRAILING, NEEDED]
-    colors = [b.primary, b.positive, b.primary, b.accent]
+    # The legend lists only the lines drawn (no pace lines without a projection).
+    drawn = set(lines["line"])
+    styles = [
+        (STARTED, b.primary, [1, 0]),
+        (COMPLETED, b.positive, [1, 0]),
+        (TRAILING, b.primary, [6, 4]),
+        (NEEDED, b.accent, [2, 3]),
+    ]
+    styles = [style for style in styles if style[0] in drawn]
+    domain = [name for name, _, _ in styles]
+    colors = [colour for _, colour, _ in styles]
     color = alt.Color(
         "line:N",
         title=None,
@@ -48,7 +57,7 @@ def burnup_chart(
     )
     dash = alt.StrokeDash(
         "line:N",
-        scale=alt.Scale(domain=domain, range=[[1, 0], [1, 0], [6, 4], [2, 3]]),
+        scale=alt.Scale(domain=domain, range=[dash for _, _, dash in styles]),
         legend=None,
     )
     base = alt.Chart(lines).encode(
