@@ -317,7 +317,7 @@ def test_a_state_view_has_no_program_wide_goal_or_signups(demo_engine):
     assert "program-wide goal is 500" in charts["progress"].caption.subtitle
     assert list(charts["volunteers"].data.columns) == ["day", "placed"]
     assert charts["states"].caption.title == "Projects started in Pennsylvania"
-    assert "· PA ·" in charts["states"].caption.source
+    assert "· Pennsylvania ·" in charts["states"].caption.source
     assert "Goal for" not in bundle.headline and "Goal reached" not in bundle.headline
 
 
