@@ -134,3 +134,21 @@ def test_the_figures_it_uses_are_in_the_catalogue():
     assert found.cause == bottleneck.STAFFING
     assert set(found.figures) <= set(catalogue.FIGURES)
     assert ("Utilization", "90%") in found.figure_rows()
+
+
+def test_a_past_cycle_with_nothing_running_says_it_is_over(make_store):
+    url = make_store(
+        goals=GOALS,
+        campaigns=[campaign("C1", cycle=2017)],
+        projects=[
+            project("D1", status="completed", start="2017-08-01", completed="2017-08-29"),
+            project("D2", status="completed", start="2017-08-01", completed="2017-09-12"),
+        ],
+        volunteers=bench(3),
+    )
+    engine = store.make_engine(url)
+    found = bottleneck.limiting_step(engine, Filters(cycle=2017), AS_OF)
+    engine.dispose()
+    assert found.cause == bottleneck.OVER
+    assert found.sentence.startswith("The 2017 cycle is over: its elections are past and 2 ")
+    assert "each in a median 5 weeks" in found.sentence  # 4 and 6 weeks

@@ -36,9 +36,15 @@ OVERDUE_SHARE = 1 / 3
 BUSY_UTILIZATION = 0.85
 
 INTAKE, STAFFING, COMPLETION = "intake", "staffing", "completion"
-CAUSE_NAMES = {INTAKE: "Project intake", STAFFING: "Staffing", COMPLETION: "Completion"}
+OVER = "over"  # a past cycle: its elections are over and no project is running
+CAUSE_NAMES = {
+    INTAKE: "Project intake",
+    STAFFING: "Staffing",
+    COMPLETION: "Completion",
+    OVER: "Nothing (the cycle is over)",
+}
 # The page that shows each cause's detail.
-DETAIL_PAGE = {INTAKE: "projects", STAFFING: "staffing", COMPLETION: "projects"}
+DETAIL_PAGE = {INTAKE: "projects", STAFFING: "staffing", COMPLETION: "projects", OVER: "projects"}
 RULE_HELP = (
     "Staffing limits the pace when running projects have more open seats than volunteers on the "
     "bench, a skill they need is short on the bench, or utilization is 85% or more. Otherwise "
@@ -203,9 +209,26 @@ def decide(
     overdue: int,
     scoping: int,
     weeks_to_complete: float | None,
+    completed: int = 0,
+    cycle_over: int | None = None,
 ) -> Bottleneck:
-    """The rule (see the module's docstring) on figures already computed."""
+    """The rule (see the module's docstring) on figures already computed.
+
+    ``cycle_over``: the cycle in view when its last election is before the as-of date; with no
+    project active or in scoping, nothing limits its pace any more, and the sentence says so.
+    """
     util = catalogue.format_value("utilization", utilization)
+    if cycle_over is not None and not active and not scoping:
+        median = catalogue.format_value("weeks_to_complete", weeks_to_complete)
+        took = f", each in a median {median}" if weeks_to_complete else ""
+        return Bottleneck(
+            OVER,
+            f"The {cycle_over} cycle is over: its elections are past and "
+            f"{_plural(completed, 'project')} {'was' if completed == 1 else 'were'} "
+            f"completed{took}. Pick the current cycle to see what limits the pace now.",
+            DETAIL_PAGE[OVER],
+            {"projects_completed": completed, "weeks_to_complete": weeks_to_complete},
+        )
     short_bench = open_seats > 0 and (
         bench < open_seats
         or short_skills > 0
@@ -299,6 +322,7 @@ def limiting_step(bind: Bind, filters: Filters, as_of: date) -> Bottleneck:
         short_skills = int((needed_skills["bench"] < needed_skills["open_seats"]).sum())
     rows = _stage_rows(bind, filters, as_of)
     stages = funnel_from_rows(rows, as_of).set_index("stage")
+    ended = queries.cycle_end(bind, filters)
     weeks = stages.at["completed", "median_weeks"]
     return decide(
         per_week=per_week,
@@ -313,4 +337,6 @@ def limiting_step(bind: Bind, filters: Filters, as_of: date) -> Bottleneck:
         overdue=overdue_from_rows(rows, as_of),
         scoping=int(stages.at["scoping", "projects"]),
         weeks_to_complete=None if weeks is None or pd.isna(weeks) else float(weeks),
+        completed=int(stages.at["completed", "projects"]),
+        cycle_over=filters.cycle if ended is not None and ended < as_of else None,
     )

@@ -144,8 +144,10 @@ def funnel_text(frame: pd.DataFrame) -> pd.Series:
         weeks = row["median_weeks"]
         if weeks is None or pd.isna(weeks):
             return count
-        word = "started" if row["stage"] == "active" else "to complete"
-        return f"{count} · median {format_value('weeks_to_complete', weeks)} {word}"
+        span = format_value("weeks_to_complete", weeks)
+        if row["stage"] == "active":
+            return f"{count} · running a median {span}"
+        return f"{count} · took a median {span}"
 
     return frame.apply(one, axis=1) if len(frame) else pd.Series([], dtype="object")
 
@@ -161,7 +163,9 @@ def funnel_chart(frame: pd.DataFrame, height: int = 150) -> alt.LayerChart:
         x=alt.X(
             "projects:Q",
             title=column_label("projects_in_group"),
-            axis=alt.Axis(format="d", tickMinStep=1),
+            axis=alt.Axis(format="d", tickMinStep=1, tickCount=5),
+            # Room on the right for the longest label.
+            scale=alt.Scale(domainMax=max(int(data["projects"].max()), 1) * 1.6, nice=False),
         ),
     )
     bars = base.mark_bar(color=b.primary).encode(
