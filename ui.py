@@ -632,7 +632,12 @@ _DETAIL_LINKS = {
 
 
 def bottleneck_section(ctx: PageContext) -> None:
-    """What limits the pace, in one sentence, with a link to the page with the detail."""
+    """What limits the pace, in one sentence, with a link to the page with the detail.
+
+    Nothing for a view without a single project (the page says why it is empty)."""
+    stages = ctx.query(bottleneck.funnel, ctx.filters, ctx.as_of)
+    if not stages["projects"].sum():
+        return
     found = ctx.query(bottleneck.limiting_step, ctx.filters, ctx.as_of)
     st.subheader("What limits the pace", help=bottleneck.RULE_HELP)
     st.info(f"**{found.sentence}**", icon=":material/filter_alt:")
@@ -644,6 +649,8 @@ def bottleneck_section(ctx: PageContext) -> None:
 def funnel_section(ctx: PageContext) -> None:
     """Projects from scoping to active to completed, with the median weeks each step takes."""
     stages = ctx.query(bottleneck.funnel, ctx.filters, ctx.as_of)
+    if not stages["projects"].sum():
+        return
     st.subheader("From scoping to completed", help=bottleneck.FUNNEL_HELP)
     st.altair_chart(charts.funnel_chart(stages), width="stretch")
 

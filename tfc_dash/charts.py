@@ -152,33 +152,39 @@ def funnel_text(frame: pd.DataFrame) -> pd.Series:
     return frame.apply(one, axis=1) if len(frame) else pd.Series([], dtype="object")
 
 
-def funnel_chart(frame: pd.DataFrame, height: int = 150) -> alt.LayerChart:
-    """Projects from scoping to active to completed: one bar per stage, labelled with its count
-    and the median weeks the step takes. ``frame`` is :func:`tfc_dash.bottleneck.funnel`."""
+def funnel_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """Projects from scoping to active to completed: one bar per stage, its count and the median
+    weeks the step takes written above it (never cut off on a narrow screen).
+    ``frame`` is :func:`tfc_dash.bottleneck.funnel`."""
     b = brand()
     data = frame.assign(text=funnel_text(frame))
     order = list(data["label"])
-    base = alt.Chart(data).encode(
-        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=120)),
-        x=alt.X(
-            "projects:Q",
-            title=column_label("projects_in_group"),
-            axis=alt.Axis(format="d", tickMinStep=1, tickCount=5),
-            # Room on the right for the longest label.
-            scale=alt.Scale(domainMax=max(int(data["projects"].max()), 1) * 1.6, nice=False),
-        ),
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=120, labelOffset=6))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(size=16, yOffset=6)
+        .encode(
+            y=y,
+            x=alt.X(
+                "projects:Q",
+                title=column_label("projects_in_group"),
+                axis=alt.Axis(format="d", tickMinStep=1, tickCount=5),
+            ),
+            color=alt.Color(
+                "label:N",
+                legend=None,
+                scale=alt.Scale(domain=order, range=[b.grey, b.primary, b.positive][: len(order)]),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title=column_label("status")),
+                alt.Tooltip("projects:Q", title=column_label("projects_in_group"), format=",d"),
+                alt.Tooltip("text:N", title=column_label("median_weeks_step")),
+            ],
+        )
     )
-    bars = base.mark_bar(color=b.primary).encode(
-        color=alt.Color(
-            "label:N",
-            legend=None,
-            scale=alt.Scale(domain=order, range=[b.grey, b.primary, b.positive][: len(order)]),
-        ),
-        tooltip=[
-            alt.Tooltip("label:N", title=column_label("status")),
-            alt.Tooltip("projects:Q", title=column_label("projects_in_group"), format=",d"),
-            alt.Tooltip("text:N", title=column_label("median_weeks_step")),
-        ],
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", baseline="bottom", dy=-4, color=b.text, fontSize=12)
+        .encode(y=y, x=alt.value(0), text="text:N")
     )
-    text = base.mark_text(align="left", dx=4, color=b.text).encode(text="text:N")
-    return alt.layer(bars, text).properties(height=height).configure_view(stroke=None)
+    return alt.layer(bars, text).properties(height=alt.Step(44)).configure_view(stroke=None)
