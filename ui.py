@@ -656,8 +656,8 @@ def funnel_section(ctx: PageContext) -> None:
 
 
 # --- a view with no data: say why and offer the view that has it --------------------------------
-# Pages that pick their own cycle (States) or do not filter by state.
-_OWN_CYCLE_PAGES = ("states", "glossary", "data_health")
+# Pages that pick their own cycle (States), cover every cycle (the kit) or do not filter by state.
+_OWN_CYCLE_PAGES = ("states", "fundraising_kit", "glossary", "data_health")
 
 
 def _show_cycle(cycle: int) -> None:

@@ -220,14 +220,21 @@ def test_a_state_without_races_in_the_cycle_says_why_and_offers_its_cycle(run_ap
 
 
 @pytest.mark.parametrize(
-    "page", ["pages/volunteers.py", "pages/staffing.py", "pages/projects.py", "pages/outcomes.py",
-             "pages/fundraising_kit.py"],
+    "page", ["pages/volunteers.py", "pages/staffing.py", "pages/projects.py", "pages/outcomes.py"],
 )  # fmt: skip
 def test_every_filtered_page_says_why_it_is_empty(run_app, page):
     at = run_app(page=page, query={"state": "VA"})
     assert not at.exception
     assert [i for i in at.info if "Virginia had no program races in 2018" in i.value], page
     assert [b for b in at.button if b.label.startswith("Show 20")], page
+
+
+@pytest.mark.parametrize("page", ["pages/states.py", "pages/fundraising_kit.py"])
+def test_pages_that_pick_their_cycles_have_no_such_note(run_app, page):
+    # States opens Virginia's 2017 view by itself; the kit covers every cycle.
+    at = run_app(page=page, query={"state": "VA"})
+    assert not at.exception
+    assert not [i for i in at.info if "had no program races in 2018:" in i.value], page
 
 
 def test_the_burnup_of_a_past_cycle_lists_what_it_draws_and_spans_the_cycle(run_app, demo_db_url):
