@@ -60,7 +60,10 @@ for start in range(0, len(bundle.charts), 2):
     for column, chart in zip(st.columns(2), bundle.charts[start : start + 2], strict=False):
         with column.container(border=True):
             st.markdown(f"**{chart.name}**")
-            if chart.ready:
+            if chart.ready and png_size != kit.CURRENT:
+                # A posting size: its own layout, as the PNG will be.
+                st.image(kit.chart_png(chart, png_size), width="stretch")
+            elif chart.ready:
                 # The SVG file itself: crisp at any size, and cheap to send on every rerun.
                 st.image(chart.svg.decode("utf-8"), width="stretch")
             else:

@@ -128,6 +128,7 @@ def test_the_picked_size_is_the_downloaded_png(run_app, served, query):
         pngs = {n: d for n, d in files.items() if n.endswith(f"{size.suffix}.png")}
         assert len(pngs) == sum(1 for c in kit.CHARTS if f"tfc-{c}-2018-09-14.svg" in files)
         assert {png_size(d) for d in pngs.values()} == {(size.width, size.height)}
+        assert len(at.get("image")) == len(pngs)  # the previews show that size's layout
 
 
 def test_a_state_kit_names_the_state(run_app):
