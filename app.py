@@ -27,7 +27,9 @@ with st.sidebar:
         format_func=lambda c: "All cycles" if c == ui.ALL_CYCLES else f"{c} cycle",
         key=ui.CYCLE,
     )
-    st.multiselect("States", options.states, key=ui.STATE, placeholder="All states")
+    st.multiselect(
+        "States", options.states, key=ui.STATE, placeholder=ui.states_placeholder(options)
+    )
     st.multiselect(
         "Categories",
         CATEGORIES,
@@ -53,7 +55,7 @@ for note in notes:
     st.warning(note, icon=":material/link_off:")
 ui.sync_banner(handle)
 
-ui.build_page_context(handle, viewer)
+context = ui.build_page_context(handle, viewer)
 # (section, the key the access policy knows the page by, file, title, icon)
 PAGES = [
     ("Program", "progress", "pages/progress.py", "Progress", ":material/flag:"),
@@ -78,4 +80,6 @@ for section, key, path, title, icon in PAGES:
     if viewer.may_open(key):  # a page the viewer may not open is not routed at all
         page = st.Page(path, title=title, icon=icon, default=key == "progress")
         sections.setdefault(section, []).append(page)
-st.navigation(sections).run()
+page = st.navigation(sections)
+ui.empty_view_note(context, page.url_path or "progress")
+page.run()

@@ -15,7 +15,21 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from tfc_dash import cache, clock, config, policy, provision, queries, refresh, sheets, store, sync
+from tfc_dash import (
+    bottleneck,
+    cache,
+    charts,
+    clock,
+    config,
+    coverage,
+    policy,
+    provision,
+    queries,
+    refresh,
+    sheets,
+    store,
+    sync,
+)
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import (
     Filters,
@@ -361,13 +375,31 @@ class FilterOptions:
     first_day: date  # the first day in the data
     last_day: date  # today: the last day an as-of date may be
     default_day: date  # the latest day in the data (never after today): the default as-of date
+    # A viewer limited to some states (a state lead): those states, and the latest cycle in
+    # which they had program races, where such a viewer lands.
+    own_states: tuple[str, ...] | None = None
+    own_cycle: str | None = None
 
 
 def filter_options(handle: cache.StoreHandle, viewer: policy.Viewer) -> FilterOptions:
     bounds = data_dates(handle)
     cycles = [str(c) for c in cache.query(handle, queries.cycles)] + [ALL_CYCLES]
     states = policy.visible_states(cache.query(handle, queries.states_in_data), viewer)
-    return FilterOptions(cycles, states, bounds.first, bounds.last, bounds.default)
+    own_states = own_cycle = None
+    if viewer.states is not None:
+        own_states = tuple(states)
+        with_races = cache.query(handle, queries.cycles_with_races, tuple(viewer.states))
+        own_cycle = str(with_races[0]) if with_races else None
+    return FilterOptions(
+        cycles, states, bounds.first, bounds.last, bounds.default, own_states, own_cycle
+    )
+
+
+def states_placeholder(options: FilterOptions) -> str:
+    """What the sidebar's States box says with nothing picked: whose states the view covers."""
+    if options.own_states is None:
+        return "All states"
+    return f"Your states ({', '.join(options.own_states)})" if options.own_states else "No states"
 
 
 def data_notice(handle: cache.StoreHandle, viewer: policy.Viewer) -> None:
@@ -408,6 +440,7 @@ def filters_from_link(options: FilterOptions) -> list[str]:
         link, notes = parse_link(
             params, options.cycles, options.states, options.first_day, options.last_day
         )
+        link = _landing(link, params, options)
         state[CYCLE] = link.cycle
         state[STATE] = list(link.states)
         state[CATEGORY] = list(link.categories)
@@ -425,6 +458,20 @@ def filters_from_link(options: FilterOptions) -> list[str]:
             state[AS_OF] = min(max(day, options.first_day), options.last_day)
     seeded, notes = state[_SEEDED_KEY]
     return notes if _current_link(options) == seeded else []
+
+
+def _landing(link: LinkState, params: dict[str, list[str]], options: FilterOptions) -> LinkState:
+    """A viewer limited to some states who opens a link without states or cycle lands on their
+    states in the latest cycle in which they had program races (a state lead's own view)."""
+    if options.own_states is None:
+        return link
+    states = link.states
+    if not any(v.strip() for v in params.get(STATE, [])) and options.own_states:
+        states = options.own_states
+    cycle = link.cycle
+    if not any(v.strip() for v in params.get(CYCLE, [])) and options.own_cycle in options.cycles:
+        cycle = options.own_cycle
+    return LinkState(cycle=cycle, states=states, categories=link.categories, as_of=link.as_of)
 
 
 def filters_to_link(options: FilterOptions) -> None:
@@ -580,3 +627,64 @@ def write_link(key: str) -> None:
             st.query_params[key] = values
     elif key in st.query_params:
         del st.query_params[key]
+
+
+# --- what limits the pace (Progress) -----------------------------------------------------------
+_DETAIL_LINKS = {
+    "projects": ("pages/projects.py", "Projects: every project, its status and dates"),
+    "staffing": ("pages/staffing.py", "Staffing: open seats and who to ask"),
+}
+
+
+def bottleneck_section(ctx: PageContext) -> None:
+    """What limits the pace, in one sentence, with a link to the page with the detail.
+
+    Nothing for a view without a single project (the page says why it is empty)."""
+    stages = ctx.query(bottleneck.funnel, ctx.filters, ctx.as_of)
+    if not stages["projects"].sum():
+        return
+    found = ctx.query(bottleneck.limiting_step, ctx.filters, ctx.as_of)
+    st.subheader("What limits the pace", help=bottleneck.RULE_HELP)
+    st.info(f"**{found.sentence}**", icon=":material/filter_alt:")
+    page, text = _DETAIL_LINKS[found.page]
+    if ctx.viewer.may_open(found.page):
+        st.page_link(page, label=text, icon=":material/arrow_forward:")
+
+
+def funnel_section(ctx: PageContext) -> None:
+    """Projects from scoping to active to completed, with the median weeks each step takes."""
+    stages = ctx.query(bottleneck.funnel, ctx.filters, ctx.as_of)
+    if not stages["projects"].sum():
+        return
+    st.subheader("From scoping to completed", help=bottleneck.FUNNEL_HELP)
+    st.altair_chart(charts.funnel_chart(stages), width="stretch")
+
+
+# --- a view with no data: say why and offer the view that has it --------------------------------
+# Pages that pick their own cycle (States), cover every cycle (the kit) or do not filter by state.
+_OWN_CYCLE_PAGES = ("states", "fundraising_kit", "glossary", "data_health")
+
+
+def _show_cycle(cycle: int) -> None:
+    st.session_state[CYCLE] = str(cycle)
+
+
+def empty_view_note(ctx: PageContext, page: str) -> None:
+    """When the states in view had no program races in the cycle asked for, say so in one line
+    and offer their latest cycle with races (as the States page picks it by itself)."""
+    if page in _OWN_CYCLE_PAGES:
+        return
+    cycles = ctx.query(queries.cycles_with_races, ctx.filters.states)
+    offer = coverage.cycle_offer(ctx.filters, cycles)
+    if offer is None:
+        return
+    text, button = st.columns([4, 1], vertical_alignment="center")
+    text.info(offer.message, icon=":material/event_busy:")
+    button.button(
+        f"Show {offer.cycle}",
+        key="empty_view_cycle",
+        on_click=_show_cycle,
+        args=(offer.cycle,),
+        icon=":material/event:",
+        type="primary",
+    )

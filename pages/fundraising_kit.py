@@ -12,10 +12,11 @@ ctx = ui.page_context()
 bundle = ctx.query(kit.build_page_kit, ctx.filters, ctx.as_of)
 
 st.title("Fundraising kit")
+scope = bundle.scope[:1].upper() + bundle.scope[1:]  # "Virginia", never "Va"
 st.caption(
-    f"{bundle.scope.capitalize()}, every cycle up to {day_label(bundle.as_of)} · charts as PNG "
-    "(twice screen resolution, for social posts) and SVG, with the figures behind each as CSV · "
-    "no volunteer's name or email anywhere"
+    f"{scope}, every cycle up to {day_label(bundle.as_of)} · charts as PNG (for link posts, "
+    "square posts, or wide at twice screen resolution) and SVG, with the figures behind each as "
+    "CSV · no volunteer's name or email anywhere"
 )
 if bundle.is_demo:
     st.warning(
@@ -48,11 +49,24 @@ right.download_button(
 )
 
 st.subheader("Charts")
+png_size = st.segmented_control(
+    "PNG size",
+    list(kit.SIZE_LABELS),
+    format_func=kit.SIZE_LABELS.__getitem__,
+    default=kit.CURRENT,
+    required=True,
+    key="kit_png_size",
+    help="Each size is laid out for its shape: 1200 × 675 for link posts, 1080 × 1080 for "
+    "square posts, or the wide chart shown here.",
+)
 for start in range(0, len(bundle.charts), 2):
     for column, chart in zip(st.columns(2), bundle.charts[start : start + 2], strict=False):
         with column.container(border=True):
             st.markdown(f"**{chart.name}**")
-            if chart.ready:
+            if chart.ready and png_size != kit.CURRENT:
+                # A posting size: its own layout, as the PNG will be.
+                st.image(kit.chart_png(chart, png_size), width="stretch")
+            elif chart.ready:
                 # The SVG file itself: crisp at any size, and cheap to send on every rerun.
                 st.image(chart.svg.decode("utf-8"), width="stretch")
             else:
@@ -61,8 +75,8 @@ for start in range(0, len(bundle.charts), 2):
             if chart.ready:
                 png.download_button(
                     "PNG",
-                    functools.partial(kit.chart_png, chart),  # made when asked for
-                    file_name=bundle.file_name(chart.key, "png"),
+                    functools.partial(kit.chart_png, chart, png_size),  # made when asked for
+                    file_name=bundle.file_name(chart.key, "png", png_size),
                     mime="image/png",
                     key=f"kit_png_{chart.key}",
                     on_click="ignore",

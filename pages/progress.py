@@ -27,7 +27,8 @@ ui.scorecards(
 )
 
 timeline = ctx.query(queries.project_timeline, filters)
-series = metrics.burnup_series(timeline, as_of)
+cycle_end = ctx.query(queries.cycle_end, filters)
+series = metrics.burnup_series(timeline, metrics.chart_until(timeline, as_of, cycle_end))
 pace = projection = None
 if goal and target:
     pace = metrics.pace_projection(timeline, as_of, goal.target, goal.deadline)
@@ -50,10 +51,13 @@ if filters.cycle is not None and filters.is_program_wide:
 if volunteer_goal:
     st.caption(goals.progress_line(volunteer_goal, reach_now["volunteers"]))
 
+ui.bottleneck_section(ctx)
+
 st.subheader("Projects over time")
 if series["started"].iloc[-1] == 0:
     st.info("No projects started in this view by the as-of date.")
 st.altair_chart(charts.burnup_chart(series, pace, projection), width="stretch")
+ui.funnel_section(ctx)
 
 left, right = st.columns(2)
 with left:

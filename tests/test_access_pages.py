@@ -245,3 +245,22 @@ def test_the_gate_strips_names_even_where_fundraising_never_goes(
     shown = output(at, served)
     leaked = [n for n, e in volunteers if n in shown] + [e for n, e in volunteers if e in shown]
     assert not leaked, f"{page} shows {leaked[:5]}"
+
+
+def test_a_state_lead_lands_on_their_states_latest_cycle_with_races(run_app, demo_db_url):
+    lead = USERS[Role.STATE_LEAD]
+    states = sorted(s.upper() for s in SECRETS["roles"]["state_leads"][lead])
+    listed = ", ".join(repr(s) for s in states)
+    ((latest,),) = rows(demo_db_url, f"select max(cycle) from campaigns where state in ({listed})")
+    at = run_app(secrets=SECRETS, user=logged_in(lead))
+    assert not at.exception
+    box = at.sidebar.multiselect[0]
+    assert box.label == "States" and sorted(box.value) == states  # named, not "All states"
+    assert at.sidebar.selectbox[0].value == str(latest)
+    assert at.query_params["cycle"] in (str(latest), [str(latest)])
+    started = at.metric[0].value.split(" ")[0].replace(",", "")
+    assert int(started) > 0  # their races' projects, not a page of zeros
+    # A link that names a cycle is kept: the lead can still look at another one.
+    again = run_app(secrets=SECRETS, user=logged_in(lead), query={"cycle": "2018"})
+    assert again.sidebar.selectbox[0].value == "2018"
+    assert sorted(again.sidebar.multiselect[0].value) == states

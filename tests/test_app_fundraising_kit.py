@@ -73,6 +73,10 @@ def test_cli_export_writes_the_page_downloads(run_app, served, demo_db_url, tmp_
     at = run_app(page=PAGE, query=query)
     assert not at.exception
     page_files = downloads(at, served)
+    for size in kit.SIZES:  # each posting size picked on the page
+        at.segmented_control(key="kit_png_size").set_value(size).run()
+        assert not at.exception
+        page_files |= downloads(at, served)
     assert main(["export", "--out", str(tmp_path), "--db", demo_db_url, *args]) == 0
     exported = {p.name: p.read_bytes() for p in Path(tmp_path).iterdir()}
     assert exported == page_files
@@ -113,3 +117,20 @@ def test_missing_fundraising_still_offers_the_rest(run_app, served, make_store):
     assert not any(name.startswith("tfc-crowdfunding") for name in files)
     assert len(at.get("image")) == 4
     assert personal_data_in(files, ["Ada Lovelace"], ["ada@example.org"]) == []
+
+
+@pytest.mark.parametrize("query", [{}, {"state": "VA", "cycle": "2017"}])
+def test_the_picked_size_is_the_downloaded_png(run_app, served, query):
+    at = run_app(page=PAGE, query=query)
+    for key, size in kit.SIZES.items():
+        at.segmented_control(key="kit_png_size").set_value(key).run()
+        files = downloads(at, served)
+        pngs = {n: d for n, d in files.items() if n.endswith(f"{size.suffix}.png")}
+        assert len(pngs) == sum(1 for c in kit.CHARTS if f"tfc-{c}-2018-09-14.svg" in files)
+        assert {png_size(d) for d in pngs.values()} == {(size.width, size.height)}
+        assert len(at.get("image")) == len(pngs)  # the previews show that size's layout
+
+
+def test_a_state_kit_names_the_state(run_app):
+    at = run_app(page=PAGE, query={"state": "VA", "cycle": "2017"})
+    assert at.caption[0].value.startswith("Virginia, every cycle")

@@ -72,7 +72,7 @@ def test_default_view_matches_the_store(run_app, demo_db_url):
     assert shown(at) == expected(demo_db_url, "2018-09-14", 2018)
     assert at.metric[0].value.endswith(" of 500")
     assert any("Demo data" in el.value for el in at.sidebar.info)
-    assert len(charts(at)) == 3
+    assert len(charts(at)) == 4  # burn-up, funnel, by category, by state
     pace = at.warning[0].value if at.warning else at.success[0].value
     assert "trailing 4-week pace" in pace and "500" in pace
 
@@ -171,3 +171,80 @@ def test_cycle_without_goal_and_all_cycles(run_app):
     assert not at.exception
     assert at.title[0].value == "Progress"
     assert any("single cycle" in el.value for el in at.info)
+
+
+def test_progress_names_what_limits_the_pace_with_its_funnel(run_app, demo_db_url):
+    from tfc_dash import bottleneck, queries, store
+    from tfc_dash.filters import Filters
+
+    at = run_app()
+    engine = store.make_engine(demo_db_url)
+    view, as_of = Filters(cycle=queries.cycles(engine)[0]), queries.data_range(engine)[1]
+    found = bottleneck.limiting_step(engine, view, as_of)
+    stages = bottleneck.funnel(engine, view, as_of)
+    engine.dispose()
+    assert "What limits the pace" in [s.value for s in at.subheader]
+    assert [i.value for i in at.info if found.sentence in i.value]
+    links = [el.proto.page for el in at.get("page_link")]
+    assert found.page in links
+    funnel = [c for c in charts(at) if "Median weeks" in json.dumps(c)]
+    assert len(funnel) == 1
+    rows = chart_rows(at, charts(at).index(funnel[0]))
+    assert {r["label"]: r["projects"] for r in rows} == dict(
+        zip(stages["label"], stages["projects"], strict=True)
+    )
+
+
+def spec_lines(spec: dict) -> list[str]:
+    """The legend's entries of the burn-up chart (its colour scale's domain)."""
+    for layer in spec.get("layer", []):
+        color = layer.get("encoding", {}).get("color", {})
+        if color.get("field") == "line":
+            return color["scale"]["domain"]
+    raise AssertionError("no line legend")
+
+
+def test_a_state_without_races_in_the_cycle_says_why_and_offers_its_cycle(run_app, demo_db_url):
+    ((latest,),) = [(raw(demo_db_url, "select max(cycle) from campaigns where state = 'VA'"),)]
+    at = run_app(query={"state": "VA"})  # the default cycle, 2018: Virginia's races were 2017
+    assert latest != 2018
+    notes = [i.value for i in at.info if "had no program races" in i.value]
+    assert notes == [f"Virginia had no program races in 2018: the latest cycle with races there "
+                     f"is {latest}."]  # fmt: skip
+    button = next(b for b in at.button if b.label == f"Show {latest}")
+    button.click().run()
+    assert at.session_state["cycle"] == str(latest)
+    assert not [i for i in at.info if "had no program races" in i.value]
+    assert shown(at) == expected(demo_db_url, "2018-09-14", latest, "VA")
+    assert shown(at)["Projects started"] > 0
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/volunteers.py", "pages/staffing.py", "pages/projects.py", "pages/outcomes.py"],
+)  # fmt: skip
+def test_every_filtered_page_says_why_it_is_empty(run_app, page):
+    at = run_app(page=page, query={"state": "VA"})
+    assert not at.exception
+    assert [i for i in at.info if "Virginia had no program races in 2018" in i.value], page
+    assert [b for b in at.button if b.label.startswith("Show 20")], page
+
+
+@pytest.mark.parametrize("page", ["pages/states.py", "pages/fundraising_kit.py"])
+def test_pages_that_pick_their_cycles_have_no_such_note(run_app, page):
+    # States opens Virginia's 2017 view by itself; the kit covers every cycle.
+    at = run_app(page=page, query={"state": "VA"})
+    assert not at.exception
+    assert not [i for i in at.info if "had no program races in 2018:" in i.value], page
+
+
+def test_the_burnup_of_a_past_cycle_lists_what_it_draws_and_spans_the_cycle(run_app, demo_db_url):
+    at = run_app(query={"cycle": "2017", "state": "VA"})
+    spec = charts(at)[0]
+    assert spec_lines(spec) == ["Projects started", "Projects completed"]  # no pace drawn
+    days = [row["day"] for row in chart_rows(at, 0) if row.get("line")]
+    election = raw(
+        demo_db_url,
+        "select cast(strftime('%Y', max(election_date)) as int) from campaigns "
+        "where state = 'VA' and cycle = 2017",
+    )
+    assert max(days).year == election  # not stretched to the as-of date in 2018

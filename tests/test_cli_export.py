@@ -16,13 +16,15 @@ def test_export_writes_every_chart_and_the_headline(demo_db_url, tmp_path, capsy
     assert main(["export", "--out", str(tmp_path / "kit"), "--db", demo_db_url]) == 0
     out, err = capsys.readouterr()
     names = sorted(p.name for p in (tmp_path / "kit").iterdir())
-    assert len(names) == 16 and "tfc-headline-2018-09-14.txt" in names
+    # Per chart: PNG at each size (wide, 1200x675, 1080x1080), SVG and CSV; and the headline.
+    assert len(names) == 26 and "tfc-headline-2018-09-14.txt" in names
     for key in ("progress", "volunteers", "states", "races", "crowdfunding"):
         assert {f"tfc-{key}-2018-09-14.{ext}" for ext in ("png", "svg", "csv")} <= set(names)
-    assert "Wrote 16 files" in out
+        assert {f"tfc-{key}-2018-09-14-{px}.png" for px in ("1200x675", "1080x1080")} <= set(names)
+    assert "Wrote 26 files" in out
     headline = (tmp_path / "kit" / "tfc-headline-2018-09-14.txt").read_text()
     assert headline.strip() in out
-    assert "Drawing [" in err and "5/5" in err and "Writing [" in err and "16/16" in err
+    assert "Drawing [" in err and "5/5" in err and "Writing [" in err and "26/26" in err
 
 
 def test_export_as_a_module_in_a_fresh_process(demo_db_url, tmp_path):

@@ -11,6 +11,7 @@ import pytest
 
 from tests.smtp_server import Handler, SmtpServer, closing_server, free_port, self_signed_cert
 from tfc_dash import (
+    bottleneck,
     catalogue,
     coverage,
     digest,
@@ -162,6 +163,8 @@ def test_founders_figures_are_the_progress_pages(sent):
     assert f"{label('projects_understaffed')}: {len(gaps)}" in plain
     assert f"{label('open_seats')}: {int(gaps['open_seats'].sum())}" in plain
     assert "What limits the pace" in plain and "Last sync" in plain and "Data problems" in plain
+    found = bottleneck.limiting_step(engine, view, AS_OF)  # the Progress page's rule
+    assert found.sentence in plain and f"{APP_URL}/{found.page}?as_of=2018-08-31" in plain
     assert images == {}
     assert f"href='{APP_URL}/staffing?as_of=2018-08-31'" in body
 

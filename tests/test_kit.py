@@ -74,7 +74,7 @@ def test_the_scan_finds_a_planted_name_and_email(demo_db_url):
 def test_no_personal_data_in_any_file(demo_kit, demo_db_url):
     names, emails = volunteers(demo_db_url)
     files = demo_kit.files()
-    assert len(files) == 16  # 5 charts x (PNG, SVG, CSV) and the headline
+    assert len(files) == 26  # 5 charts x (3 PNG sizes, SVG, CSV) and the headline
     assert personal_data_in(files, names, emails) == []
 
 
@@ -126,7 +126,9 @@ def test_files_are_named_by_chart_and_day(demo_kit, tmp_path):
     names = sorted(p.name for p in written)
     assert "tfc-headline-2018-09-14.txt" in names
     assert "tfc-races-2018-09-14.png" in names and "tfc-races-2018-09-14.svg" in names
-    assert seen[-1][:2] == (16, 16)
+    assert "tfc-races-2018-09-14-1200x675.png" in names
+    assert "tfc-races-2018-09-14-1080x1080.png" in names
+    assert seen[-1][:2] == (26, 26)
     for path in written:
         assert path.read_bytes() == demo_kit.files()[path.name]
 
@@ -290,6 +292,8 @@ def test_nothing_started_yet(make_store):
     assert set(bundle.files()) == {
         "tfc-headline-2018-09-14.txt",
         "tfc-crowdfunding-2018-09-14.png",
+        "tfc-crowdfunding-2018-09-14-1200x675.png",
+        "tfc-crowdfunding-2018-09-14-1080x1080.png",
         "tfc-crowdfunding-2018-09-14.svg",
         "tfc-crowdfunding-2018-09-14.csv",
         "tfc-progress-2018-09-14.csv",
@@ -312,6 +316,56 @@ def test_a_state_view_has_no_program_wide_goal_or_signups(demo_engine):
     charts = by_key(bundle)
     assert "program-wide goal is 500" in charts["progress"].caption.subtitle
     assert list(charts["volunteers"].data.columns) == ["day", "placed"]
-    assert charts["states"].caption.title == "Projects started in 1 state"
-    assert "· PA ·" in charts["states"].caption.source
+    assert charts["states"].caption.title == "Projects started in Pennsylvania"
+    assert "· Pennsylvania ·" in charts["states"].caption.source
     assert "Goal for" not in bundle.headline and "Goal reached" not in bundle.headline
+
+
+# --- posting sizes ------------------------------------------------------------------------------
+@pytest.mark.parametrize("state", [None, "VA"])
+@pytest.mark.parametrize("size", [kit.CURRENT, *kit.SIZES])
+def test_every_png_has_the_exact_size_for_one_state_or_all(demo_engine, state, size):
+    view = Filters(cycle=2018, states=(state,) if state else None)
+    bundle = kit.build_page_kit(demo_engine, view, AS_OF)
+    ready = [c for c in bundle.charts if c.ready]
+    assert len(ready) >= 4
+    for chart in ready:
+        png = kit.chart_png(chart, size)
+        assert png[:8] == PNG_SIGNATURE
+        if size == kit.CURRENT:  # the wide chart: twice its SVG
+            root, _ = svg_texts(chart.svg)
+            expected = (round(2 * float(root.get("width"))), round(2 * float(root.get("height"))))
+        else:
+            expected = (kit.SIZES[size].width, kit.SIZES[size].height)
+        assert png_size(png) == expected, (chart.key, size)
+        assert kit.png_text(png)["Title"] == chart.caption.title
+
+
+def test_a_state_kit_says_the_state_and_keeps_cycle_colours(demo_engine):
+    one = kit.build_page_kit(demo_engine, Filters(states=("VA",)), AS_OF)
+    every = kit.build_page_kit(demo_engine, Filters(), AS_OF)
+    assert one.scope == "Virginia"
+    states = next(c for c in one.charts if c.key == "states")
+    assert states.caption.title == "Projects started in Virginia"
+    assert "Virginia" in states.caption.source and "· VA" not in states.caption.source
+
+    def colours(chart) -> dict[str, str]:
+        found = {}
+        for layer in chart.spec["vconcat"][0]["layer"]:
+            color = layer.get("encoding", {}).get("color", {})
+            if color.get("field") == "cycle":
+                found |= dict(zip(color["scale"]["domain"], color["scale"]["range"], strict=True))
+        return found
+
+    def legends(chart) -> list:
+        return [
+            layer["encoding"]["color"].get("legend", {})
+            for layer in chart.spec["vconcat"][0]["layer"]
+            if layer.get("encoding", {}).get("color", {}).get("field") == "cycle"
+        ]
+
+    whole = next(c for c in every.charts if c.key == "states")
+    shared = set(colours(states)) & set(colours(whole))
+    assert shared and all(colours(states)[c] == colours(whole)[c] for c in shared)
+    assert legends(states) == [None]  # one state: the cycles are on the axis, no legend
+    assert all(legend.get("orient") == "top" for legend in legends(whole))  # above the bars

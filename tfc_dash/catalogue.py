@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 # How a value is written: ``count`` 1,234; ``usd`` $1,234; ``usd_cents`` $0.71; ``percent``
-# 42% (the value is a fraction); ``days`` 12 days; ``number`` 1,234 (rounded); ``seconds`` 0.9 s.
-FORMATS = ("count", "usd", "usd_cents", "percent", "days", "number", "seconds")
+# 42% (the value is a fraction); ``days`` 12 days; ``weeks`` 6 weeks; ``number`` 1,234 (rounded);
+# ``rate`` 27.1 (one decimal); ``seconds`` 0.9 s.
+FORMATS = ("count", "usd", "usd_cents", "percent", "days", "weeks", "number", "rate", "seconds")
 MISSING = "—"
 
 
@@ -97,6 +98,49 @@ FIGURES: dict[str, Figure] = _figures(
         "projects",
         "count",
         _F + "projects_active",
+    ),
+    Figure(
+        "projects_per_week",
+        "Started a week",
+        "Projects started in the 4 weeks up to the as-of date, divided by 4 (the trailing pace).",
+        "projects a week",
+        "rate",
+        _F + "projects_per_week",
+    ),
+    Figure(
+        "pace_needed",
+        "Pace needed",
+        "Projects a week, from the as-of date, that reach the cycle's project goal by its "
+        "deadline; only for the whole program (no state or category filter).",
+        "projects a week",
+        "rate",
+        _F + "pace_needed",
+    ),
+    Figure(
+        "projects_scoping",
+        "Projects in scoping",
+        "Projects whose status is scoping: agreed with a campaign, not started yet (they never "
+        "count toward the goal).",
+        "projects",
+        "count",
+        _F + "projects_scoping",
+    ),
+    Figure(
+        "projects_overdue",
+        "Active past planned end",
+        "Projects active on the as-of date whose planned end date is before it.",
+        "projects",
+        "count",
+        _F + "projects_overdue",
+    ),
+    Figure(
+        "weeks_to_complete",
+        "Weeks to complete",
+        "Median weeks from a project's start date to its completion date, over the projects "
+        "completed by the as-of date.",
+        "weeks",
+        "weeks",
+        _F + "weeks_to_complete",
     ),
     Figure(
         "campaigns",
@@ -602,6 +646,7 @@ COLUMNS: dict[str, str] = {
     "group_total": "Total of the bar",
     "races": "Races in this group",
     "median_days": "Median days to first placement",
+    "median_weeks_step": "Median weeks",
     "share_placed": "Share placed",
     "signed_up": "Signed up",
     "placed": "Placed on a project",
@@ -722,6 +767,11 @@ def format_value(name: str, value: Any) -> str:
     if kind == "days":
         days = round(float(value))
         return f"{days:,} day" if days == 1 else f"{days:,} days"
+    if kind == "weeks":
+        weeks = round(float(value))
+        return f"{weeks:,} week" if weeks == 1 else f"{weeks:,} weeks"
+    if kind == "rate":
+        return f"{value:,.1f}"
     if kind == "seconds":
         return f"{value:,.1f} s"
     return f"{value:,.0f}"

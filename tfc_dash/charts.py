@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from tfc_dash.catalogue import column_label, label
+from tfc_dash.catalogue import column_label, format_value, label
 from tfc_dash.metrics import Pace
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
@@ -16,7 +16,7 @@ from tfc_dash.theme import brand
 STARTED = label("projects_started")
 COMPLETED = label("projects_completed")
 TRAILING = "Trailing 4-week pace"
-NEEDED = "Pace needed"
+NEEDED = label("pace_needed")
 
 
 def burnup_chart(
@@ -38,8 +38,17 @@ def burnup_chart(
     lines = actual
     if projection is not None and not projection.empty:
         lines = pd.concat([actual, projection[["day", "projects", "line"]]], ignore_index=True)
-    domain = [STARTED, COMPLETED, TRAILING, NEEDED]
-    colors = [b.primary, b.positive, b.primary, b.accent]
+    # The legend lists only the lines drawn (no pace lines without a projection).
+    drawn = set(lines["line"])
+    styles = [
+        (STARTED, b.primary, [1, 0]),
+        (COMPLETED, b.positive, [1, 0]),
+        (TRAILING, b.primary, [6, 4]),
+        (NEEDED, b.accent, [2, 3]),
+    ]
+    styles = [style for style in styles if style[0] in drawn]
+    domain = [name for name, _, _ in styles]
+    colors = [colour for _, colour, _ in styles]
     color = alt.Color(
         "line:N",
         title=None,
@@ -48,7 +57,7 @@ def burnup_chart(
     )
     dash = alt.StrokeDash(
         "line:N",
-        scale=alt.Scale(domain=domain, range=[[1, 0], [1, 0], [6, 4], [2, 3]]),
+        scale=alt.Scale(domain=domain, range=[dash for _, _, dash in styles]),
         legend=None,
     )
     base = alt.Chart(lines).encode(
@@ -125,3 +134,57 @@ def breakdown_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
         .properties(height=alt.Step(24))
         .configure_view(stroke=None)
     )
+
+
+def funnel_text(frame: pd.DataFrame) -> pd.Series:
+    """Each stage's bar label: its count, and the median weeks the step takes when known."""
+
+    def one(row: pd.Series) -> str:
+        count = f"{int(row['projects']):,}"
+        weeks = row["median_weeks"]
+        if weeks is None or pd.isna(weeks):
+            return count
+        span = format_value("weeks_to_complete", weeks)
+        if row["stage"] == "active":
+            return f"{count} · running a median {span}"
+        return f"{count} · took a median {span}"
+
+    return frame.apply(one, axis=1) if len(frame) else pd.Series([], dtype="object")
+
+
+def funnel_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """Projects from scoping to active to completed: one bar per stage, its count and the median
+    weeks the step takes written above it (never cut off on a narrow screen).
+    ``frame`` is :func:`tfc_dash.bottleneck.funnel`."""
+    b = brand()
+    data = frame.assign(text=funnel_text(frame))
+    order = list(data["label"])
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=120, labelOffset=6))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(size=16, yOffset=6)
+        .encode(
+            y=y,
+            x=alt.X(
+                "projects:Q",
+                title=column_label("projects_in_group"),
+                axis=alt.Axis(format="d", tickMinStep=1, tickCount=5),
+            ),
+            color=alt.Color(
+                "label:N",
+                legend=None,
+                scale=alt.Scale(domain=order, range=[b.grey, b.primary, b.positive][: len(order)]),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title=column_label("status")),
+                alt.Tooltip("projects:Q", title=column_label("projects_in_group"), format=",d"),
+                alt.Tooltip("text:N", title=column_label("median_weeks_step")),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", baseline="bottom", dy=-4, color=b.text, fontSize=12)
+        .encode(y=y, x=alt.value(0), text="text:N")
+    )
+    return alt.layer(bars, text).properties(height=alt.Step(44)).configure_view(stroke=None)

@@ -21,6 +21,7 @@ out of every figure.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -561,6 +562,38 @@ def view_cycle(requested: int | None, cycles: list[int]) -> tuple[int | None, bo
     if earlier:
         return earlier[0], True
     return requested, False
+
+
+@dataclass(frozen=True)
+class CycleOffer:
+    """A view with no races for its filters: why, and the cycle that has them."""
+
+    message: str
+    cycle: int
+
+
+def cycle_offer(filters: Filters, cycles: list[int]) -> CycleOffer | None:
+    """For states with no program races in the filters' cycle, the sentence that says so and the
+    latest cycle with races to offer (:func:`view_cycle`, as a state's view picks it: the latest
+    before the one asked for, or else the latest); None when the view has races.
+
+    ``cycles`` are the cycles with races in the filters' states, newest first
+    (:func:`tfc_dash.queries.cycles_with_races`).
+    """
+    if filters.cycle is None or not cycles or filters.cycle in cycles:
+        return None
+    if not filters.states:  # all states (the cycle has no races at all) or none allowed
+        return None
+    shown, moved = view_cycle(filters.cycle, cycles)
+    if not moved:
+        shown = cycles[0]
+    names = [STATE_NAMES.get(s, s) for s in filters.states]
+    where = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return CycleOffer(
+        f"{where} had no program races in {filters.cycle}: the latest cycle with races there is "
+        f"{shown}.",
+        shown,
+    )
 
 
 def chamber_races(

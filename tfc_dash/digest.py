@@ -30,6 +30,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from tfc_dash import (
+    bottleneck,
     catalogue,
     coverage,
     goals,
@@ -38,7 +39,6 @@ from tfc_dash import (
     models,
     queries,
     staffing,
-    volunteering,
 )
 from tfc_dash.config import ConfigError
 from tfc_dash.filters import STATE_NAMES, Filters, LinkState, link_params
@@ -363,11 +363,16 @@ def _founder(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[lis
         projects = enforce(staffing.running_projects(ctx.bind, filters, ctx.as_of), viewer)
         gaps = staffing.understaffed(projects)
         if "limits" in sections:
-            bench = volunteering.pool_by(ctx.bind, Filters(), ctx.as_of, "skills")
-            supply = staffing.supply_and_demand(bench, gaps, filters.categories)
-            _short, summary = staffing.shortage_summary(supply, gaps)
+            # The Progress page's rule, on the same figures (tfc_dash.bottleneck).
+            found = bottleneck.limiting_step(ctx.bind, filters, ctx.as_of)
             blocks.append(
-                Block("limits", "What limits the pace", ctx.link("volunteers"), (), (summary,))
+                Block(
+                    "limits",
+                    "What limits the pace",
+                    ctx.link(found.page),
+                    found.figure_rows(),
+                    (found.sentence,),
+                )
             )
         if "understaffed" in sections:
             blocks.append(_understaffed(ctx, gaps, filters))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tfc_dash import coverage, outcomes, queries, staffing, volunteering
+from tfc_dash import bottleneck, coverage, outcomes, queries, staffing, volunteering
 from tfc_dash.filters import Filters
 from tfc_dash.store import Bind
 
@@ -23,6 +23,26 @@ def projects_completed(bind: Bind, filters: Filters, as_of: date) -> int:
 
 def projects_active(bind: Bind, filters: Filters, as_of: date) -> int:
     return int(queries.project_counts(bind, filters, as_of)["active"].sum())
+
+
+def projects_per_week(bind: Bind, filters: Filters, as_of: date) -> float:
+    return bottleneck.projects_per_week(bind, filters, as_of)
+
+
+def pace_needed(bind: Bind, filters: Filters, as_of: date) -> float | None:
+    return bottleneck.pace_needed(bind, filters, as_of)
+
+
+def projects_scoping(bind: Bind, filters: Filters, as_of: date) -> int:
+    return bottleneck.projects_scoping(bind, filters, as_of)
+
+
+def projects_overdue(bind: Bind, filters: Filters, as_of: date) -> int:
+    return bottleneck.projects_overdue(bind, filters, as_of)
+
+
+def weeks_to_complete(bind: Bind, filters: Filters, as_of: date) -> float | None:
+    return bottleneck.weeks_to_complete(bind, filters, as_of)
 
 
 def campaigns(bind: Bind, filters: Filters, as_of: date) -> int:

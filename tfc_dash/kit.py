@@ -16,7 +16,10 @@ figure is a count or a sum.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
+import json
+import re
 import struct
 import threading
 import zlib
@@ -34,7 +37,7 @@ import vl_convert as vlc
 from tfc_dash import goals, kit_charts, metrics, models, outcomes, queries, rules
 from tfc_dash.catalogue import format_value, label
 from tfc_dash.csv_files import csv_bytes
-from tfc_dash.filters import Filters
+from tfc_dash.filters import STATE_NAMES, Filters
 from tfc_dash.kit_charts import Caption
 from tfc_dash.models import CATEGORY_LABELS
 from tfc_dash.queries import project_conditions, read_frame, started_project_conditions
@@ -49,6 +52,40 @@ A = models.Assignment.__table__
 F = models.Fundraising.__table__
 
 PNG_SCALE = 2  # twice screen resolution
+
+
+@dataclass(frozen=True)
+class Size:
+    """A PNG size the fundraising team posts at, and the layout that fills it.
+
+    ``width`` and ``height`` are the PNG's exact pixels; the chart is laid out on a canvas of
+    ``width / scale`` by ``height / scale`` (``view_width`` by ``view_height`` for the plot
+    itself, the rest for the title, legend, axes and source line) and rasterised at ``scale``.
+    """
+
+    key: str
+    label: str
+    width: int
+    height: int
+    scale: float
+    view_width: int
+    view_height: int
+
+    @property
+    def suffix(self) -> str:
+        return f"-{self.width}x{self.height}"
+
+
+# The current size (no Size): the chart as laid out, at twice screen resolution.
+CURRENT = "current"
+SIZES: dict[str, Size] = {
+    "link": Size("link", "Link post, 1200 × 675", 1200, 675, 1.5, 680, 230),
+    "square": Size("square", "Square, 1080 × 1080", 1080, 1080, 1.5, 600, 480),
+}
+SIZE_LABELS: dict[str, str] = {
+    CURRENT: "Wide (twice screen size)",
+    **{key: size.label for key, size in SIZES.items()},
+}
 CHARTS: dict[str, str] = {
     "progress": "Progress toward the goal",
     "volunteers": "Volunteers over time",
@@ -69,6 +106,7 @@ class KitChart:
     missing: str | None = None
     png: bytes = b""
     svg: bytes = b""
+    spec: dict | None = field(default=None, repr=False)  # the Vega-Lite spec it was drawn from
 
     @property
     def ready(self) -> bool:
@@ -86,8 +124,11 @@ class Kit:
     # Goals the kit would track but the Goals tab does not set, each saying how to set it.
     goal_notes: tuple[str, ...] = ()
 
-    def file_name(self, key: str, extension: str) -> str:
-        return f"tfc-{key}-{self.as_of.isoformat()}.{extension}"
+    def file_name(self, key: str, extension: str, size: str = CURRENT) -> str:
+        """``tfc-progress-2018-09-14.png``; a posting size adds its pixels
+        (``tfc-progress-2018-09-14-1200x675.png``)."""
+        suffix = SIZES[size].suffix if size in SIZES else ""
+        return f"tfc-{key}-{self.as_of.isoformat()}{suffix}.{extension}"
 
     @property
     def headline_file(self) -> str:
@@ -98,12 +139,14 @@ class Kit:
         """What the kit could not offer, and why."""
         return [f"{c.name}: {c.missing}" for c in self.charts if c.missing]
 
-    def files(self) -> dict[str, bytes]:
-        """Every file of the kit by name: each chart's PNG, SVG and CSV, and the headline."""
+    def files(self, sizes: tuple[str, ...] = (CURRENT, *SIZES)) -> dict[str, bytes]:
+        """Every file of the kit by name: each chart's PNG (at each of ``sizes``), SVG and CSV,
+        and the headline."""
         files = {self.headline_file: headline_bytes(self.headline)}
         for chart in self.charts:
             if chart.ready:
-                files[self.file_name(chart.key, "png")] = chart_png(chart)
+                for size in sizes:
+                    files[self.file_name(chart.key, "png", size)] = chart_png(chart, size)
                 files[self.file_name(chart.key, "svg")] = chart.svg
             if not chart.data.empty:
                 files[self.file_name(chart.key, "csv")] = csv_bytes(chart.data)
@@ -325,10 +368,11 @@ def headline_text(facts: HeadlineFacts) -> str:
 
 
 def scope_label(filters: Filters) -> str:
-    """What part of the program the kit covers, for its source line."""
+    """What part of the program the kit covers, for its source line: states by name."""
     parts = []
     if filters.states is not None:
-        parts.append(", ".join(filters.states) if filters.states else "no states")
+        names = [STATE_NAMES.get(s, s) for s in filters.states]
+        parts.append(", ".join(names) if names else "no states")
     if filters.categories is not None:
         parts.append(", ".join(CATEGORY_LABELS[c] for c in filters.categories))
     return " · ".join(parts)
@@ -375,7 +419,7 @@ def build_kit(
     charts = [
         _progress(bind, record, as_of, goal, source),
         _volunteers(growth, record, as_of, source),
-        _states(by_state, source),
+        _states(by_state, source, queries.cycles(bind)),
         _races(races, summary, as_of, source),
         _crowdfunding(funds, as_of, source),
     ]
@@ -462,19 +506,68 @@ def draw(chart: KitChart, spec: dict, png: bool = True) -> KitChart:
     try:
         svg = vlc.vegalite_to_svg(spec).encode("utf-8")
         caption = chart.caption or Caption("", "", "")
-        drawn = replace(chart, svg=svg)
+        drawn = replace(chart, svg=svg, spec=spec)
         return replace(drawn, png=png_from_svg(svg, caption)) if png else drawn
     except ValueError as exc:  # vl-convert's error for a spec it cannot draw
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return replace(chart, missing=f"the chart could not be drawn ({reason}).")
 
 
-def chart_png(chart: KitChart) -> bytes:
-    """The chart's PNG: rasterised from its SVG at twice screen resolution, titled in its text
-    chunks. The same bytes whoever asks (the page's download, the export)."""
+def chart_png(chart: KitChart, size: str = CURRENT) -> bytes:
+    """The chart's PNG: rasterised from its SVG at twice screen resolution, or laid out again
+    for a posting size (:data:`SIZES`) and exactly that many pixels; titled in its text chunks.
+    The same bytes whoever asks (the page's download, the export)."""
+    caption = chart.caption or Caption("", "", "")
+    if size in SIZES and chart.spec is not None:
+        return _cached_sized_png(_spec_json(chart.spec), size, caption)
     if chart.png:
         return chart.png
-    return _cached_png(chart.svg, chart.caption or Caption("", "", ""))
+    return _cached_png(chart.svg, caption)
+
+
+def _spec_json(spec: dict) -> str:
+    return json.dumps(spec, sort_keys=True, default=str)
+
+
+def sized_spec(spec: dict, size: Size) -> dict:
+    """The kit chart's ``spec`` laid out for ``size``: its plot resized, its legend above it."""
+    out = copy.deepcopy(spec)
+    inner = out["vconcat"][0]
+    inner["width"], inner["height"] = size.view_width, size.view_height
+    return out
+
+
+def fit_svg(svg: str, width: float, height: float, background: str) -> str:
+    """``svg`` on a canvas of exactly ``width`` by ``height``: centred, scaled down when it is
+    larger, the brand's background all round."""
+    root = re.search(r"<svg\b[^>]*>", svg)
+    assert root is not None
+    tag = root.group(0)
+    w = float(re.search(r'\bwidth="([\d.]+)"', tag).group(1))  # type: ignore[union-attr]
+    h = float(re.search(r'\bheight="([\d.]+)"', tag).group(1))  # type: ignore[union-attr]
+    shrink = min(width / w, height / h, 1.0)
+    box_w, box_h = width / shrink, height / shrink
+    x0, y0 = -(box_w - w) / 2, -(box_h - h) / 2
+    new_tag = re.sub(r'\s(width|height|viewBox)="[^"]*"', "", tag)
+    new_tag = new_tag[:-1] + (
+        f' width="{width:g}" height="{height:g}" viewBox="{x0:g} {y0:g} {box_w:g} {box_h:g}">'
+        f'<rect x="{x0:g}" y="{y0:g}" width="{box_w:g}" height="{box_h:g}" fill="{background}"/>'
+    )
+    return svg.replace(tag, new_tag, 1)
+
+
+def sized_png(spec_json: str, size_key: str, caption: Caption) -> bytes:
+    """The chart at ``size_key`` (:data:`SIZES`): exactly its pixels, whatever the content."""
+    size = SIZES[size_key]
+    svg = vlc.vegalite_to_svg(sized_spec(json.loads(spec_json), size))
+    canvas = fit_svg(svg, size.width / size.scale, size.height / size.scale, brand().background)
+    png = vlc.svg_to_png(canvas, scale=size.scale)
+    return png_with_text(
+        png, {"Title": caption.title, "Description": caption.subtitle, "Source": caption.source}
+    )
+
+
+_cached_sized_png = functools.lru_cache(maxsize=64)(sized_png)
 
 
 def png_from_svg(svg: bytes, caption: Caption) -> bytes:
@@ -599,21 +692,32 @@ def _volunteers(
     )
 
 
-def _states(by_state: pd.DataFrame, source: str) -> tuple[KitChart, Spec]:
+def _states(
+    by_state: pd.DataFrame, source: str, program_cycles: list[int]
+) -> tuple[KitChart, Spec]:
     name = CHARTS["states"]
     if by_state.empty:
         return KitChart("states", name, by_state, missing="no project has started yet."), None
-    states = by_state["state"].nunique()
+    states = sorted(by_state["state"].unique())
     cycles = sorted(by_state["cycle"].unique())
     span = f"{cycles[0]}" if len(cycles) == 1 else f"{cycles[0]} to {cycles[-1]}"
-    caption = Caption(
-        f"{label('projects_started')} in {states} state{'s' if states != 1 else ''}",
-        f"Projects started for campaigns in each state, {span}",
-        source,
-    )
+    if len(states) == 1:
+        where = STATE_NAMES.get(states[0], states[0])
+        caption = Caption(
+            f"{label('projects_started')} in {where}",
+            f"Projects started for campaigns in {where}, by cycle, {span}",
+            source,
+        )
+    else:
+        caption = Caption(
+            f"{label('projects_started')} in {len(states)} states",
+            f"Projects started for campaigns in each state, {span}",
+            source,
+        )
     data = by_state.rename(columns={"projects": "projects_started"})  # the CSV's catalogue name
+    every = [str(c) for c in sorted(program_cycles)]
     return KitChart("states", name, data, caption), lambda: kit_charts.states_chart(
-        by_state, caption
+        by_state, caption, every
     )
 
 

@@ -202,19 +202,50 @@ def volunteers_chart(series: pd.DataFrame, caption: Caption) -> alt.VConcatChart
     return branded(chart, caption)
 
 
-def states_chart(frame: pd.DataFrame, caption: Caption) -> alt.VConcatChart:
-    """Projects per state, stacked by election cycle, largest state first.
+def cycle_colors(b: Brand, cycles: list[str]) -> list[str]:
+    """One colour per cycle of the program: the latest in the brand's primary colour, earlier
+    ones in the next colours. ``cycles`` are the program's, oldest first, so that a cycle keeps
+    its colour whatever the view (one state or all)."""
+    palette = [b.primary, b.accent, b.positive, *b.palette[3:]]
+    return palette[: len(cycles)][::-1]
 
-    ``frame`` has ``state``, ``cycle`` and ``projects``.
+
+def states_chart(
+    frame: pd.DataFrame, caption: Caption, cycles: list[str] | None = None
+) -> alt.VConcatChart:
+    """Projects per state, stacked by election cycle, largest state first; for one state, its
+    projects per cycle.
+
+    ``frame`` has ``state``, ``cycle`` and ``projects``; ``cycles`` are the program's cycles
+    (oldest first) that fix each cycle's colour (default: the frame's).
     """
     b = brand()
     data = frame.assign(cycle=frame["cycle"].astype(str))
+    present = sorted(data["cycle"].unique())
+    every = sorted({*(cycles or []), *present})
+    colors = dict(zip(every, cycle_colors(b, every), strict=True))
+    scale = alt.Scale(domain=present, range=[colors[c] for c in present])
+    if data["state"].nunique() == 1:
+        # One state: a bar per cycle, named on the axis (no legend over the bar).
+        x = alt.X("cycle:N", title=None, sort=present, axis=alt.Axis(labelAngle=0))
+        per_cycle = data.groupby("cycle", as_index=False)["projects"].sum()
+        bars = (
+            alt.Chart(per_cycle)
+            .mark_bar(width={"band": 0.6})
+            .encode(
+                x=x,
+                y=alt.Y("projects:Q", title=label("projects_started")),
+                color=alt.Color("cycle:N", scale=scale, legend=None),
+            )
+        )
+        labels = (
+            alt.Chart(per_cycle)
+            .mark_text(dy=-8, fontSize=13, color=b.text)
+            .encode(x=x, y=alt.Y("projects:Q"), text=alt.Text("projects:Q", format=","))
+        )
+        return branded(alt.layer(bars, labels), caption)
     totals = data.groupby("state", as_index=False)["projects"].sum()
     order = totals.sort_values(["projects", "state"], ascending=[False, True])["state"].tolist()
-    cycles = sorted(data["cycle"].unique())
-    # The latest cycle in the brand's primary colour, earlier ones in the next colours.
-    palette = [b.primary, b.accent, b.positive, *b.palette[3:]]
-    colors = palette[: len(cycles)][::-1]
     x = alt.X("state:N", title=None, sort=order, axis=alt.Axis(labelAngle=0))
     bars = (
         alt.Chart(data)
@@ -225,8 +256,9 @@ def states_chart(frame: pd.DataFrame, caption: Caption) -> alt.VConcatChart:
             color=alt.Color(
                 "cycle:N",
                 title=None,
-                scale=alt.Scale(domain=cycles, range=colors),
-                legend=alt.Legend(orient="top-right", direction="horizontal"),
+                scale=scale,
+                # Above the plot, never over a bar.
+                legend=alt.Legend(orient="top", direction="horizontal"),
             ),
             order=alt.Order("cycle:N", sort="ascending"),
         )

@@ -118,6 +118,15 @@ def pace_projection(
     )
 
 
+def chart_until(timeline: pd.DataFrame, as_of: date, cycle_end: date | None) -> date:
+    """The last day a burn-up chart shows: the as-of date, or for a past cycle the day its
+    last project event or its election fell (so 2017 is not squeezed into 2018's axis)."""
+    if cycle_end is None or cycle_end >= as_of:
+        return as_of
+    last = timeline["day"].max().date() if not timeline.empty else cycle_end
+    return min(as_of, max(cycle_end, last))
+
+
 def burnup_series(timeline: pd.DataFrame, as_of: date, start: date | None = None) -> pd.DataFrame:
     """Cumulative projects started and completed, week by week up to ``as_of``.
 

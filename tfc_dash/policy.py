@@ -81,7 +81,7 @@ PAGES_BY_ROLE: dict[Role, frozenset[str]] = {
 DIGEST_SECTIONS: dict[str, str] = {
     "pace": "progress",  # the goal, the projection sentence
     "changes": "progress",  # headline figures now, a week ago and four weeks ago
-    "limits": "volunteers",  # what limits the pace: supply and demand by skill
+    "limits": "progress",  # what limits the pace: intake, staffing or completion (bottleneck)
     "understaffed": "staffing",  # understaffed projects and their open seats
     "quarantine": "data_health",  # rows waiting in the quarantine
     "sync_age": "data_health",  # the last sync's age

@@ -156,6 +156,25 @@ def cycles(bind: Bind) -> list[int]:
     return [int(c) for c in frame["cycle"]]
 
 
+def cycles_with_races(bind: Bind, states: tuple[str, ...] | None) -> list[int]:
+    """Cycles, newest first, in which ``states`` (None: any state) had program campaigns."""
+    conditions = [C.c.removed_at.is_(None)]
+    if states is not None:
+        conditions.append(C.c.state.in_(states))
+    statement = sa.select(C.c.cycle).distinct().where(*conditions).order_by(C.c.cycle.desc())
+    return [int(c) for c in read_frame(bind, statement, ["cycle"])["cycle"]]
+
+
+def cycle_end(bind: Bind, filters: Filters) -> date | None:
+    """The last election day of the campaigns in view (None without a cycle or campaigns)."""
+    if filters.cycle is None:
+        return None
+    statement = sa.select(sa.func.max(C.c.election_date)).where(*campaign_conditions(filters))
+    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
+        value = conn.execute(statement).scalar()
+    return None if value is None else _as_date(value)
+
+
 def states_in_data(bind: Bind) -> list[str]:
     statement = sa.select(C.c.state).distinct().where(C.c.removed_at.is_(None)).order_by(C.c.state)
     return list(read_frame(bind, statement, ["state"])["state"])
