@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import catalogue, metrics, models, queries, rules, staffing, volunteering
+from tfc_dash import catalogue, goals, metrics, models, queries, rules, staffing, volunteering
 from tfc_dash.filters import Filters
 from tfc_dash.store import Bind, read_frame
 
@@ -163,7 +163,7 @@ def started_per_week(timeline: pd.DataFrame, as_of: date) -> float:
 
 def pace_needed(bind: Bind, filters: Filters, as_of: date) -> float | None:
     """Projects a week from ``as_of`` that reach the cycle's goal by its deadline (program-wide)."""
-    goal = queries.goal_for(bind, filters.cycle)
+    goal = None if filters.cycle is None else goals.goal_for(bind, goals.PROJECTS, filters.cycle)
     if goal is None or not filters.is_program_wide:
         return None
     timeline = queries.project_timeline(bind, filters)
@@ -306,7 +306,7 @@ def limiting_step(bind: Bind, filters: Filters, as_of: date) -> Bottleneck:
     per_week = started_per_week(timeline, as_of)
     needed: float | None = None
     on_track: bool | None = None
-    goal = queries.goal_for(bind, filters.cycle)
+    goal = None if filters.cycle is None else goals.goal_for(bind, goals.PROJECTS, filters.cycle)
     if goal is not None and filters.is_program_wide:
         pace = metrics.pace_projection(timeline, as_of, goal.target, goal.deadline)
         needed, on_track = pace.needed_per_week, pace.on_track
