@@ -40,7 +40,9 @@ def csv_text(frame: pd.DataFrame, labels: bool = True) -> str:
     The headers are the columns' catalogue labels; ``labels=False`` keeps the names as they are
     (the spreadsheet template, whose headers are the contract's column names).
     """
-    safe = frame.rename(columns=lambda name: neutralize(header_label(name) if labels else str(name)))
+    safe = frame.rename(
+        columns=lambda name: neutralize(header_label(name) if labels else str(name))
+    )
     for position, dtype in enumerate(safe.dtypes):
         if not (
             pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
