@@ -12,6 +12,7 @@ st.set_page_config(
     # "auto": open on a desktop, closed on a phone (it would cover three quarters of the screen).
     initial_sidebar_state="auto",
 )
+ui.page_style()
 
 ui.start_up()  # before the login: a new store is being prepared meanwhile
 viewer = ui.current_viewer()

@@ -402,6 +402,21 @@ def page_context() -> PageContext:
     return context
 
 
+# Scorecard labels wrap onto a second line instead of ending in "…" ("Covered by a…"): the card
+# keeps the catalogue's full label at every width, and the cards of a row keep one height.
+_STYLE = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  height: auto !important;
+}
+</style>"""
+
+
+def page_style() -> None:
+    """The app's few style rules (the router calls it once per run, after the page config)."""
+    st.html(_STYLE)
+
+
 def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:
     for start in range(0, len(cards), per_row):
         row = cards[start : start + per_row]
@@ -414,6 +429,7 @@ def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:
                 delta_color="normal" if card.delta else "off",
                 help=card.help,
                 border=True,
+                height="stretch",
             )
 
 
