@@ -404,10 +404,15 @@ def page_context() -> PageContext:
 
 # Scorecard labels wrap onto a second line instead of ending in "…" ("Covered by a…"): the card
 # keeps the catalogue's full label at every width, and the cards of a row keep one height.
+# Markdown tables (the Glossary) wrap their cells to the screen's width instead of running off it.
 _STYLE = """<style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   height: auto !important;
+}
+[data-testid="stMarkdownContainer"] table { width: 100%; }
+[data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td {
+  overflow-wrap: anywhere;
 }
 </style>"""
 

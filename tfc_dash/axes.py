@@ -7,6 +7,7 @@ on a narrow screen instead of cutting their entries ("Trailing…").
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import altair as alt
@@ -48,3 +49,12 @@ def legend(**options: Any) -> alt.Legend:
     """A legend above the chart whose entries wrap onto more lines on a narrow screen."""
     options.setdefault("title", None)
     return alt.Legend(orient="top", direction="horizontal", columns=2, labelLimit=0, **options)
+
+
+def drawn_scale(domain: Sequence[Any], colours: Sequence[Any], drawn: Iterable[Any]) -> alt.Scale:
+    """A colour (or dash) scale of the ``domain`` values that ``drawn`` holds, each keeping its
+    colour: the legend then lists only what the chart draws (no "Pace needed" without its line).
+    """
+    present = set(drawn)
+    pairs = [(d, c) for d, c in zip(domain, colours, strict=True) if d in present]
+    return alt.Scale(domain=[d for d, _ in pairs], range=[c for _, c in pairs])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from tfc_dash.axes import count_axis, legend, time_axis
+from tfc_dash.axes import count_axis, drawn_scale, legend, time_axis
 from tfc_dash.catalogue import column_label, label
 from tfc_dash.metrics import Pace
 from tfc_dash.text import day_label
@@ -44,12 +44,12 @@ def burnup_chart(
     color = alt.Color(
         "line:N",
         title=None,
-        scale=alt.Scale(domain=domain, range=colors),
+        scale=drawn_scale(domain, colors, lines["line"]),
         legend=legend(),
     )
     dash = alt.StrokeDash(
         "line:N",
-        scale=alt.Scale(domain=domain, range=[[1, 0], [1, 0], [6, 4], [2, 3]]),
+        scale=drawn_scale(domain, [[1, 0], [1, 0], [6, 4], [2, 3]], lines["line"]),
         legend=None,
     )
     base = alt.Chart(lines).encode(
@@ -117,7 +117,9 @@ def breakdown_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
             color=alt.Color(
                 "status:N",
                 title=None,
-                scale=alt.Scale(domain=["Completed", "Active"], range=[b.positive, b.primary]),
+                scale=drawn_scale(
+                    ["Completed", "Active"], [b.positive, b.primary], frame["status"]
+                ),
                 legend=legend(),
             ),
             order=alt.Order("status:N", sort="descending"),

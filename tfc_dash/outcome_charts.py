@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from tfc_dash.axes import count_axis, large_axis, legend, money_axis
+from tfc_dash.axes import count_axis, drawn_scale, large_axis, legend, money_axis
 from tfc_dash.catalogue import column_label
 from tfc_dash.outcomes import OUTCOMES, metric_label
 from tfc_dash.theme import Brand, brand
@@ -38,7 +38,7 @@ def results_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
             color=alt.Color(
                 "outcome:N",
                 title=None,
-                scale=alt.Scale(domain=list(OUTCOMES), range=outcome_colors(b)),
+                scale=drawn_scale(list(OUTCOMES), outcome_colors(b), data["outcome"]),
                 legend=legend(),
             ),
             order=alt.Order("order:Q"),
@@ -132,7 +132,11 @@ def comparison_chart(districts: pd.DataFrame) -> alt.Chart:
             color=alt.Color(
                 "district_outcome:N",
                 title=None,
-                scale=alt.Scale(domain=outcomes, range=[b.primary, b.positive, b.accent, b.grey]),
+                scale=drawn_scale(
+                    outcomes,
+                    [b.primary, b.positive, b.accent, b.grey],
+                    contested["district_outcome"],
+                ),
                 legend=legend(),
             ),
             tooltip=[

@@ -7,7 +7,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from tfc_dash.axes import count_axis, legend, time_axis
+from tfc_dash.axes import count_axis, drawn_scale, legend, time_axis
 from tfc_dash.catalogue import column_label
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
@@ -38,8 +38,10 @@ def status_chart(frame: pd.DataFrame) -> alt.Chart:
             color=alt.Color(
                 "status:N",
                 title=None,
-                scale=alt.Scale(
-                    domain=STATUS_ORDER, range=[b.positive, b.primary, b.palette[3], b.grey]
+                scale=drawn_scale(
+                    STATUS_ORDER,
+                    [b.positive, b.primary, b.palette[3], b.grey],
+                    data.loc[data["projects"] > 0, "status"],
                 ),
                 legend=legend(),
             ),
