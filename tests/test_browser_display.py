@@ -114,6 +114,8 @@ def open_view(page, url: str) -> None:
     page.goto(url)
     page.locator("h1").first.wait_for()
     wait_for_script(page)
+    page.wait_for_timeout(300)  # a rerun the page asks for (a link written back, say)
+    wait_for_script(page)
     page.wait_for_function(SETTLE_JS)
     page.wait_for_timeout(300)  # the last chart's layout
 
@@ -143,7 +145,8 @@ def problems_on(page, where: str, codes: set[str], check_codes: bool) -> list[st
     if check_codes:
         words = set(re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", text))
         for code in sorted(words & codes):
-            found.append(f"{where}: shows the code {code!r}")
+            line = next(ln for ln in text.splitlines() if code in ln)
+            found.append(f"{where}: shows the code {code!r} ({line.strip()[:80]!r})")
     layout = page.evaluate(LAYOUT_JS)
     found += [f"{where}: {w}" for w in layout["wide"]]
     found += [f"{where}: scorecard label cut off: {c!r}" for c in layout["cut"]]
