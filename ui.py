@@ -5,6 +5,7 @@ store problem, drawing scorecards. The logic it calls lives in ``tfc_dash``.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -406,11 +407,30 @@ def page_context() -> PageContext:
 # keeps the catalogue's full label at every width, and the cards of a row keep one height.
 # Markdown tables (the Glossary) wrap their cells to the screen's width instead of running off it.
 _STYLE = """<style>
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   height: auto !important;
 }
 [data-testid="stMarkdownContainer"] table { width: 100%; }
+@media (max-width: 640px) {
+  /* A phone: scorecards two a row (not one under the other), so the page's answer below them
+     is on the first screen; a smaller page title. The cards' rows melt into one wrapping row. */
+  [class*="st-key-scorecards_"] {
+    flex-direction: row !important; flex-wrap: wrap !important; gap: 0.5rem !important;
+  }
+  [class*="st-key-scorecards_"] [data-testid="stLayoutWrapper"],
+  [class*="st-key-scorecards_"] [data-testid="stHorizontalBlock"] { display: contents !important; }
+  [class*="st-key-scorecards_"] [data-testid="stColumn"] {
+    flex: 1 1 40% !important; min-width: 40% !important; width: auto !important;
+  }
+  [class*="st-key-scorecards_"] [data-testid="stColumn"]:not(:has([data-testid="stMetric"])) {
+    display: none !important;
+  }
+  [data-testid="stMetric"] { padding: 0.5rem 0.6rem !important; }
+  [data-testid="stMetricValue"] { font-size: 1.6rem !important; }
+  h1 { font-size: 1.9rem !important; }
+}
 [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td {
   overflow-wrap: anywhere;
 }
@@ -423,9 +443,14 @@ def page_style() -> None:
 
 
 def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:
+    """The cards, ``per_row`` a row on a desktop and two a row on a phone (see :data:`_STYLE`)."""
+    if not cards:
+        return
+    key = "scorecards_" + re.sub(r"\W+", "_", cards[0].label).strip("_").lower()
+    box = st.container(key=key)
     for start in range(0, len(cards), per_row):
         row = cards[start : start + per_row]
-        for col, card in zip(st.columns(per_row), row, strict=False):
+        for col, card in zip(box.columns(per_row), row, strict=False):
             col.metric(
                 card.label,
                 "—" if card.value is None else f"{card.value:,}{card.suffix}",

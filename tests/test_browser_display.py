@@ -131,7 +131,9 @@ def screenshot(page, path: Path) -> None:
     page.set_viewport_size(
         {"width": size["width"], "height": min(max(height, size["height"]), 9000)}
     )
-    page.wait_for_timeout(200)
+    page.wait_for_timeout(300)
+    wait_for_script(page)
+    page.wait_for_function(SETTLE_JS)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
 

@@ -45,10 +45,17 @@ def time_axis(fmt: str = "%b %Y", **options: Any) -> alt.Axis:
     )
 
 
-def legend(**options: Any) -> alt.Legend:
-    """A legend above the chart whose entries wrap onto more lines on a narrow screen."""
+WIDE_LABEL = 20  # characters: longer legend entries go one a line (two would not fit a phone)
+
+
+def legend(labels: Iterable[str] = (), **options: Any) -> alt.Legend:
+    """A legend above the chart, its entries never cut: two a line (a phone's screen holds two
+    of up to :data:`WIDE_LABEL` characters), one a line when ``labels`` has a longer one."""
     options.setdefault("title", None)
-    return alt.Legend(orient="top", direction="horizontal", columns=2, labelLimit=0, **options)
+    columns = 1 if any(len(str(t)) > WIDE_LABEL for t in labels) else 2
+    return alt.Legend(
+        orient="top", direction="horizontal", columns=columns, labelLimit=0, **options
+    )
 
 
 def drawn_scale(domain: Sequence[Any], colours: Sequence[Any], drawn: Iterable[Any]) -> alt.Scale:

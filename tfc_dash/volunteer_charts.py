@@ -174,7 +174,9 @@ def open_seats_chart(frame: pd.DataFrame) -> alt.Chart:
                 stack="zero",
                 axis=count_axis(),
             ),
-            color=alt.Color("label:N", scale=category_scale(), legend=_legend()),
+            color=alt.Color(
+                "label:N", scale=category_scale(), legend=legend(data["label"].unique())
+            ),
             tooltip=[
                 alt.Tooltip("state:N", title="State"),
                 alt.Tooltip("label:N", title="Category"),
