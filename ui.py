@@ -80,66 +80,13 @@ class PageContext:
                 )
 
 
-def _number_text(value: float, fmt: str | None) -> str:
-    """A number as ``st.column_config.NumberColumn`` would write it with ``fmt``."""
-    if fmt == "percent":
-        return f"{value * 100:,.1f}%".replace(".0%", "%")
-    if fmt in ("dollar", "accounting"):
-        return f"${value:,.2f}" if abs(value) < 100 else f"${value:,.0f}"
-    if fmt and fmt.startswith("%"):
-        try:
-            return fmt % value
-        except (TypeError, ValueError):
-            pass
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}"
-
-
-_DATE_FORMATS = {"D MMM YYYY": "%-d %b %Y", "YYYY-MM-DD": "%Y-%m-%d", "MMM YYYY": "%b %Y"}
-
-
-def display_frame(
-    frame: pd.DataFrame, column_config: dict[str, Any] | None = None
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """``frame`` with every missing value written as the catalogue's dash (``st.dataframe``
-    would print "None"), and the column settings that go with it.
-
-    A number or date column with a gap becomes text, written as its column setting's format
-    would write it (the setting becomes a text column with the same label, width and help).
-    """
-    config = dict(column_config or {})
-    shown = frame.copy()
-    for name in frame.columns:
-        column = frame[name]
-        if not column.isna().any():
-            continue
-        setting = config.get(name)
-        typed = setting if isinstance(setting, dict) else {}
-        fmt = (typed.get("type_config") or {}).get("format")
-        if pd.api.types.is_bool_dtype(column.dtype):
-            text = column.map(lambda v: "Yes" if v else "No", na_action="ignore")
-        elif pd.api.types.is_numeric_dtype(column.dtype):
-            text = column.map(lambda v, f=fmt: _number_text(float(v), f), na_action="ignore")
-        elif pd.api.types.is_datetime64_any_dtype(column.dtype):
-            day = _DATE_FORMATS.get(fmt or "", "%-d %b %Y")
-            text = column.map(lambda v, d=day: v.strftime(d), na_action="ignore")
-        else:
-            text = column.astype(object)
-        shown[name] = text.astype(object).where(column.notna(), MISSING)
-        if typed.get("type_config"):
-            config[name] = st.column_config.TextColumn(
-                typed.get("label"), width=typed.get("width"), help=typed.get("help")
-            )
-    return shown, config
-
-
 def dataframe(frame: pd.DataFrame, **options: Any) -> Any:
-    """``st.dataframe`` without an index and with missing values as a dash: every page's table
-    goes through it (or :meth:`PageContext.table`)."""
-    shown, config = display_frame(frame, options.pop("column_config", None))
+    """``st.dataframe`` without an index and with missing values as the catalogue's dash (the
+    grid would print "None"): every page's table goes through it (or
+    :meth:`PageContext.table`)."""
     options.setdefault("hide_index", True)
-    return st.dataframe(shown, column_config=config or None, **options)
+    options.setdefault("placeholder", MISSING)
+    return st.dataframe(frame, **options)
 
 
 def current_viewer() -> policy.Viewer:

@@ -105,9 +105,13 @@ LAYOUT_JS = """() => {
   return {wide, cut};
 }"""
 
-SETTLE_JS = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
-  .every(el => { const c = el.querySelector('canvas, svg');
-                 return c && c.getBoundingClientRect().height > 0; })"""
+# Drawn: no placeholder left, every chart and every table on its canvas.
+SETTLE_JS = """() => !document.querySelector('[data-testid=stSkeleton]') &&
+  [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+    .every(el => { const c = el.querySelector('canvas, svg');
+                   return c && c.getBoundingClientRect().height > 0; }) &&
+  [...document.querySelectorAll('[data-testid=stDataFrame]')]
+    .every(el => el.querySelector('[data-testid=data-grid-canvas]'))"""
 
 
 def open_view(page, url: str) -> None:
