@@ -86,7 +86,35 @@ def dataframe(frame: pd.DataFrame, **options: Any) -> Any:
     :meth:`PageContext.table`)."""
     options.setdefault("hide_index", True)
     options.setdefault("placeholder", MISSING)
+    options["column_config"] = _fitted_widths(frame, options.get("column_config"))
     return st.dataframe(frame, **options)
+
+
+def _fitted_widths(frame: pd.DataFrame, column_config: dict[str, Any] | None) -> dict[str, Any]:
+    """Column settings where a column of sentences (Why, Margin from) without a width gets the
+    large one, so that its text is not cut (the grid sizes other columns to their content)."""
+    config = dict(column_config or {})
+    sample = frame.head(200)
+    for name in frame.columns:
+        setting = config.get(name)
+        if setting is None and name in config:  # hidden on purpose
+            continue
+        if isinstance(setting, str):
+            setting = st.column_config.Column(setting)
+        elif setting is None:
+            setting = st.column_config.Column()
+        if not isinstance(setting, dict) or setting.get("width"):
+            continue
+        kind = (setting.get("type_config") or {}).get("type")
+        if kind not in (None, "text", "number"):  # a link shows other text than its value
+            continue
+        texts = sample[name].dropna().astype(str)
+        longest = int(texts.str.len().max()) if len(texts) else 0
+        if longest > 40:
+            config[name] = {**setting, "width": "large"}
+        elif name in config:
+            config[name] = setting
+    return config
 
 
 def current_viewer() -> policy.Viewer:
