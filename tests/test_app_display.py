@@ -156,3 +156,15 @@ def test_the_legend_check_fails_on_an_undrawn_series():
     assert legend_without_mark(spec, datasets) == ["Pace needed"]
     datasets = {"d": pd.DataFrame({"line": ["Started", "Pace needed"]})}
     assert legend_without_mark(spec, datasets) == []
+
+
+def test_the_table_check_fails_on_a_gap_without_the_dash():
+    from types import SimpleNamespace
+
+    frame = pd.DataFrame({"margin": [0.1, None], "race": ["VA HD-10", "VA HD-13"]})
+    bare = SimpleNamespace(value=frame, proto=SimpleNamespace(placeholder="", columns=""))
+    assert table_gaps(bare) == ["margin"]
+    dashed = SimpleNamespace(
+        value=frame, proto=SimpleNamespace(placeholder=catalogue.MISSING, columns="")
+    )
+    assert table_gaps(dashed) == []
