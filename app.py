@@ -43,7 +43,10 @@ with st.sidebar:
         max_value=options.last_day,
         key=ui.AS_OF,
         format="YYYY-MM-DD",
-        help="Every figure is computed as the program stood on this day.",
+        help=(
+            "Every figure is computed as the program stood on this day: any day up to today, by "
+            f"default the latest day in the data ({options.default_day:%Y-%m-%d})."
+        ),
     )
     ui.data_notice(handle, viewer)
 ui.filters_to_link(options)
@@ -68,6 +71,7 @@ PAGES = [
         "Fundraising kit",
         ":material/paid:",
     ),
+    ("Data", "history", "pages/history.py", "History", ":material/history:"),
     ("Data", "data_health", "pages/data_health.py", "Data health", ":material/fact_check:"),
     ("Data", "glossary", "pages/glossary.py", "Glossary", ":material/menu_book:"),
 ]

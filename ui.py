@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from tfc_dash import cache, config, policy, provision, queries, refresh, sheets, store, sync
+from tfc_dash import cache, clock, config, policy, provision, queries, refresh, sheets, store, sync
 from tfc_dash.catalogue import MISSING
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import (
@@ -340,9 +340,10 @@ def _empty_store_page(url: str, spreadsheet: bool) -> None:
     st.info(hint, icon=":material/build:")
 
 
-def data_dates(handle: cache.StoreHandle) -> tuple[date, date]:
-    """The first and the latest day in the data (the as-of picker's range)."""
-    return cache.query(handle, queries.data_range)
+def data_dates(handle: cache.StoreHandle) -> queries.AsOfBounds:
+    """The as-of picker's range (the first day in the data to today) and its default (the latest
+    day in the data). Today is part of the cache key, so a new day moves the range."""
+    return cache.query(handle, queries.as_of_bounds, clock.today())
 
 
 _CONTEXT_KEY = "_page_context"
@@ -360,7 +361,7 @@ def build_page_context(handle: cache.StoreHandle, viewer: policy.Viewer) -> Page
         st.session_state.get(STATE),
         st.session_state.get(CATEGORY),
     )
-    as_of = st.session_state.get(AS_OF) or data_dates(handle)[1]
+    as_of = st.session_state.get(AS_OF) or data_dates(handle).default
     context = PageContext(handle, viewer, policy.scope_filters(requested, viewer), as_of)
     st.session_state[_CONTEXT_KEY] = context
     return context
@@ -442,15 +443,16 @@ def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:
 class FilterOptions:
     cycles: list[str]  # newest first, then "all"
     states: list[str]
-    first_day: date
-    last_day: date
+    first_day: date  # the first day in the data
+    last_day: date  # today: the last day an as-of date may be
+    default_day: date  # the latest day in the data (never after today): the default as-of date
 
 
 def filter_options(handle: cache.StoreHandle, viewer: policy.Viewer) -> FilterOptions:
-    first, last = data_dates(handle)
+    bounds = data_dates(handle)
     cycles = [str(c) for c in cache.query(handle, queries.cycles)] + [ALL_CYCLES]
     states = policy.visible_states(cache.query(handle, queries.states_in_data), viewer)
-    return FilterOptions(cycles, states, first, last)
+    return FilterOptions(cycles, states, bounds.first, bounds.last, bounds.default)
 
 
 def data_notice(handle: cache.StoreHandle, viewer: policy.Viewer) -> None:
@@ -475,7 +477,7 @@ def _current_link(options: FilterOptions) -> LinkState:
         cycle=st.session_state.get(CYCLE, options.cycles[0]),
         states=tuple(sorted(st.session_state.get(STATE, []))),
         categories=tuple(st.session_state.get(CATEGORY, [])),
-        as_of=None if as_of in (None, options.last_day) else as_of,
+        as_of=None if as_of in (None, options.default_day) else as_of,
     )
 
 
@@ -494,7 +496,7 @@ def filters_from_link(options: FilterOptions) -> list[str]:
         state[CYCLE] = link.cycle
         state[STATE] = list(link.states)
         state[CATEGORY] = list(link.categories)
-        state[AS_OF] = link.as_of or options.last_day
+        state[AS_OF] = link.as_of or options.default_day
         state[_SEEDED_KEY] = (link, notes)
     else:
         # Write back only what must change: writing a widget's key overrides its new value.
@@ -503,7 +505,7 @@ def filters_from_link(options: FilterOptions) -> list[str]:
         states = state.get(STATE) or []
         if any(s not in options.states for s in states):
             state[STATE] = [s for s in states if s in options.states]
-        day = state.get(AS_OF) or options.last_day
+        day = state.get(AS_OF) or options.default_day
         if not options.first_day <= day <= options.last_day:
             state[AS_OF] = min(max(day, options.first_day), options.last_day)
     seeded, notes = state[_SEEDED_KEY]
@@ -515,7 +517,7 @@ def filters_to_link(options: FilterOptions) -> None:
 
     Only the shared keys are touched: a page's own parameters (``chamber``, say) stay.
     """
-    params = link_params(_current_link(options), options.cycles[0], options.last_day)
+    params = link_params(_current_link(options), options.cycles[0], options.default_day)
     for key, values in params.items():
         if values:
             if st.query_params.get_all(key) != values:

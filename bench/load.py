@@ -229,7 +229,10 @@ def measure(
         seed_demo(db_url, scale=scale)
         if views is None:  # what each page draws, from its AppTest run
             views = described_views(db_url)
-        fake.add(spreadsheet_from_frames(key, build_demo(scale=scale).frames))
+        # The ops sheet of the demo's program, its Goals tab included (the sync replaces the
+        # demo's goals with the sheet's, as with a real sheet).
+        demo = build_demo(scale=scale)
+        fake.add(spreadsheet_from_frames(key, {**demo.frames, "goals": demo.goals}))
         if sheet_delay:
             fake.fail("slow", match="values:batchGet", seconds=sheet_delay)
         secrets = write_secrets(Path(tmp) / "secrets.toml", key, fake.service_account())

@@ -30,6 +30,9 @@ if bundle.missing:
         icon=":material/info:",
     )
 
+for note in bundle.goal_notes:  # ops' words, not the sheet's: markdown as written
+    st.info(note, icon=":material/flag:")
+
 st.subheader("Headline")
 st.code(bundle.headline, language=None, wrap_lines=True)
 left, right = st.columns([3, 1])

@@ -3,14 +3,16 @@
 import streamlit as st
 
 import ui
-from tfc_dash import charts, metrics, queries
+from tfc_dash import charts, goals, metrics, queries
 from tfc_dash.text import day_label
 
 ctx = ui.page_context()
 filters, as_of = ctx.filters, ctx.as_of
 before = queries.four_weeks_before(as_of)
 
-goal = ctx.query(queries.goal_for, filters.cycle)
+goal = None
+if filters.cycle is not None:  # a goal is one cycle's
+    goal = ctx.query(goals.goal_for, goals.PROJECTS, filters.cycle)
 target = goal.target if goal and filters.is_program_wide else None
 st.title(f"Progress toward {goal.target} projects" if goal else "Progress")
 st.caption(f"{filters.describe()} · as of {day_label(as_of)}")
@@ -37,8 +39,16 @@ elif goal:
         "show when no state or category filter is set.",
         icon=":material/filter_alt:",
     )
+elif filters.cycle is not None:
+    st.info(goals.no_goal_note(goals.PROJECTS, filters.cycle), icon=":material/flag:")
 else:
     st.info("Pick a single cycle to see its goal and pace.", icon=":material/filter_alt:")
+
+volunteer_goal = None
+if filters.cycle is not None and filters.is_program_wide:
+    volunteer_goal = ctx.query(goals.goal_for, goals.VOLUNTEERS, filters.cycle)
+if volunteer_goal:
+    st.caption(goals.progress_line(volunteer_goal, reach_now["volunteers"]))
 
 st.subheader("Projects over time")
 if series["started"].iloc[-1] == 0:

@@ -22,8 +22,10 @@ from tfc_dash.policy import ALL_PAGES, PAGES_BY_ROLE, Role
 PAGE_FILES = {key: f"pages/{key}.py" for key in ALL_PAGES}
 # What each role may open, written out here rather than read from the policy, so that a change of
 # policy is a change of these tests too.
-FUNDRAISING_PAGES = ["fundraising_kit", "glossary", "outcomes", "progress", "states", "volunteers"]
-STATE_LEAD_PAGES = sorted(set(ALL_PAGES) - {"data_health"})
+FUNDRAISING_PAGES = [
+    "fundraising_kit", "glossary", "history", "outcomes", "progress", "states", "volunteers"
+]  # fmt: skip
+STATE_LEAD_PAGES = sorted(set(ALL_PAGES) - {"data_health", "history"})
 USERS = {
     Role.FOUNDER: "founder@tfc.example",
     Role.FUNDRAISING: "money@tfc.example",
@@ -144,10 +146,12 @@ def test_state_lead_cannot_open_another_states_project_by_link(run_app, served, 
     assert any(f"no project '{pa_project}' you can see" in el.value for el in at.error)
 
 
-def test_state_lead_cannot_open_data_health(run_app):
+@pytest.mark.parametrize("page", ["data_health", "history"])
+def test_state_lead_cannot_open_data_health_or_history(run_app, page):
+    # Neither is limited to a state: sync runs, raw cells, the program-wide figures.
     at = run_app(secrets=SECRETS, user=logged_in(USERS[Role.STATE_LEAD]))
     with pytest.raises(ValueError):
-        at.switch_page(PAGE_FILES["data_health"])
+        at.switch_page(PAGE_FILES[page])
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)

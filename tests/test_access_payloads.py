@@ -90,7 +90,7 @@ def markdown_sources(at) -> list[str]:
 
 
 PAGES = ["progress", "volunteers", "staffing", "projects", "states", "outcomes",
-         "fundraising_kit", "data_health"]  # fmt: skip
+         "fundraising_kit", "history", "data_health"]  # fmt: skip
 VIEWERS = {  # (email, role): the local user and the two roles whose pages differ most
     "local": (None, Role.LOCAL),
     "fundraising": ("money@tfc.example", Role.FUNDRAISING),

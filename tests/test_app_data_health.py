@@ -108,7 +108,10 @@ def test_the_template_has_every_tab_with_headers_the_parser_accepts():
             header = archive.read(f"{tab.name}.csv").decode().strip().split(",")
             parsed = parse_tab(tab, [header])
             assert parsed.problems == [] and set(parsed.headers) == {c.name for c in tab.columns}
-        assert "project_id*" in archive.read("README.txt").decode()
+        readme = archive.read("README.txt").decode()
+        assert "project_id*" in readme
+        assert "Goals (optional):" in readme and "Goals.csv" in names
+        assert "one of projects, crowdfunding_usd, volunteers_deployed" in readme
 
 
 def test_an_unreadable_sheet_leaves_every_page_working_with_a_banner(
@@ -148,7 +151,12 @@ def test_open_sessions_cause_one_sync_and_it_replaces_the_demo(
         assert not at.exception
     assert len(fake_sheets.api_requests()) == 2
     assert rows(url, "select source, status, message from sync_runs") == [
-        ("sheets", "ok", "Replaced the demo data. 11 rows from the spreadsheet.")
+        (
+            "sheets",
+            "ok",
+            "Replaced the demo data. 11 rows from the spreadsheet. No Goals tab: that "
+            "table is empty (no goal is set).",
+        )
     ]
     assert not any("Demo data" in i.value for at in sessions for i in at.sidebar.info)
 

@@ -20,7 +20,7 @@ from tfc_dash.filters import make_filters
 
 PAGES = (
     "progress", "volunteers", "staffing", "projects", "states", "outcomes", "fundraising_kit",
-    "data_health", "glossary",
+    "data_health", "glossary", "history",
 )  # fmt: skip
 # Scorecards whose scope is narrower than the sidebar's view: a state's page shows one chamber.
 CHAMBER_SCOPED = {"states"}

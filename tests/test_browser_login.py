@@ -39,6 +39,7 @@ PAGE_TITLES = {
     "Outcomes": "outcomes",
     "Fundraising kit": "fundraising_kit",
     "Data health": "data_health",
+    "History": "history",
     "Glossary": "glossary",
 }
 ALL = list(PAGE_TITLES)
@@ -51,11 +52,16 @@ ROLES = {
     "founder": ("founder@tfc.example", ALL, [b"V000001", PA_PROJECT], []),
     "fundraising": (
         "money@tfc.example",
-        ["Progress", "Volunteers", "States", "Outcomes", "Fundraising kit", "Glossary"],
+        ["Progress", "Volunteers", "States", "Outcomes", "Fundraising kit", "Glossary", "History"],
         [],
         [EMAIL.encode(), b"di@example.org", b"V000001"],
     ),
-    "va_lead": ("va-lead@tfc.example", [t for t in ALL if t != "Data health"], [], [PA_PROJECT]),
+    "va_lead": (
+        "va-lead@tfc.example",
+        [t for t in ALL if t not in ("Data health", "History")],
+        [],
+        [PA_PROJECT],
+    ),
 }
 
 

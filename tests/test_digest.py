@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 from tests.smtp_server import Handler, SmtpServer, closing_server, free_port, self_signed_cert
-from tfc_dash import catalogue, coverage, digest, kit, metrics, policy, queries, staffing, store
+from tfc_dash import (
+    catalogue,
+    coverage,
+    digest,
+    goals,
+    kit,
+    metrics,
+    policy,
+    queries,
+    staffing,
+    store,
+)
 from tfc_dash.catalogue import label
 from tfc_dash.cli import main
 from tfc_dash.filters import STATE_NAMES, Filters
@@ -119,7 +130,7 @@ def test_founders_figures_are_the_progress_pages(sent):
     engine = store.make_engine(sent["url"])
     cycle = queries.cycles(engine)[0]
     view = Filters(cycle=cycle)
-    goal = queries.goal_for(engine, cycle)
+    goal = goals.goal_for(engine, goals.PROJECTS, cycle)
     pace = metrics.pace_projection(
         queries.project_timeline(engine, view), AS_OF, goal.target, goal.deadline
     )

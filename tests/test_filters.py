@@ -35,7 +35,7 @@ def test_known_values_are_kept_case_insensitively():
         ({"category": ["knitting"]}, "category='knitting'"),
         ({"cycle": ["1999"]}, "cycle='1999'"),
         ({"as_of": ["yesterday"]}, "not a date"),
-        ({"as_of": ["2030-01-01"]}, "the data runs from 2017-07-01 to 2018-09-14"),
+        ({"as_of": ["2030-01-01"]}, "2017-07-01 (the first in the data) to 2018-09-14 (today)"),
     ],
 )
 def test_unknown_values_are_dropped_with_a_note(params, fragment):

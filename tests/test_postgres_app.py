@@ -15,6 +15,7 @@ PAGES = [
     ("pages/outcomes.py", {}),
     ("pages/fundraising_kit.py", {}),
     ("pages/data_health.py", {}),
+    ("pages/history.py", {}),
 ]
 
 

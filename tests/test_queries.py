@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tfc_dash import queries, store
+from tfc_dash import goals, queries, store
 from tfc_dash.filters import Filters
 
 AS_OF = date(2018, 9, 14)
@@ -106,13 +106,42 @@ def test_latest_data_date_ignores_the_future(tiny):
     assert queries.latest_data_date(tiny, today=date(2020, 1, 1)) == date(2018, 10, 1)
 
 
+def test_latest_data_date_counts_results_and_completions_not_plans_or_removed_rows(make_store):
+    election = date(2017, 11, 7)
+    decided = {**campaign("C1", "VA", 2017), "election_date": election, "result": "won"}
+    pending = {**campaign("C2", "VA", 2018), "result": "pending"}  # election day 2018-11-06
+    done = {
+        **project("P1", "C1", "digital_basics", "completed", "2017-09-01"),
+        "end_date": election,
+    }  # completed, no completed_date: its end date is the completion
+    planned = {
+        **project("P2", "C2", "digital_basics", "active", "2018-09-01"),
+        "end_date": "2018-12-01",
+    }  # an active project's end date is a plan
+    removed = project("P3", "C2", "digital_basics", "completed", "2018-09-02", "2019-01-05",
+                      removed=datetime(2019, 2, 1))  # fmt: skip
+    url = make_store(campaigns=[decided, pending], projects=[done, planned, removed])
+    engine = store.make_engine(url)
+    later = date(2030, 1, 1)
+    assert queries.latest_data_date(engine, today=later) == date(2018, 9, 1)
+    assert queries.latest_data_date(engine, today=date(2018, 1, 1)) == election
+    assert queries.latest_data_date(engine, today=date(2017, 11, 6)) == date(2017, 9, 1)
+    # without the later project: the election day (results in) and the completion
+    store_two = store.make_engine(make_store(campaigns=[decided], projects=[done]))
+    assert queries.latest_data_date(store_two, today=later) == election
+    bounds = queries.as_of_bounds(store_two, later)
+    assert bounds == queries.AsOfBounds(date(2017, 9, 1), election, later)
+    # never after today
+    early = queries.as_of_bounds(store_two, date(2017, 10, 1))
+    assert (early.default, early.last) == (date(2017, 9, 1), date(2017, 10, 1))
+
+
 def test_cycles_states_goal(tiny):
     assert queries.cycles(tiny) == [2018, 2017]
     assert queries.states_in_data(tiny) == ["PA", "VA"]
-    goal = queries.goal_for(tiny, 2018)
+    goal = goals.goal_for(tiny, goals.PROJECTS, 2018)
     assert goal is not None and goal.target == 500 and goal.deadline == date(2018, 11, 6)
-    assert queries.goal_for(tiny, 2017) is None
-    assert queries.goal_for(tiny, None) is None
+    assert goals.goal_for(tiny, goals.PROJECTS, 2017) is None
 
 
 def test_headline_metrics(tiny):

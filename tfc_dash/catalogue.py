@@ -646,6 +646,18 @@ COLUMNS: dict[str, str] = {
     "started": "Started (running total)",
     "completed": "Completed (running total)",
     "targeted": "Targeted (yes or no)",
+    # History (what each sync said, the past weeks a later sync revised, the rows behind it)
+    "previous_run": "Previous run",
+    "synced_utc": "Synced (UTC)",
+    "as_of": "As of",
+    "change_since_previous": "Change since the previous sync",
+    "week_of": "Week of (Monday)",
+    "said_before": "Said by the earlier sync",
+    "said_after": "Said by the later sync",
+    "change_kind": "Added, changed or removed",
+    "old_value": "Old value",
+    "new_value": "New value",
+    "project_started": "Project started (as stored)",
     # the district comparison (Outcomes: supported districts against the rest of a chamber)
     "chamber_name": "Chamber name",
     "supported": "Supported",
@@ -664,10 +676,12 @@ COLUMNS: dict[str, str] = {
 
 
 # What a goal's ``metric`` (the Goals tab) counts: a goal names a catalogue figure; ``projects``
-# is the spreadsheet's word for projects started (the 500-project goal).
+# is the spreadsheet's word for projects started (the 500-project goal). The one list of goal
+# metrics: the contract's Goals tab accepts exactly these (tfc_dash.goals reads it from here).
 GOAL_METRICS: dict[str, str] = {
     "projects": "projects_started",
     "crowdfunding_usd": "crowdfunding_usd",
+    "volunteers_deployed": "volunteers_deployed",
 }
 
 

@@ -32,7 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from tfc_dash import config, digest, policy, provision, queries, refresh, sheets, store, sync
+from tfc_dash import clock, config, digest, policy, provision, queries, refresh, sheets, store, sync
 from tfc_dash.demo import DEFAULT_SEED
 from tfc_dash.filters import make_filters
 from tfc_dash.models import CATEGORIES
@@ -188,12 +188,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             "Fill it with `python -m tfc_dash seed-demo` or a sync first.",
         )
     # The same defaults and range as the dashboard's sidebar, so the files match the page's.
-    first, last = queries.data_range(engine)
-    as_of = args.as_of or last
-    if not first <= as_of <= last:
+    bounds = queries.as_of_bounds(engine, clock.today())
+    as_of = args.as_of or bounds.default
+    if not bounds.first <= as_of <= bounds.last:
         raise UsageError(
-            f"--as-of {as_of.isoformat()} is outside the data, which runs from "
-            f"{first.isoformat()} to {last.isoformat()}: pick a day in that range."
+            f"--as-of {as_of.isoformat()} is outside the data's days, from "
+            f"{bounds.first.isoformat()} (the first in the data) to {bounds.last.isoformat()} "
+            "(today): pick a day in that range."
         )
     cycles = queries.cycles(engine)
     cycle = args.cycle if args.cycle is not None else (cycles[0] if cycles else None)
@@ -204,6 +205,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     written = kit.export_kit(bundle, out, progress=ProgressBar("Writing"))
     for missing in bundle.missing:
         print(f"note: not in the kit: {missing}", file=sys.stderr)
+    for note in bundle.goal_notes:
+        print(f"note: {note.replace('`', '')}", file=sys.stderr)
     print(f"Wrote {len(written)} files to {args.out} (as of {as_of.isoformat()}).")
     print(bundle.headline)
     return EXIT_OK
@@ -239,12 +242,13 @@ def cmd_digest(args: argparse.Namespace) -> int:
             f"The store at {status.url} is empty: there is nothing to report.",
             "Fill it with `python -m tfc_dash seed-demo` or a sync first.",
         )
-    first, last = queries.data_range(engine)
-    as_of = args.as_of or last
-    if not first <= as_of <= last:
+    bounds = queries.as_of_bounds(engine, clock.today())  # the sidebar's range and default
+    as_of = args.as_of or bounds.default
+    if not bounds.first <= as_of <= bounds.last:
         raise UsageError(
-            f"--as-of {as_of.isoformat()} is outside the data, which runs from "
-            f"{first.isoformat()} to {last.isoformat()}: pick a day in that range."
+            f"--as-of {as_of.isoformat()} is outside the data's days, from "
+            f"{bounds.first.isoformat()} (the first in the data) to {bounds.last.isoformat()} "
+            "(today): pick a day in that range."
         )
     digests = digest.build_digests(
         engine,

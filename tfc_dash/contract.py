@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tfc_dash.goals import GOAL_METRICS
 from tfc_dash.models import (
     CATEGORIES,
     CHAMBERS,
@@ -101,6 +102,11 @@ CHOICE_ALIASES: dict[str, str] = {
     "senate": "upper",
     "unicameral": "upper",
     "us_house": "congress",
+    # goal metrics
+    "projects_started": "projects",
+    "crowdfunding": "crowdfunding_usd",
+    "volunteers": "volunteers_deployed",
+    "volunteers_placed": "volunteers_deployed",
 }
 
 _ID = Kind.ID
@@ -231,6 +237,26 @@ FUNDRAISING = Tab(
     ),
     key=("date",),
 )
+GOALS = Tab(
+    "Goals",
+    "goals",
+    (
+        Column(
+            "cycle",
+            Kind.INTEGER,
+            True,
+            aliases=("election_cycle", "year"),
+            minimum=2000,
+            maximum=2100,
+        ),
+        Column("metric", Kind.CHOICE, True, tuple(GOAL_METRICS), aliases=("goal_for", "measure")),
+        Column("target", Kind.INTEGER, True, aliases=("goal", "amount"), minimum=1),
+        Column("deadline", Kind.DATE, True, aliases=("by", "due", "due_date")),
+        Column("label", Kind.TEXT, aliases=("description", "name")),
+    ),
+    key=("cycle", "metric"),
+    optional=True,
+)
 
 TABS: tuple[Tab, ...] = (
     CAMPAIGNS,
@@ -240,6 +266,7 @@ TABS: tuple[Tab, ...] = (
     OUTCOMES,
     DISTRICTS,
     FUNDRAISING,
+    GOALS,
 )
 TABS_BY_TABLE: dict[str, Tab] = {t.table: t for t in TABS}
 

@@ -29,7 +29,17 @@ from urllib.parse import urlencode
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import catalogue, coverage, health, metrics, models, queries, staffing, volunteering
+from tfc_dash import (
+    catalogue,
+    coverage,
+    goals,
+    health,
+    metrics,
+    models,
+    queries,
+    staffing,
+    volunteering,
+)
 from tfc_dash.config import ConfigError
 from tfc_dash.filters import STATE_NAMES, Filters, LinkState, link_params
 from tfc_dash.models import CATEGORY_LABELS
@@ -255,10 +265,10 @@ class Context:
         return f"{self.app_url}/{page_path(page)}" + (f"?{query}" if query else "")
 
 
-def project_goal(bind: Bind, cycle: int | None) -> models.Goal | None:
-    """The project goal the digest tracks (the Progress page's): one function, so the goals
-    lookup can change in one place."""
-    return queries.goal_for(bind, cycle)
+def project_goal(bind: Bind, cycle: int | None) -> goals.Goal | None:
+    """The project goal the digest tracks (the Progress page's: one cycle's, from the Goals tab
+    through :func:`tfc_dash.goals.goal_for`)."""
+    return goals.goal_for(bind, goals.PROJECTS, cycle) if cycle is not None else None
 
 
 def build_digests(

@@ -129,7 +129,8 @@ def parse_link(
     """The filters a link asks for, keeping the values the data knows, and notes on the rest.
 
     ``params`` maps each query parameter to its values as the URL gave them; ``cycles`` are the
-    cycle options, the default first.
+    cycle options, the default first. An ``as_of`` may be any day from ``first_day`` (the first
+    in the data) to ``last_day`` (today).
     """
     notes: list[str] = []
 
@@ -158,9 +159,8 @@ def parse_link(
             as_of = day
         else:
             notes.append(
-                f"Ignored as_of={md_escape(value)} from the link: the data runs from "
-                f"{first_day:%Y-%m-%d} "
-                f"to {last_day:%Y-%m-%d}."
+                f"Ignored as_of={md_escape(value)} from the link: pick a day from "
+                f"{first_day:%Y-%m-%d} (the first in the data) to {last_day:%Y-%m-%d} (today)."
             )
     state = LinkState(
         cycle=cycle_values[0] if cycle_values else cycles[0],
@@ -171,13 +171,14 @@ def parse_link(
     return state, notes
 
 
-def link_params(state: LinkState, default_cycle: str, last_day: date) -> dict[str, list[str]]:
-    """The query parameters that reproduce ``state``; defaults are left out to keep links short."""
+def link_params(state: LinkState, default_cycle: str, default_day: date) -> dict[str, list[str]]:
+    """The query parameters that reproduce ``state``; defaults (the default cycle, and the default
+    as-of date ``default_day``) are left out to keep links short."""
     params: dict[str, list[str]] = {"cycle": [], "state": [], "category": [], "as_of": []}
     if state.cycle != default_cycle:
         params["cycle"] = [state.cycle]
     params["state"] = list(state.states)
     params["category"] = list(state.categories)
-    if state.as_of is not None and state.as_of != last_day:
+    if state.as_of is not None and state.as_of != default_day:
         params["as_of"] = [state.as_of.isoformat()]
     return params

@@ -16,7 +16,7 @@ from tfc_dash import models
 from tfc_dash.contract import TABS, find_tab, header_map, normalize_header
 from tfc_dash.csv_files import csv_text
 from tfc_dash.store import Bind, connection, engine_of, translate_errors
-from tfc_dash.sync import PROBLEMS_KEY, QUARANTINED_KEY
+from tfc_dash.sync import COUNT_KEYS, PROBLEMS_KEY, QUARANTINED_KEY
 
 R = models.SyncRun.__table__
 Q = models.Quarantine.__table__
@@ -113,11 +113,7 @@ def run_rows(bind: Bind, run_id: int) -> pd.DataFrame:
         rows = conn.execute(sa.select(R.c.rows).where(R.c.id == run_id)).scalar() or {}
     names = {t.table: t.name for t in TABS}
     return pd.DataFrame(
-        [
-            {"tab": names.get(t, t), "rows": int(n)}
-            for t, n in rows.items()
-            if t not in (PROBLEMS_KEY, QUARANTINED_KEY)
-        ],
+        [{"tab": names.get(t, t), "rows": int(n)} for t, n in rows.items() if t not in COUNT_KEYS],
         columns=["tab", "rows"],
     )
 
@@ -212,6 +208,11 @@ def template_zip() -> bytes:
                 aliases = f" (also: {', '.join(col.aliases)})" if col.aliases else ""
                 lines.append(
                     f"  {col.name}{'*' if col.required else ''}: {col.kind.value}{allowed}{aliases}"
+                )
+            if tab.table == "goals":
+                lines.append(
+                    "  One row per cycle and metric, e.g. 2018, projects, 500, 2018-11-06: the "
+                    "goals Progress and the fundraising kit track. With none set they say so."
                 )
             lines.append("")
         archive.writestr("README.txt", "\n".join(lines))

@@ -31,7 +31,7 @@ import pandas as pd
 import sqlalchemy as sa
 import vl_convert as vlc
 
-from tfc_dash import kit_charts, metrics, models, outcomes, queries, rules
+from tfc_dash import goals, kit_charts, metrics, models, outcomes, queries, rules
 from tfc_dash.catalogue import format_value, label
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import Filters
@@ -46,11 +46,9 @@ P = models.Project.__table__
 C = models.Campaign.__table__
 V = models.Volunteer.__table__
 A = models.Assignment.__table__
-G = models.Goal.__table__
 F = models.Fundraising.__table__
 
 PNG_SCALE = 2  # twice screen resolution
-CROWDFUNDING_METRIC = "crowdfunding_usd"  # the goals table's row for the crowdfunding campaign
 CHARTS: dict[str, str] = {
     "progress": "Progress toward the goal",
     "volunteers": "Volunteers over time",
@@ -85,6 +83,8 @@ class Kit:
     charts: tuple[KitChart, ...]
     scope: str
     is_demo: bool
+    # Goals the kit would track but the Goals tab does not set, each saying how to set it.
+    goal_notes: tuple[str, ...] = ()
 
     def file_name(self, key: str, extension: str) -> str:
         return f"tfc-{key}-{self.as_of.isoformat()}.{extension}"
@@ -158,30 +158,6 @@ def projects_by_state(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame
     return frame.astype({"cycle": "int64", "projects": "int64"})
 
 
-def project_goals(bind: Bind) -> pd.DataFrame:
-    """The project goals: ``cycle``, ``target``, ``deadline``, ``label``."""
-    statement = (
-        sa.select(G.c.cycle, G.c.target, G.c.deadline, G.c.label)
-        .where(G.c.metric == "projects")
-        .order_by(G.c.deadline)
-    )
-    frame = read_frame(bind, statement, ["cycle", "target", "deadline", "label"])
-    frame["deadline"] = pd.to_datetime(frame["deadline"]).dt.date
-    return frame
-
-
-def pick_goal(goals: pd.DataFrame, cycle: int | None, as_of: date) -> pd.Series | None:
-    """The goal the progress chart tracks: ``cycle``'s, or the first still ahead on ``as_of``
-    (else the last one)."""
-    if goals.empty:
-        return None
-    if cycle is not None:
-        match = goals[goals["cycle"] == cycle]
-        return match.iloc[0] if not match.empty else None
-    ahead = goals[goals["deadline"] >= as_of]
-    return ahead.iloc[0] if not ahead.empty else goals.iloc[-1]
-
-
 @dataclass(frozen=True, eq=False)
 class Crowdfunding:
     """The crowdfunding campaign as of a day; ``missing`` says why there is nothing to show."""
@@ -203,8 +179,9 @@ class Crowdfunding:
 
 
 def crowdfunding(bind: Bind, as_of: date) -> Crowdfunding:
-    """Money raised up to ``as_of``, the goal (the latest ``goal_usd``, else the goals table's
-    ``crowdfunding_usd`` row) and the campaign's end (that row's deadline)."""
+    """Money raised up to ``as_of``, the goal (the latest ``goal_usd``, else the Goals tab's
+    ``crowdfunding_usd`` goal, see :func:`tfc_dash.goals.goal_for`) and the campaign's end (that
+    goal's deadline)."""
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         has_table = sa.inspect(conn).has_table(F.name)
     if not has_table:
@@ -218,19 +195,9 @@ def crowdfunding(bind: Bind, as_of: date) -> Crowdfunding:
         .order_by(F.c.date)
     )
     series = read_frame(bind, statement, ["date", "raised_usd", "backers", "goal_usd"])
-    goal_row = (
-        sa.select(G.c.target, G.c.deadline)
-        .where(G.c.metric == CROWDFUNDING_METRIC)
-        .order_by(G.c.deadline)
-    )
-    goals = read_frame(bind, goal_row, ["target", "deadline"])
-    deadline: date | None = None
-    goal: float | None = None
-    if not goals.empty:
-        goals["deadline"] = pd.to_datetime(goals["deadline"]).dt.date
-        ahead = goals[goals["deadline"] >= as_of]
-        row = ahead.iloc[0] if not ahead.empty else goals.iloc[-1]
-        deadline, goal = row["deadline"], float(row["target"])
+    set_goal = goals.goal_for(bind, goals.CROWDFUNDING, None, as_of)
+    deadline = set_goal.deadline if set_goal is not None else None
+    goal = float(set_goal.target) if set_goal is not None else None
     if series.empty:
         return Crowdfunding(
             goal=goal,
@@ -401,7 +368,7 @@ def build_kit(
     by_state = projects_by_state(bind, record, as_of)
     races = outcomes.supported_races(bind, record, as_of)
     summary = outcomes.race_summary(races)
-    goal = pick_goal(project_goals(bind), filters.cycle, as_of)
+    goal = goals.goal_for(bind, goals.PROJECTS, filters.cycle, as_of)
     growth = volunteer_growth(bind, record, as_of)
     funds = crowdfunding(bind, as_of)
 
@@ -421,10 +388,10 @@ def build_kit(
         volunteers=reach["volunteers"],
         since=int(by_state["cycle"].min()) if not by_state.empty else None,
         races=summary if summary.supported else None,
-        goal_target=int(goal["target"]) if goal is not None and record.is_program_wide else None,
-        goal_deadline=goal["deadline"] if goal is not None else None,
+        goal_target=goal.target if goal is not None and record.is_program_wide else None,
+        goal_deadline=goal.deadline if goal is not None else None,
         goal_started=int(progress_data["started"].iloc[-1]) if not progress_data.empty else None,
-        goal_cycle=int(goal["cycle"]) if goal is not None else None,
+        goal_cycle=goal.cycle if goal is not None else None,
         raised=funds.raised if funds.missing is None else None,
         raise_goal=funds.goal,
         backers=funds.backers,
@@ -449,7 +416,19 @@ def build_kit(
         charts=tuple(rendered),
         scope=scope_label(record) or "the whole program",
         is_demo=is_demo,
+        goal_notes=tuple(missing_goals(goal, funds, filters.cycle)),
     )
+
+
+def missing_goals(goal: goals.Goal | None, funds: Crowdfunding, cycle: int | None) -> list[str]:
+    """What the kit says when a goal it would track is not set: the project goal (of ``cycle``,
+    or any), and the crowdfunding goal when there are crowdfunding figures but no goal."""
+    notes = []
+    if goal is None:
+        notes.append(goals.no_goal_note(goals.PROJECTS, cycle))
+    if funds.missing is None and not funds.goal:
+        notes.append(goals.no_goal_note(goals.CROWDFUNDING))
+    return notes
 
 
 Spec = Callable[[], alt.TopLevelMixin] | None
@@ -535,7 +514,7 @@ def _first_conversion() -> None:
 
 
 def _progress(
-    bind: Bind, record: Filters, as_of: date, goal: pd.Series | None, source: str
+    bind: Bind, record: Filters, as_of: date, goal: goals.Goal | None, source: str
 ) -> tuple[KitChart, Spec]:
     name = CHARTS["progress"]
     if goal is None:
@@ -543,7 +522,7 @@ def _progress(
         cycle = max((c for c in cycles if c <= as_of.year), default=None)
         target = deadline = None
     else:
-        cycle, target, deadline = int(goal["cycle"]), int(goal["target"]), goal["deadline"]
+        cycle, target, deadline = goal.cycle, goal.target, goal.deadline
     if cycle is None:
         return KitChart("progress", name, pd.DataFrame(), missing="no election cycle yet."), None
     scoped = Filters(cycle=cycle, states=record.states, categories=record.categories)

@@ -147,7 +147,9 @@ class SyncRun(SQLModel, table=True):
     """One write into the store (demo seed, sheet sync or CSV import) and what it left behind.
 
     ``snapshot`` holds the headline metrics as they stood after the run, so history charts have
-    data even for figures the spreadsheet itself does not keep.
+    data even for figures the spreadsheet itself does not keep. ``weekly`` holds, per figure
+    (catalogue name), its count per week (``{"projects_started": {"2018-09-03": 5, ...}}``, weeks
+    starting on Monday) as the run saw them: what a past week's figure was, sync by sync.
     """
 
     __tablename__ = "sync_runs"
@@ -164,6 +166,28 @@ class SyncRun(SQLModel, table=True):
     changed: int = 0
     removed: int = 0
     snapshot: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    weekly: dict | None = Field(default=None, sa_column=Column(JSON))
+
+
+class SyncChange(SQLModel, table=True):
+    """A row a sync added, changed (one record per changed cell) or marked removed.
+
+    Written in the sync's own transaction, so a run's changes are exactly what it did. ``tab`` is
+    the store's table (``projects``), ``row_key`` the row's key columns joined by `` · ``; values
+    are kept as text (dates as ISO days). A run keeps its first ``[sync] max_changes`` (removed,
+    then changed, then added); its ``rows`` count them all.
+    """
+
+    __tablename__ = "sync_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sync_run_id: int = Field(index=True)
+    tab: str
+    row_key: str
+    kind: str  # added, changed, removed
+    column_name: str | None = None
+    old_value: str | None = None
+    new_value: str | None = None
 
 
 class Quarantine(SQLModel, table=True):

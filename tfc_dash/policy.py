@@ -32,6 +32,9 @@ PERSONAL_COLUMNS: frozenset[str] = frozenset(
 # A frame with one of these columns has one row per volunteer: the fundraising role gets none
 # of its rows, even without names (a row per person is personal data by another name).
 PER_VOLUNTEER_COLUMNS: frozenset[str] = frozenset({"volunteer_id"})
+# A frame of spreadsheet rows (sync changes, quarantined cells) names its tab in ``tab``: rows of
+# these tabs are rows about one volunteer, whatever their columns say.
+PER_VOLUNTEER_TABS: frozenset[str] = frozenset({"Volunteers", "Assignments"})
 
 
 class Role(StrEnum):
@@ -52,6 +55,7 @@ ALL_PAGES: tuple[str, ...] = (
     "outcomes",
     "fundraising_kit",
     "data_health",
+    "history",
     "glossary",
 )
 PAGES_BY_ROLE: dict[Role, frozenset[str]] = {
@@ -59,11 +63,14 @@ PAGES_BY_ROLE: dict[Role, frozenset[str]] = {
     Role.FOUNDER: frozenset(ALL_PAGES),
     # Aggregates only: staffing lists volunteers to ask, the project explorer lists teams and the
     # data health page shows raw spreadsheet cells, so none of them is for fundraising.
+    # History shows the figures they quote as each sync saw them; its rows of volunteers' tabs are
+    # withheld (PER_VOLUNTEER_TABS).
     Role.FUNDRAISING: frozenset(
-        {"progress", "volunteers", "states", "outcomes", "fundraising_kit", "glossary"}
+        {"progress", "volunteers", "states", "outcomes", "fundraising_kit", "history", "glossary"}
     ),
-    # Sync runs and quarantined cells are not limited to a state: founders and ops only.
-    Role.STATE_LEAD: frozenset(ALL_PAGES) - {"data_health"},
+    # Sync runs, quarantined cells and the program-wide history are not limited to a state:
+    # founders, ops and fundraising only.
+    Role.STATE_LEAD: frozenset(ALL_PAGES) - {"data_health", "history"},
     Role.NONE: frozenset(),
 }
 
@@ -229,13 +236,16 @@ def visible_states(states: list[str], viewer: Viewer) -> list[str]:
 def redact_personal(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
     """``frame`` without what identifies a volunteer, unless the viewer may see it.
 
-    Personal columns go; a frame with a row per volunteer keeps its columns but loses its rows.
+    Personal columns go; a frame with a row per volunteer keeps its columns but loses its rows;
+    a frame of spreadsheet rows loses those of the volunteers' tabs.
     """
     if viewer.can_see_personal_data:
         return frame
     kept = frame.drop(columns=[c for c in frame.columns if c in PERSONAL_COLUMNS])
     if PER_VOLUNTEER_COLUMNS & set(frame.columns):
         return kept.iloc[0:0]
+    if "tab" in kept.columns:
+        return kept[~kept["tab"].isin(PER_VOLUNTEER_TABS)].reset_index(drop=True)
     return kept
 
 

@@ -11,6 +11,7 @@ figure be computed as the program stood on any past day.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from tfc_dash import models, rules
+from tfc_dash import clock, models, rules
 from tfc_dash.filters import Filters
 from tfc_dash.store import Bind, connection, engine_of, read_frame, translate_errors
 
@@ -26,7 +27,6 @@ P = models.Project.__table__
 C = models.Campaign.__table__
 V = models.Volunteer.__table__
 A = models.Assignment.__table__
-G = models.Goal.__table__
 
 F = models.Fundraising.__table__
 
@@ -147,16 +147,6 @@ def project_timeline(bind: Bind, filters: Filters) -> pd.DataFrame:
     return timeline.sort_values("day", ignore_index=True)
 
 
-def goal_for(bind: Bind, cycle: int | None) -> models.Goal | None:
-    """The project goal of ``cycle``, if one is set."""
-    if cycle is None:
-        return None
-    statement = sa.select(G).where(G.c.cycle == cycle, G.c.metric == "projects")
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        row = conn.execute(statement).mappings().first()
-    return models.Goal(**row) if row else None
-
-
 def cycles(bind: Bind) -> list[int]:
     """Election cycles present in the data, newest first."""
     statement = (
@@ -172,16 +162,30 @@ def states_in_data(bind: Bind) -> list[str]:
 
 
 def latest_data_date(bind: Bind, today: date | None = None) -> date | None:
-    """The newest day on which something happened in the data, never after ``today``.
+    """The newest day on which something happened in the data, never after ``today``
+    (:func:`tfc_dash.clock.today` unless given): the as-of date's default.
 
-    Planned dates (a project's end date, an election) lie in the future and do not count.
+    Days that count: a project's start and its completion (``completed_date``, else the end date
+    of a completed project), a race's election day once the data has its result (won or lost), a
+    volunteer's sign-up and an assignment's start. Planned days (an active project's end date, the
+    election day of a race still pending) and rows marked removed do not count.
     """
-    today = today or date.today()
+    today = today or clock.today()
+    live_projects = sa.and_(P.c.removed_at.is_(None), P.c.status.in_(COUNTED_STATUSES))
     events = [
-        sa.select(sa.func.max(P.c.start_date)).where(P.c.start_date <= today),
-        sa.select(sa.func.max(P.c.completed_date)).where(P.c.completed_date <= today),
-        sa.select(sa.func.max(V.c.signed_up)).where(V.c.signed_up <= today),
-        sa.select(sa.func.max(A.c.start_date)).where(A.c.start_date <= today),
+        sa.select(sa.func.max(P.c.start_date)).where(live_projects, P.c.start_date <= today),
+        sa.select(sa.func.max(COMPLETED_ON)).where(live_projects, COMPLETED_ON <= today),
+        sa.select(sa.func.max(C.c.election_date)).where(
+            C.c.removed_at.is_(None),
+            C.c.result.in_(rules.DECIDED_RESULTS),
+            C.c.election_date <= today,
+        ),
+        sa.select(sa.func.max(V.c.signed_up)).where(
+            V.c.removed_at.is_(None), V.c.signed_up <= today
+        ),
+        sa.select(sa.func.max(A.c.start_date)).where(
+            A.c.removed_at.is_(None), A.c.start_date <= today
+        ),
     ]
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         found = [conn.execute(q).scalar() for q in events]
@@ -190,11 +194,34 @@ def latest_data_date(bind: Bind, today: date | None = None) -> date | None:
 
 
 def data_range(bind: Bind, today: date | None = None) -> tuple[date, date]:
-    """The first and the latest day in the data: the range an as-of date is picked in."""
-    latest = latest_data_date(bind, today) or today or date.today()
+    """The first day in the data and the as-of date's default (:func:`latest_data_date`).
+
+    An as-of date may be any day from the first to ``today`` (see :func:`as_of_bounds`).
+    """
+    today = today or clock.today()
+    latest = latest_data_date(bind, today) or today
     timeline = project_timeline(bind, Filters())
     first = timeline["day"].min().date() if not timeline.empty else latest
     return min(first, latest), latest
+
+
+@dataclass(frozen=True)
+class AsOfBounds:
+    """The days an as-of date may be (``first`` to ``last``, today) and its default."""
+
+    first: date
+    default: date
+    last: date
+
+
+def as_of_bounds(bind: Bind, today: date) -> AsOfBounds:
+    """What the sidebar's date picker, a link's ``as_of`` and the export's ``--as-of`` accept:
+    any day from the first in the data up to ``today``; by default the latest day in the data.
+
+    ``today`` is an argument (not read here) so that a cached answer is keyed by the day.
+    """
+    first, latest = data_range(bind, today)
+    return AsOfBounds(first=min(first, today), default=min(latest, today), last=today)
 
 
 def _as_date(value: Any) -> date:
@@ -219,6 +246,33 @@ def headline_metrics(bind: Bind, as_of: date) -> dict[str, Any]:
         "volunteers_deployed": reach["volunteers"],
         "volunteers_enrolled": enrolled,
     }
+
+
+def week_of(day: date) -> date:
+    """The Monday that starts ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+# The headline figures kept per week with every sync run (SyncRun.weekly), by the timeline column
+# that counts them: enough to say what any past week's figure was as each sync saw it.
+WEEKLY_FIGURES = {"projects_started": "started", "projects_completed": "completed"}
+
+
+def weekly_series(bind: Bind) -> dict[str, dict[str, int]]:
+    """Projects started and completed per week (Monday, ISO day), for the whole program.
+
+    The cumulative sum up to a week is the figure as of that week's end; a sync stores this with
+    its run, so a later sync that removes rows or moves dates shows as a revision of past weeks.
+    """
+    timeline = project_timeline(bind, Filters())
+    if timeline.empty:
+        return {figure: {} for figure in WEEKLY_FIGURES}
+    weeks = timeline["day"].dt.date.map(week_of)
+    out: dict[str, dict[str, int]] = {}
+    for figure, column in WEEKLY_FIGURES.items():
+        counts = timeline[column].groupby(weeks).sum()
+        out[figure] = {day.isoformat(): int(n) for day, n in counts.items() if n}
+    return out
 
 
 def volunteers_enrolled(bind: Bind, filters: Filters, as_of: date) -> int:

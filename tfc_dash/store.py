@@ -222,7 +222,12 @@ def analyze(engine: Engine) -> None:
         return
     names = ", ".join(
         model.__table__.name  # type: ignore[attr-defined]
-        for model in (*models.SYNCED_TABLES.values(), models.SyncRun, models.Quarantine)
+        for model in (
+            *models.SYNCED_TABLES.values(),
+            models.SyncRun,
+            models.Quarantine,
+            models.SyncChange,
+        )
     )
     with translate_errors(str(engine.url)), engine.begin() as conn:
         conn.execute(sa.text(f"analyze {names}"))
@@ -555,6 +560,7 @@ def replace_dataset(
             conn.execute(meta_table.insert(), {"key": key, "value": value})
         as_of = snapshot_as_of or queries.latest_data_date(conn)
         snapshot = queries.headline_metrics(conn, as_of) if as_of else {}
+        weekly = queries.weekly_series(conn)
         result = conn.execute(
             models.SyncRun.__table__.insert().values(
                 source=source,
@@ -564,6 +570,7 @@ def replace_dataset(
                 rows=rows,
                 added=sum(rows.values()),
                 snapshot=snapshot,
+                weekly=weekly,
             )
         )
         run_id = int(result.inserted_primary_key[0])

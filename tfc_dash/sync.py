@@ -5,10 +5,16 @@ whenever the process dies. Valid rows are upserted by their key; rows that disap
 sheet are marked removed (``removed_at``), never deleted; rows that break the contract go to the
 ``quarantine`` table with the cell and the reason, and the rest land. A missing tab or required
 column stops the sync before anything is written. Each sync records a run with its request count,
-rows, what it added, changed and removed, and the snapshot of headline metrics.
+rows, what it added, changed and removed, the snapshot of headline metrics with their weekly
+series, and the rows it changed (``sync_changes``: which row, which cell, old and new value), so
+the History page can say why a past week's figure moved between two syncs.
 
 A demo store (``store_meta`` demo = true) is replaced wholesale by the first real sync or import,
-and the run's message says so, so that demo rows never mix with real ones.
+its goals included, and the run's message says so, so that demo rows never mix with real ones.
+
+The Goals tab is the one tab whose table keeps no history: goals are settings, not records, so a
+goal no longer in the tab is deleted rather than marked removed (a bad row still keeps the goal's
+previous version, as in every tab).
 
 :class:`Limits` (the ``[sync]`` settings) guard against broken and hostile input: a sync or import
 that would mark most of a table removed is refused unless asked for (``replace``), a file with no
@@ -32,7 +38,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from tfc_dash import config, models, queries, store
 from tfc_dash.catalogue import format_value, label
-from tfc_dash.contract import TABS, Tab, find_tab
+from tfc_dash.contract import GOALS, TABS, Tab, find_tab
 from tfc_dash.parsing import ContractError, ParsedTab, Problem, parse_tab
 from tfc_dash.sheets import SheetsError, SheetsReader, Workbook
 from tfc_dash.validation import Validated, validate
@@ -40,6 +46,7 @@ from tfc_dash.validation import Validated, validate
 Progress = Callable[[str], None]
 DEMO_META_KEYS = ("demo", "demo_as_of", "demo_scale", "demo_seed")
 PAUSE_ENV, PAUSE_FILE_ENV = "TFC_TEST_PAUSE_AT", "TFC_TEST_PAUSE_FILE"
+GOALS_TABLE = GOALS.table
 
 
 class SyncError(Exception):
@@ -62,13 +69,15 @@ class Limits:
     ``max_removed_share``: refuse to mark more than this share of a table's rows removed (unless
     the caller asks to replace). ``max_file_mb`` and ``max_rows``: refuse a CSV file larger than
     this, and a tab or file with more rows. ``max_problems``: problems stored per run; the rest
-    are counted, not stored.
+    are counted, not stored. ``max_changes``: changed cells and added or removed rows recorded per
+    run (removed first, then changed, then added); the rest are counted, not stored.
     """
 
     max_removed_share: float = 0.5
     max_file_mb: float = 20.0
     max_rows: int = 100_000
     max_problems: int = 1_000
+    max_changes: int = 2_000
 
     @classmethod
     def from_settings(cls, section: Mapping[str, Any] | None) -> Limits:
@@ -414,7 +423,9 @@ def apply(
             report.rows = {t: len(rows) for t, rows in checked.rows.items()}
             now = _now()
             plans = {
-                table: _plan(conn, parsed[table].tab, checked, now, replace=is_demo)
+                table: (_plan_goals if table == GOALS_TABLE else _plan)(
+                    conn, parsed[table].tab, checked, now, replace=is_demo
+                )
                 for table in checked.rows
             }
             if is_demo and not any(checked.rows.values()):
@@ -446,11 +457,17 @@ def apply(
                 _pause("after_demo")  # the plans were made as if the store were empty
             for table, plan in plans.items():
                 say(f"Writing {parsed[table].title}…")
-                _write(conn, parsed[table].tab, plan, now)
+                (_write_goals if table == GOALS_TABLE else _write)(
+                    conn, parsed[table].tab, plan, now
+                )
                 _pause(f"table:{table}")
             _quarantine(conn, run_id, parsed, report.problems, link)
+            changes = _record_changes(conn, run_id, parsed, plans, limits.max_changes)
             as_of = queries.latest_data_date(conn)
             snapshot = queries.headline_metrics(conn, as_of) if as_of else {}
+            # A run that changed nothing has the series of the run before it.
+            wrote = report.added or report.changed or report.removed
+            weekly = queries.weekly_series(conn) if wrote else sa.null()  # not JSON 'null'
             report.finished_at = _now()
             report.message = _message(report)
             conn.execute(
@@ -463,11 +480,13 @@ def apply(
                         **report.rows,
                         PROBLEMS_KEY: report.problem_count,
                         QUARANTINED_KEY: report.quarantined_rows,
+                        CHANGES_KEY: changes,
                     },
                     added=report.added,
                     changed=report.changed,
                     removed=report.removed,
                     snapshot=snapshot,
+                    weekly=weekly,
                     message=report.message,
                 )
             )
@@ -477,8 +496,10 @@ def apply(
     return report
 
 
-# Counts kept in a run's ``rows`` beside the rows per table (every problem, stored or not).
-PROBLEMS_KEY, QUARANTINED_KEY = "_problems", "_quarantined_rows"
+# Counts kept in a run's ``rows`` beside the rows per table (every problem, stored or not; every
+# change, recorded in sync_changes or not).
+PROBLEMS_KEY, QUARANTINED_KEY, CHANGES_KEY = "_problems", "_quarantined_rows", "_changes"
+COUNT_KEYS = (PROBLEMS_KEY, QUARANTINED_KEY, CHANGES_KEY)
 
 
 def _check_size(src: TabSource, limits: Limits) -> None:
@@ -499,7 +520,7 @@ def _refuse_mass_removal(
 ) -> None:
     """SyncError when a plan would mark more than ``max_removed_share`` of a table removed."""
     for table, plan in plans.items():
-        if not plan.removals:
+        if not plan.removals or table not in models.SYNCED_TABLES:  # goals: a handful of settings
             continue
         t = models.SYNCED_TABLES[table].__table__
         live = conn.execute(
@@ -539,9 +560,13 @@ def _message(report: SyncReport) -> str:
                 "kept ([sync] max_problems)."
             )
     if report.untouched:
-        parts.append(
-            f"No {', '.join(report.untouched)} tab: {'that table was' if len(report.untouched) == 1 else 'those tables were'} left as it was."  # noqa: E501
-        )
+        one = len(report.untouched) == 1
+        if report.replaced_demo:  # the demo's rows went, and nothing replaced them
+            what = "that table is" if one else "those tables are"
+            fate = "empty" + (" (no goal is set)" if "Goals" in report.untouched else "")
+        else:
+            what, fate = ("that table was" if one else "those tables were"), "left as it was"
+        parts.append(f"No {', '.join(report.untouched)} tab: {what} {fate}.")
     return " ".join(parts)
 
 
@@ -571,6 +596,11 @@ class _Plan:
     removals: list[dict[str, Any]] = field(default_factory=list)  # primary keys
     changed: int = 0  # updates of live rows
     restored: int = 0  # updates of rows marked removed that are back in the sheet
+    # What sync_changes records: (row key, column, old, new) per changed cell of a live row; the
+    # keys of rows restored and removed (inserted rows' keys come from ``inserts``).
+    cells: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    restored_keys: list[str] = field(default_factory=list)
+    removed_keys: list[str] = field(default_factory=list)
 
     @property
     def added(self) -> int:
@@ -625,20 +655,155 @@ def _plan(conn: Connection, tab: Tab, checked: Validated, now: datetime, replace
         if old is None:
             plan.inserts.append(record)
             continue
-        differs = any(not _same(record[c], old[c]) for c in columns)
-        if differs or old["removed_at"] is not None:
+        differing = [c for c in columns if not _same(record[c], old[c])]
+        if differing or old["removed_at"] is not None:
             plan.updates.append(
                 {**{f"b_{c}": record[c] for c in columns}, **{f"k_{p}": old[p] for p in pk}}
             )
             if old["removed_at"] is None:
                 plan.changed += 1
+                row_key = key_text(key)
+                plan.cells.extend(
+                    (row_key, c, value_text(old[c]), value_text(record[c])) for c in differing
+                )
             else:
                 plan.restored += 1
+                plan.restored_keys.append(key_text(key))
     held = checked.held_keys.get(tab.table, set())
     for key, old in existing.items():
         if old["removed_at"] is None and key not in seen and key not in held:
             plan.removals.append({f"k_{p}": old[p] for p in pk})
+            plan.removed_keys.append(key_text(key))
     return plan
+
+
+def _plan_goals(
+    conn: Connection, tab: Tab, checked: Validated, now: datetime, replace: bool
+) -> _Plan:
+    """What writing the Goals tab's valid rows would do: the goals table has no ``removed_at``,
+    so a goal gone from the tab is deleted (``removals``); a held row keeps its old version."""
+    table = models.Goal.__table__
+    columns = [c.name for c in tab.columns]
+    existing: dict[tuple[Any, ...], Any] = {}
+    if not replace:
+        for row in conn.execute(sa.select(*(table.c[c] for c in columns))).mappings():
+            existing[tuple(row[k] for k in tab.key)] = row
+    plan = _Plan()
+    seen: set[tuple[Any, ...]] = set()
+    for parsed_row in checked.rows[tab.table]:
+        record = _store_record(tab, parsed_row.record)
+        key = tuple(record[k] for k in tab.key)
+        seen.add(key)
+        old = existing.get(key)
+        if old is None:
+            plan.inserts.append(record)
+        elif differing := [c for c in columns if not _same(record[c], old[c])]:
+            plan.updates.append(
+                {**{f"b_{c}": record[c] for c in columns}, **{f"k_{k}": old[k] for k in tab.key}}
+            )
+            plan.changed += 1
+            row_key = key_text(key)  # goal changes go into sync_changes like any tab's
+            plan.cells.extend(
+                (row_key, c, value_text(old[c]), value_text(record[c])) for c in differing
+            )
+    held = checked.held_keys.get(tab.table, set())
+    for key, old in existing.items():
+        if key not in seen and key not in held:
+            plan.removals.append({f"k_{k}": old[k] for k in tab.key})
+            plan.removed_keys.append(key_text(key))
+    return plan
+
+
+def _write_goals(conn: Connection, tab: Tab, plan: _Plan, now: datetime) -> None:
+    table = models.Goal.__table__
+    where = sa.and_(*(table.c[k] == sa.bindparam(f"k_{k}") for k in tab.key))
+    if plan.removals:
+        conn.execute(table.delete().where(where), plan.removals)
+    if plan.inserts:
+        conn.execute(table.insert(), plan.inserts)
+    if plan.updates:
+        values = {c.name: sa.bindparam(f"b_{c.name}") for c in tab.columns}
+        conn.execute(table.update().where(where).values(**values), plan.updates)
+
+
+def key_text(key: Sequence[Any]) -> str:
+    """A row's key as sync_changes records it: its key columns' values joined by `` · ``."""
+    return " · ".join(value_text(part) or "" for part in key)
+
+
+def value_text(value: Any) -> str | None:
+    """A cell's value as text: dates as ISO days, whole floats without their ``.0``."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value)
+    # A date read back from SQLite as text, "2018-09-01" or "2018-09-01 00:00:00.000000".
+    if len(text) > 10 and text[4] == "-" and text[10] == " " and text[11:].strip("0:. ") == "":
+        return text[:10]
+    return text
+
+
+def _record_changes(
+    conn: Connection,
+    run_id: int,
+    parsed: Mapping[str, ParsedTab],
+    plans: Mapping[str, _Plan],
+    limit: int,
+) -> int:
+    """Write the first ``limit`` of the run's changes into sync_changes; returns how many there
+    were. Removed rows come first, then changed cells, then added rows: the ones that revise
+    what the dashboard said before are the ones worth keeping when a run is over the limit.
+    """
+
+    def removed() -> Iterator[dict[str, Any]]:
+        for table, plan in plans.items():
+            for row_key in plan.removed_keys:
+                yield {"tab": table, "row_key": row_key, "kind": "removed"}
+
+    def changed() -> Iterator[dict[str, Any]]:
+        for table, plan in plans.items():
+            for row_key, column, old, new in plan.cells:
+                yield {
+                    "tab": table,
+                    "row_key": row_key,
+                    "kind": "changed",
+                    "column_name": column,
+                    "old_value": old,
+                    "new_value": new,
+                }
+
+    def added() -> Iterator[dict[str, Any]]:
+        for table, plan in plans.items():
+            tab = parsed[table].tab
+            for record in plan.inserts:
+                row_key = key_text([record[k] for k in tab.key])
+                yield {"tab": table, "row_key": row_key, "kind": "added"}
+            for row_key in plan.restored_keys:
+                yield {"tab": table, "row_key": row_key, "kind": "added"}
+
+    total = sum(
+        len(p.removed_keys) + len(p.cells) + len(p.inserts) + len(p.restored_keys)
+        for p in plans.values()
+    )
+    kept: list[dict[str, Any]] = []
+    for source in (removed(), changed(), added()):
+        for change in source:
+            if len(kept) >= limit:
+                break
+            kept.append(
+                {"sync_run_id": run_id, "column_name": None, "old_value": None,
+                 "new_value": None, **change}
+            )  # fmt: skip
+    for chunk in _chunks(kept):
+        conn.execute(models.SyncChange.__table__.insert(), chunk)
+    return total
 
 
 def _write(conn: Connection, tab: Tab, plan: _Plan, now: datetime) -> None:
@@ -662,10 +827,13 @@ def _drop_demo(conn: Connection, run_id: int) -> None:
     """Delete the demo rows, runs and flags (the new run is already in, so versions only grow)."""
     for model in models.SYNCED_TABLES.values():
         conn.execute(model.__table__.delete())
+    conn.execute(models.Goal.__table__.delete())  # a real store never shows a demo goal
     runs = models.SyncRun.__table__
     q = models.Quarantine.__table__
     demo_runs = sa.select(runs.c.id).where(runs.c.source == "demo", runs.c.id != run_id)
     conn.execute(q.delete().where(q.c.sync_run_id.in_(demo_runs)))
+    changes = models.SyncChange.__table__
+    conn.execute(changes.delete().where(changes.c.sync_run_id.in_(demo_runs)))
     conn.execute(runs.delete().where(runs.c.source == "demo", runs.c.id != run_id))
     meta = models.StoreMeta.__table__
     conn.execute(meta.delete().where(meta.c.key.in_(DEMO_META_KEYS)))

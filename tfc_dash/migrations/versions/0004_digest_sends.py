@@ -1,11 +1,10 @@
 """digest_sends: each weekly digest sent, by recipient and week
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02 02:20:00.000000
 
-Independent of 0003 (the history branch): it only adds its own table. Whichever merges second
-sets its ``down_revision`` to the other's revision.
+It only adds its own table (it follows 0003, sync_changes).
 """
 
 from collections.abc import Sequence
@@ -15,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
