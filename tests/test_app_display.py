@@ -34,6 +34,7 @@ PAGES = [
     "outcomes",
     "fundraising_kit",
     "data_health",
+    "history",
     "glossary",
 ]
 

@@ -38,6 +38,7 @@ PAGES = [
     "outcomes",
     "fundraising_kit",
     "data_health",
+    "history",
     "glossary",
 ]
 # Pages that name the ops spreadsheet's columns on purpose (the contract people type into it).
