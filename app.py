@@ -9,8 +9,10 @@ st.set_page_config(
     page_title="TFC program dashboard",
     page_icon="🗳️",  # drawn in the page: a :material/…: icon is fetched from Google
     layout="wide",
-    initial_sidebar_state="expanded",
+    # "auto": open on a desktop, closed on a phone (it would cover three quarters of the screen).
+    initial_sidebar_state="auto",
 )
+ui.page_style()
 
 ui.start_up()  # before the login: a new store is being prepared meanwhile
 viewer = ui.current_viewer()

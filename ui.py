@@ -5,6 +5,7 @@ store problem, drawing scorecards. The logic it calls lives in ``tfc_dash``.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -30,6 +31,7 @@ from tfc_dash import (
     store,
     sync,
 )
+from tfc_dash.catalogue import MISSING
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import (
     Filters,
@@ -80,7 +82,7 @@ class PageContext:
         """``st.dataframe`` of at most ``[app] max_table_rows`` rows, saying so when it is cut,
         with a CSV of every row (``file_name``) then; ``options`` go to ``st.dataframe``."""
         limit = cache.table_rows()
-        st.dataframe(frame.head(limit), key=key, hide_index=True, **options)
+        dataframe(frame.head(limit), key=key, **options)
         if len(frame) > limit:
             st.caption(
                 f"The first {limit:,} of {len(frame):,} rows"
@@ -90,6 +92,43 @@ class PageContext:
                 self.download_csv(
                     frame, file_name, f"All {len(frame):,} rows (CSV)", key=f"{key}_csv"
                 )
+
+
+def dataframe(frame: pd.DataFrame, **options: Any) -> Any:
+    """``st.dataframe`` without an index and with missing values as the catalogue's dash (the
+    grid would print "None"): every page's table goes through it (or
+    :meth:`PageContext.table`)."""
+    options.setdefault("hide_index", True)
+    options.setdefault("placeholder", MISSING)
+    options["column_config"] = _fitted_widths(frame, options.get("column_config"))
+    return st.dataframe(frame, **options)
+
+
+def _fitted_widths(frame: pd.DataFrame, column_config: dict[str, Any] | None) -> dict[str, Any]:
+    """Column settings where a column of sentences (Why, Margin from) without a width gets the
+    large one, so that its text is not cut (the grid sizes other columns to their content)."""
+    config = dict(column_config or {})
+    sample = frame.head(200)
+    for name in frame.columns:
+        setting = config.get(name)
+        if setting is None and name in config:  # hidden on purpose
+            continue
+        if isinstance(setting, str):
+            setting = st.column_config.Column(setting)
+        elif setting is None:
+            setting = st.column_config.Column()
+        if not isinstance(setting, dict) or setting.get("width"):
+            continue
+        kind = (setting.get("type_config") or {}).get("type")
+        if kind not in (None, "text", "number"):  # a link shows other text than its value
+            continue
+        texts = sample[name].dropna().astype(str)
+        longest = int(texts.str.len().max()) if len(texts) else 0
+        if longest > 40:
+            config[name] = {**setting, "width": "large"}
+        elif name in config:
+            config[name] = setting
+    return config
 
 
 def current_viewer() -> policy.Viewer:
@@ -354,17 +393,63 @@ def page_context() -> PageContext:
     return context
 
 
+# Scorecard labels wrap onto a second line instead of ending in "…" ("Covered by a…"): the card
+# keeps the catalogue's full label at every width, and the cards of a row keep one height.
+# Markdown tables (the Glossary) wrap their cells to the screen's width instead of running off it.
+_STYLE = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  height: auto !important;
+}
+[data-testid="stMarkdownContainer"] table { width: 100%; }
+@media (max-width: 640px) {
+  /* A phone: scorecards two a row (not one under the other), so the page's answer below them
+     is on the first screen; a smaller page title. The cards' rows melt into one wrapping row. */
+  [class*="st-key-scorecards_"] {
+    flex-direction: row !important; flex-wrap: wrap !important; gap: 0.5rem !important;
+  }
+  [class*="st-key-scorecards_"] [data-testid="stLayoutWrapper"],
+  [class*="st-key-scorecards_"] [data-testid="stHorizontalBlock"] { display: contents !important; }
+  [class*="st-key-scorecards_"] [data-testid="stColumn"] {
+    flex: 1 1 40% !important; min-width: 40% !important; width: auto !important;
+  }
+  [class*="st-key-scorecards_"] [data-testid="stColumn"]:not(:has([data-testid="stMetric"])) {
+    display: none !important;
+  }
+  [data-testid="stMetric"] { padding: 0.5rem 0.6rem !important; }
+  [data-testid="stMetricValue"] { font-size: 1.6rem !important; }
+  h1 { font-size: 1.9rem !important; }
+}
+[data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td {
+  overflow-wrap: anywhere;
+}
+</style>"""
+
+
+def page_style() -> None:
+    """The app's few style rules (the router calls it once per run, after the page config)."""
+    st.html(_STYLE)
+
+
 def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:
+    """The cards, ``per_row`` a row on a desktop and two a row on a phone (see :data:`_STYLE`)."""
+    if not cards:
+        return
+    key = "scorecards_" + re.sub(r"\W+", "_", cards[0].label).strip("_").lower()
+    box = st.container(key=key)
     for start in range(0, len(cards), per_row):
         row = cards[start : start + per_row]
-        for col, card in zip(st.columns(per_row), row, strict=False):
+        for col, card in zip(box.columns(per_row), row, strict=False):
             col.metric(
                 card.label,
                 "—" if card.value is None else f"{card.value:,}{card.suffix}",
-                delta=None if card.delta is None else f"{card.delta:+,} in 4 weeks",
+                # No arrow and no sign for no change: "↑ +0" reads as a rise.
+                delta=f"{card.delta:+,} in 4 weeks" if card.delta else None,
                 delta_color="normal" if card.delta else "off",
                 help=card.help,
                 border=True,
+                height="stretch",
             )
 
 

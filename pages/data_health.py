@@ -64,7 +64,7 @@ if not good.empty:
     latest_good = int(good.iloc[0]["run"])
     rows = ctx.query(health.run_rows, latest_good)
     if not rows.empty:
-        st.dataframe(
+        ui.dataframe(
             rows,
             hide_index=True,
             key="rows_per_tab",
@@ -112,7 +112,7 @@ if not good.empty:
         )
 
 st.subheader("History")
-st.dataframe(
+ui.dataframe(
     runs,
     hide_index=True,
     key="history",

@@ -87,7 +87,7 @@ else:
         "contested districts (both parties ran) by the Democratic margin and what happened to the "
         "seat."
     )
-    st.dataframe(
+    ui.dataframe(
         compared,
         hide_index=True,
         column_config={
@@ -139,7 +139,7 @@ else:
         "Metric to chart", choices, format_func=outcomes.metric_label, key="outcomes_metric"
     )
     st.altair_chart(outcome_charts.metric_chart(wide, by, metric), width="stretch")
-    st.dataframe(
+    ui.dataframe(
         wide,
         hide_index=True,
         column_order=["label", *choices],

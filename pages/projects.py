@@ -146,7 +146,7 @@ else:
         shown = projects.for_display(
             projects.page_of(listed, int(page)), {"as_of": st.query_params.get_all("as_of")}
         )
-        event = st.dataframe(
+        event = ui.dataframe(
             shown,
             hide_index=True,
             key="projects_table",

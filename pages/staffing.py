@@ -39,6 +39,6 @@ else:
     shown = staffing.for_display(table.head(staffing.MAX_ROWS_SHOWN))
     if len(table) > len(shown):
         st.caption(f"The first {len(shown):,} of {len(table):,} rows; the CSV has them all.")
-    st.dataframe(
+    ui.dataframe(
         shown, hide_index=True, key="who_to_ask_table", column_config=staffing.COLUMN_LABELS
     )

@@ -123,7 +123,7 @@ def national_view() -> None:
 
     st.subheader("State legislatures, chamber by chamber")
     display = coverage.coverage_display(table)
-    st.dataframe(
+    ui.dataframe(
         display,
         hide_index=True,
         width="stretch",
@@ -299,7 +299,7 @@ def state_view(state: str) -> None:
         else:
             st.caption("Targeted districts where no program project has started, most winnable "
                        "first.")  # fmt: skip
-            st.dataframe(
+            ui.dataframe(
                 targets,
                 hide_index=True,
                 width="stretch",

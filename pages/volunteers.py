@@ -27,7 +27,7 @@ message = volunteering.bad_data_message(bad)
 if message:
     st.warning(message, icon=":material/report:")
     with st.expander("Which rows"):
-        st.dataframe(
+        ui.dataframe(
             volunteering.bad_row_summary(bad),
             hide_index=True,
             key="bad_rows_table",
@@ -42,7 +42,8 @@ supply = staffing.supply_and_demand(bench_skills, gaps, filters.categories)
 short, summary = staffing.shortage_summary(supply, gaps)
 st.subheader("Supply and demand by skill", help=staffing.SUPPLY_HELP)
 (st.warning if short else st.success)(summary, icon=":material/groups:")
-st.altair_chart(volunteer_charts.supply_demand_chart(supply), width="stretch")
+for column, chart in zip(st.columns(2), volunteer_charts.supply_demand_charts(supply), strict=True):
+    column.altair_chart(chart, width="stretch")
 if ctx.viewer.may_open("staffing"):
     st.page_link(
         "pages/staffing.py", label="Who to ask for each project", icon=":material/person_search:"

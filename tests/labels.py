@@ -119,3 +119,15 @@ def shown(
 
 
 Runner = Callable[..., AppTest]
+
+
+def read_labelled_csv(data: bytes, **options: Any) -> Any:
+    """A downloaded CSV (headers are catalogue labels) with its columns back under their
+    catalogue names, so that a test can compare it with the store's columns."""
+    import pandas as pd
+
+    from tfc_dash import catalogue
+
+    names = {f.label: f.name for f in catalogue.FIGURES.values()}
+    names |= {text: name for name, text in catalogue.COLUMNS.items()}
+    return pd.read_csv(io.BytesIO(data), **options).rename(columns=names)

@@ -1,17 +1,16 @@
 """The Projects page under AppTest: the explorer's counts equal the store's (plain SQL), its own
 filters live in the link, and ``?project=`` opens a project's detail."""
 
-import io
 import json
 import sqlite3
 
-import pandas as pd
 import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
 import ui
 from tests.conftest import ROOT
+from tests.labels import read_labelled_csv
 from tfc_dash import policy
 
 PAGE = "pages/projects.py"
@@ -84,7 +83,7 @@ def test_explorer_matches_the_store(run_app, demo_db_url, downloads):
     table = at.dataframe[0].value
     assert len(table) == 50  # one page
     assert table["link"].iloc[0] == f"?project={table['project_id'].iloc[0]}"
-    csv = pd.read_csv(io.BytesIO(downloads["projects_csv"]))
+    csv = read_labelled_csv(downloads["projects_csv"])
     assert set(csv["project_id"]) == expected
     assert "name" not in csv.columns  # a project's name is project_name, never a personal column
 

@@ -1,14 +1,13 @@
 """The Staffing page under AppTest: the gaps equal what the demo data holds, the download of who
 to ask carries names and emails only for viewers allowed to see them."""
 
-import io
-
 import pandas as pd
 import pytest
 import streamlit
 
 import ui
 from tests.builders import assignment, campaign, project, volunteer
+from tests.labels import read_labelled_csv
 from tfc_dash import demo, policy
 
 PAGE = "pages/staffing.py"
@@ -69,7 +68,7 @@ def test_gaps_match_the_demo_data(run_app, frames, downloads):
     assert all(m.help for m in at.metric)
     assert len(at.get("vega_lite_chart")) == 1
 
-    csv = pd.read_csv(io.BytesIO(downloads["who_to_ask_csv"]), dtype={"district": str})
+    csv = read_labelled_csv(downloads["who_to_ask_csv"], dtype={"District": str})
     assert set(csv["project_id"]) == set(gaps["project_id"])
     assert {"volunteer_name", "volunteer_email", "why", "rank"} <= set(csv.columns)
     assert csv["volunteer_email"].str.endswith("@example.org").all()
@@ -104,7 +103,7 @@ def test_a_state_lead_sees_their_state(run_app, frames, downloads, monkeypatch):
     assert not at.exception
     gaps = expected_gaps(frames, states=["PA"])
     assert figures(at)["Understaffed projects"] == len(gaps)
-    csv = pd.read_csv(io.BytesIO(downloads["who_to_ask_csv"]))
+    csv = read_labelled_csv(downloads["who_to_ask_csv"])
     assert set(csv["state"]) == {"PA"}
 
 

@@ -82,7 +82,7 @@ def test_default_view_matches_the_demo_data(run_app, frames):
     assert not at.exception
     assert at.title[0].value == "Volunteers"
     assert shown(at) == expected_figures(frames, "2018-09-14")
-    assert len(charts(at)) == 5
+    assert len(charts(at)) == 6  # supply and demand: two charts
     assert not at.warning  # the demo has no bad rows
     # Every figure says what it is and how it is computed.
     assert all(m.help for m in at.metric)
@@ -113,8 +113,8 @@ def test_supply_against_demand_answers_the_question(run_app, demo_db_url):
     at = run_app(page=PAGE)
     answer = at.success[0].value
     assert "open seats on" in answer and "We are not short of volunteers" in answer
-    supply = next(c for c in charts(at) if "hconcat" in c)
-    assert [s["encoding"]["x"]["field"] for s in supply["hconcat"]] == ["bench", "open_seats"]
+    fields = [c.get("encoding", {}).get("x", {}).get("field") for c in charts(at)]
+    assert "bench" in fields and "open_seats" in fields  # one chart each, as wide as a column
 
 
 def test_category_filter_narrows_volunteers_and_skills(run_app, frames):

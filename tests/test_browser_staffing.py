@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.browser_helpers import metric_value, open_from_home, wait_for_charts
+from tfc_dash import catalogue
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +24,8 @@ def test_staffing_page_draws_and_downloads_who_to_ask(page, app_server):
     assert download.suggested_filename == "tfc-who-to-ask-2018-09-14.csv"
     with open(download.path(), encoding="utf-8") as fh:
         rows = list(csv.DictReader(io.StringIO(fh.read())))
-    assert {"volunteer_name", "volunteer_email", "why"} <= set(rows[0])
-    assert len({r["project_id"] for r in rows}) == understaffed
+    # The headers are the catalogue's labels (people paste the file into Sheets).
+    label = catalogue.column_label
+    assert {label("volunteer_name"), label("volunteer_email"), label("why")} <= set(rows[0])
+    assert len({r[label("project_id")] for r in rows}) == understaffed
     page.locator("[data-testid=stDataFrame]").first.wait_for()

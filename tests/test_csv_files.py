@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import downloads
 from tests.payloads import FORMULAS, PAYLOAD_PROJECT, build_payload_store, formula_cells
 from tfc_dash import health
+from tfc_dash.catalogue import column_label
 from tfc_dash.cli import main
 from tfc_dash.csv_files import csv_text, neutralize
 
@@ -36,7 +37,7 @@ def test_numbers_stay_numbers_and_text_and_headers_are_neutralized():
             "=SUM(1)": [1, 2, 3],
         }
     )
-    text = csv_text(frame)
+    text = csv_text(frame, labels=False)
     assert text.splitlines() == [
         "candidate,margin,mixed,'=SUM(1)",
         '"\'=HYPERLINK(""https://evil.example"",""x"")",-0.043,\'-2+3,1',
@@ -45,6 +46,15 @@ def test_numbers_stay_numbers_and_text_and_headers_are_neutralized():
     ]
     assert formula_cells(text) == []
     assert frame.loc[0, "candidate"].startswith("=")  # the frame itself is not changed
+
+
+def test_headers_are_the_catalogue_labels():
+    frame = pd.DataFrame({"previous_margin": [0.1], "projects_started": [3], "not_in_it": [1]})
+    header = csv_text(frame).splitlines()[0]
+    assert header == (
+        f"{column_label('previous_margin')},{column_label('projects_started')},not_in_it"
+    )
+    assert "_" not in column_label("previous_margin")
 
 
 def test_the_template_zip():
@@ -90,12 +100,11 @@ def test_a_negative_margin_stays_a_number(run_app, served, payload_store):
     at = run_app(url=payload_store, query={"state": "VA", "chamber": "lower"})
     at.switch_page("pages/states.py").run()
     files = downloads(at, served)
-    districts = pd.read_csv(
-        io.BytesIO(files["tfc_va_lower_districts.csv"]), dtype={"district": str}
-    )
-    margins = districts.set_index("district")["previous_margin"]
+    district, previous = column_label("district"), column_label("previous_margin")
+    districts = pd.read_csv(io.BytesIO(files["tfc_va_lower_districts.csv"]), dtype={district: str})
+    margins = districts.set_index(district)[previous]
     assert margins["13"] == -0.043 and margins["15"] == -0.2
-    assert districts["previous_margin"].dtype == float
+    assert districts[previous].dtype == float
 
 
 def test_the_export_neutralizes_formulas(payload_store, tmp_path, capsys):

@@ -446,8 +446,8 @@ FIGURES: dict[str, Figure] = _figures(
     Figure(
         "open_seats",
         "Open seats",
-        "Sum over active projects of volunteers_needed minus the team on the as-of date, where "
-        "that is above zero.",
+        "Sum over active projects of the volunteers needed minus the team on the as-of date, "
+        "where that is above zero.",
         "seats on project teams",
         "count",
         _F + "open_seats",
@@ -495,7 +495,7 @@ FIGURES: dict[str, Figure] = _figures(
     Figure(
         "project_open_seats",
         "Seats open on this project",
-        "This project's volunteers_needed minus its team on the as-of date, while it is active.",
+        "The volunteers this project needs minus its team on the as-of date, while it is active.",
         "seats",
         "count",
         "tfc_dash.projects:detail_scorecards",

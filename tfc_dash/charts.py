@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from tfc_dash.axes import count_axis, drawn_scale, legend, time_axis
 from tfc_dash.catalogue import column_label, format_value, label
 from tfc_dash.metrics import Pace
 from tfc_dash.text import day_label
@@ -52,21 +53,21 @@ def burnup_chart(
     color = alt.Color(
         "line:N",
         title=None,
-        scale=alt.Scale(domain=domain, range=colors),
-        legend=alt.Legend(orient="top", direction="horizontal"),
+        scale=drawn_scale(domain, colors, lines["line"]),
+        legend=legend(),
     )
     dash = alt.StrokeDash(
         "line:N",
-        scale=alt.Scale(domain=domain, range=[dash for _, _, dash in styles]),
+        scale=drawn_scale(domain, [dash for _, _, dash in styles], lines["line"]),
         legend=None,
     )
     base = alt.Chart(lines).encode(
         x=alt.X(
             "day:T",
             title=None,
-            axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month"),
+            axis=time_axis(tickCount="month"),
         ),
-        y=alt.Y("projects:Q", title=column_label("projects_running_total")),
+        y=alt.Y("projects:Q", title=column_label("projects_running_total"), axis=count_axis()),
     )
     layers: list[alt.Chart] = [
         base.mark_line(strokeWidth=2.5).encode(
@@ -116,12 +117,19 @@ def breakdown_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
-            x=alt.X("projects:Q", title=column_label("projects_started"), stack="zero"),
+            x=alt.X(
+                "projects:Q",
+                title=column_label("projects_started"),
+                stack="zero",
+                axis=count_axis(),
+            ),
             color=alt.Color(
                 "status:N",
                 title=None,
-                scale=alt.Scale(domain=["Completed", "Active"], range=[b.positive, b.primary]),
-                legend=alt.Legend(orient="top", direction="horizontal"),
+                scale=drawn_scale(
+                    ["Completed", "Active"], [b.positive, b.primary], frame["status"]
+                ),
+                legend=legend(),
             ),
             order=alt.Order("status:N", sort="descending"),
             tooltip=[

@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from tfc_dash.catalogue import column_label
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -23,9 +25,24 @@ def neutralize(value: Any) -> Any:
     return value
 
 
-def csv_text(frame: pd.DataFrame) -> str:
-    """``frame`` as CSV text (header row first, no index), formula cells neutralized."""
-    safe = frame.rename(columns=lambda name: neutralize(str(name)))
+def header_label(name: Any) -> str:
+    """A column's header in a CSV: its catalogue label (what the page shows; people paste the
+    files into Sheets), or the name itself when the catalogue has no such column."""
+    try:
+        return column_label(str(name))
+    except KeyError:
+        return str(name)
+
+
+def csv_text(frame: pd.DataFrame, labels: bool = True) -> str:
+    """``frame`` as CSV text (header row first, no index), formula cells neutralized.
+
+    The headers are the columns' catalogue labels; ``labels=False`` keeps the names as they are
+    (the spreadsheet template, whose headers are the contract's column names).
+    """
+    safe = frame.rename(
+        columns=lambda name: neutralize(header_label(name) if labels else str(name))
+    )
     for position, dtype in enumerate(safe.dtypes):
         if not (
             pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)

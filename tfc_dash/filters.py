@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from tfc_dash.models import CATEGORIES
+from tfc_dash.models import CATEGORIES, CATEGORY_LABELS
 from tfc_dash.text import md_escape
 
 # The 50 states, DC and the territories that hold elections, by USPS code.
@@ -61,7 +61,8 @@ class Filters:
         if self.categories is None:
             parts.append("all categories")
         else:
-            parts.append(", ".join(self.categories))
+            # Labels, not codes: "Email & analytics", not email_analytics.
+            parts.append(", ".join(CATEGORY_LABELS.get(c, c) for c in self.categories))
         return " · ".join(parts)
 
 

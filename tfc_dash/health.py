@@ -201,7 +201,7 @@ def template_zip() -> bytes:
         ]
         for tab in TABS:
             header = pd.DataFrame(columns=[c.name for c in tab.columns])
-            archive.writestr(f"{tab.name}.csv", csv_text(header))
+            archive.writestr(f"{tab.name}.csv", csv_text(header, labels=False))
             lines.append(f"{tab.name}{' (optional)' if tab.optional else ''}:")
             for col in tab.columns:
                 allowed = f" one of {', '.join(col.choices)}" if col.choices else ""

@@ -230,7 +230,7 @@ def crowdfunding(bind: Bind, as_of: date) -> Crowdfunding:
     if not has_table:
         return Crowdfunding(
             missing="the store has no fundraising table. Sync the spreadsheet's Fundraising tab "
-            "(date, raised_usd, backers, goal_usd) to add it."
+            "(columns `date`, `raised_usd`, `backers`, `goal_usd`) to add it."
         )
     statement = (
         sa.select(F.c.date, F.c.raised_usd, F.c.backers, F.c.goal_usd)
@@ -246,7 +246,7 @@ def crowdfunding(bind: Bind, as_of: date) -> Crowdfunding:
             goal=goal,
             deadline=deadline,
             missing=f"no crowdfunding figures on or before {day_label(as_of)}. Add rows to the "
-            "spreadsheet's Fundraising tab (date, raised_usd as a running total).",
+            "spreadsheet's Fundraising tab (columns `date`, `raised_usd` as a running total).",
         )
     series["date"] = pd.to_datetime(series["date"]).dt.date
     series["raised_usd"] = series["raised_usd"].astype(float)

@@ -14,6 +14,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
+from tfc_dash.axes import count_axis, money_axis, time_axis
 from tfc_dash.catalogue import column_label, label
 from tfc_dash.outcome_charts import outcome_colors
 from tfc_dash.outcomes import OUTCOMES
@@ -84,7 +85,7 @@ def branded(chart: alt.Chart | alt.LayerChart, caption: Caption) -> alt.VConcatC
 
 
 def _time_axis() -> alt.Axis:
-    return alt.Axis(format="%b %Y", labelAngle=0, tickCount="month", grid=False)
+    return time_axis(tickCount="month", grid=False)
 
 
 def _until(day: date | None) -> alt.Scale:
@@ -143,7 +144,7 @@ def progress_chart(
         .mark_line(strokeWidth=3.5)
         .encode(
             x=alt.X("day:T", title=None, axis=_time_axis(), scale=x_scale),
-            y=alt.Y("projects:Q", title=column_label("projects_running_total")),
+            y=alt.Y("projects:Q", title=column_label("projects_running_total"), axis=count_axis()),
             color=alt.Color(
                 "line:N",
                 title=None,
@@ -180,7 +181,12 @@ def volunteers_chart(series: pd.DataFrame, caption: Caption) -> alt.VConcatChart
     colors = [b.primary if c == "signed_up" else b.accent for c in present]
     base = alt.Chart(long).encode(
         x=alt.X("day:T", title=None, axis=_time_axis()),
-        y=alt.Y("volunteers:Q", title=column_label("volunteers_running_total"), stack=None),
+        y=alt.Y(
+            "volunteers:Q",
+            title=column_label("volunteers_running_total"),
+            stack=None,
+            axis=count_axis(),
+        ),
         color=alt.Color(
             "line:N",
             title=None,
@@ -252,7 +258,7 @@ def states_chart(
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("projects:Q", title=label("projects_started"), stack="zero"),
+            y=alt.Y("projects:Q", title=label("projects_started"), stack="zero", axis=count_axis()),
             color=alt.Color(
                 "cycle:N",
                 title=None,
@@ -280,7 +286,7 @@ def races_chart(frame: pd.DataFrame, caption: Caption) -> alt.VConcatChart:
     data = frame.assign(cycle=frame["cycle"].astype(str))
     data["order"] = data["outcome"].map({o: i for i, o in enumerate(OUTCOMES)})
     y = alt.Y("cycle:N", title=None, sort="ascending", axis=alt.Axis(labelFontSize=15))
-    x = alt.X("races:Q", title=label("races_supported"), stack="zero")
+    x = alt.X("races:Q", title=label("races_supported"), stack="zero", axis=count_axis())
     bars = (
         alt.Chart(data)
         .mark_bar(height={"band": 0.7})
@@ -336,13 +342,13 @@ def crowdfunding_chart(
             "date:T",
             title=None,
             scale=x_scale,
-            axis=alt.Axis(format="%-d %b", labelAngle=0, grid=False),
+            axis=time_axis("%-d %b", grid=False),
         ),
         y=alt.Y(
             "raised_usd:Q",
             title=column_label("raised_usd"),
             scale=y_scale,
-            axis=alt.Axis(format="$~s"),
+            axis=money_axis(),
         ),
     )
     layers: list[alt.Chart] = [

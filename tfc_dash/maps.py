@@ -12,6 +12,7 @@ import json
 import altair as alt
 import pandas as pd
 
+from tfc_dash.axes import drawn_scale
 from tfc_dash.catalogue import label
 from tfc_dash.coverage import LOST, NOT_TARGETED, PROJECT, STATUSES, TARGETED, WON
 from tfc_dash.geo import Shapes
@@ -41,12 +42,13 @@ def status_colors() -> dict[str, str]:
     }
 
 
-def _status_color(title: str | None = None) -> alt.Color:
+def _status_color(drawn: pd.Series, title: str | None = None) -> alt.Color:
+    """Colour by status; the legend lists the statuses the chart draws (``drawn``)."""
     colors = status_colors()
     return alt.Color(
         "status:N",
         title=title,
-        scale=alt.Scale(domain=list(STATUSES), range=[colors[s] for s in STATUSES]),
+        scale=drawn_scale(list(STATUSES), [colors[s] for s in STATUSES], drawn),
         legend=alt.Legend(orient="top", direction="horizontal", title=None),
     )
 
@@ -118,7 +120,7 @@ def district_map(
         .mark_geoshape()
         .encode(
             shape="geo:G",
-            color=_status_color(),
+            color=_status_color(rows["status"]),
             stroke=alt.condition(chosen, alt.value(b.text), alt.value("white")),
             strokeWidth=alt.condition(chosen, alt.value(2.5), alt.value(0.6)),
             tooltip=_district_tooltip(),
@@ -155,7 +157,7 @@ def tile_grid(
         )
     )
     tiles = base.mark_rect(cornerRadius=3).encode(
-        color=_status_color(),
+        color=_status_color(rows["status"]),
         stroke=alt.condition(chosen, alt.value(b.text), alt.value("white")),
         strokeWidth=alt.condition(chosen, alt.value(2.5), alt.value(1.5)),
         tooltip=_district_tooltip(),

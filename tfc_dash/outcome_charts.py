@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from tfc_dash.axes import count_axis, drawn_scale, large_axis, legend, money_axis
 from tfc_dash.catalogue import column_label
 from tfc_dash.outcomes import OUTCOMES, metric_label
 from tfc_dash.theme import Brand, brand
@@ -31,12 +32,14 @@ def results_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y(f"{by}:N", title=None, sort="ascending"),
-            x=alt.X("races:Q", title=column_label("races_supported"), stack="zero"),
+            x=alt.X(
+                "races:Q", title=column_label("races_supported"), stack="zero", axis=count_axis()
+            ),
             color=alt.Color(
                 "outcome:N",
                 title=None,
-                scale=alt.Scale(domain=list(OUTCOMES), range=outcome_colors(b)),
-                legend=alt.Legend(orient="top", direction="horizontal"),
+                scale=drawn_scale(list(OUTCOMES), outcome_colors(b), data["outcome"]),
+                legend=legend(),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -92,7 +95,7 @@ def margin_chart(changes: pd.DataFrame) -> alt.LayerChart:
                 scale=alt.Scale(
                     domain=["Previous election", "This election"], range=["#B8C0D6", b.primary]
                 ),
-                legend=alt.Legend(orient="top", direction="horizontal"),
+                legend=legend(),
             ),
             tooltip=[
                 alt.Tooltip("race:N", title="Race"),
@@ -129,8 +132,12 @@ def comparison_chart(districts: pd.DataFrame) -> alt.Chart:
             color=alt.Color(
                 "district_outcome:N",
                 title=None,
-                scale=alt.Scale(domain=outcomes, range=[b.primary, b.positive, b.accent, b.grey]),
-                legend=alt.Legend(orient="top", direction="horizontal"),
+                scale=drawn_scale(
+                    outcomes,
+                    [b.primary, b.positive, b.accent, b.grey],
+                    contested["district_outcome"],
+                ),
+                legend=legend(),
             ),
             tooltip=[
                 alt.Tooltip("district:N", title="District"),
@@ -160,7 +167,13 @@ def metric_chart(wide: pd.DataFrame, by: str, metric: str) -> alt.Chart:
             x=alt.X(
                 f"{metric}:Q",
                 title=metric_label(metric),
-                axis=alt.Axis(format="$.2f" if metric == "cost_per_contact" else "~s"),
+                axis=(
+                    alt.Axis(format="$.2f")
+                    if metric == "cost_per_contact"
+                    else money_axis()
+                    if metric.endswith("_usd")
+                    else large_axis()
+                ),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title=by.title()),

@@ -566,7 +566,13 @@ RACE_TABLE_COLUMNS: dict[str, str] = {
 def race_table(races: pd.DataFrame) -> pd.DataFrame:
     """The supported races as the page lists them (and its CSV holds them)."""
     named = races.rename(columns={"projects": "projects_started"})
-    return named[list(RACE_TABLE_COLUMNS)].reset_index(drop=True)
+    table = named[list(RACE_TABLE_COLUMNS)].reset_index(drop=True)
+    table["result"] = table["result"].map(_result_label, na_action="ignore")  # "Won", not won
+    return table
+
+
+def _result_label(result: object) -> object:
+    return result.capitalize() if isinstance(result, str) else result
 
 
 def compact_number(value: float, money: bool = False) -> str:

@@ -7,6 +7,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
+from tfc_dash.axes import count_axis, drawn_scale, legend, time_axis
 from tfc_dash.catalogue import column_label
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
@@ -32,15 +33,17 @@ def status_chart(frame: pd.DataFrame) -> alt.Chart:
                 "projects:Q",
                 title=column_label("projects_any_status"),
                 stack="zero",
-                axis=alt.Axis(tickMinStep=1, format="d"),
+                axis=count_axis(),
             ),
             color=alt.Color(
                 "status:N",
                 title=None,
-                scale=alt.Scale(
-                    domain=STATUS_ORDER, range=[b.positive, b.primary, b.palette[3], b.grey]
+                scale=drawn_scale(
+                    STATUS_ORDER,
+                    [b.positive, b.primary, b.palette[3], b.grey],
+                    data.loc[data["projects"] > 0, "status"],
                 ),
-                legend=alt.Legend(orient="top", direction="horizontal"),
+                legend=legend(),
             ),
             order=alt.Order("stack:Q"),
             tooltip=[
@@ -69,13 +72,13 @@ def timeline_chart(frame: pd.DataFrame, as_of: date, election: date | None) -> a
         .mark_bar(cornerRadius=3, height={"band": 0.7})
         .encode(
             y=alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
-            x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0)),
+            x=alt.X("start:T", title=None, axis=time_axis("%-d %b %Y")),
             x2="end:T",
             color=alt.Color(
                 "kind:N",
                 title=None,
                 scale=alt.Scale(domain=[k for k, _ in kinds], range=[c for _, c in kinds]),
-                legend=alt.Legend(orient="top", direction="horizontal"),
+                legend=legend(),
             ),
             tooltip=[
                 alt.Tooltip("row:N", title=column_label("who")),

@@ -539,7 +539,7 @@ LIST_HELP = (
     "status and search above. Status is the project's on the as-of date: active from its start, "
     "completed from its completion date (else its end date); projects starting after the as-of "
     "date are not listed. Team = volunteers placed on it by the as-of date; open seats = "
-    "volunteers_needed − the team on the as-of date, for active projects."
+    "the volunteers needed − the team on the as-of date, for active projects."
 )
 BREAKDOWN_HELP = (
     "The listed projects per category, by their status on the as-of date. Every filter above "

@@ -569,7 +569,8 @@ COLUMN_LABELS: dict[str, str] = {
     "why": "Why",
 }
 OPEN_SEATS_HELP = (
-    "Open seats (volunteers_needed − team on the as-of date) of understaffed running projects, "
+    "Open seats (the volunteers needed − the team on the as-of date) of understaffed running "
+    "projects, "
     "per campaign state and category."
 )
 

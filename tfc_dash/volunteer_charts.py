@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from tfc_dash.axes import count_axis, legend, time_axis
 from tfc_dash.catalogue import column_label, label
 from tfc_dash.models import CATEGORIES, CATEGORY_LABELS
 from tfc_dash.theme import brand
@@ -21,7 +22,7 @@ def _groups() -> alt.Scale:
 
 
 def _legend() -> alt.Legend:
-    return alt.Legend(orient="top", direction="horizontal", title=None)
+    return legend()
 
 
 def category_scale() -> alt.Scale:
@@ -43,8 +44,8 @@ def pool_chart(frame: pd.DataFrame, height: int = 140) -> alt.VConcatChart:
             alt.Chart(frame[frame["group"] == group])
             .mark_area(opacity=0.85, line={"color": colour}, color=colour)
             .encode(
-                x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
-                y=alt.Y("volunteers:Q", title=group),
+                x=alt.X("day:T", title=None, axis=time_axis()),
+                y=alt.Y("volunteers:Q", title=group, axis=count_axis()),
                 tooltip=[
                     alt.Tooltip("day:T", title=column_label("week"), format="%d %b %Y"),
                     alt.Tooltip("group:N", title=column_label("group")),
@@ -74,7 +75,9 @@ def pool_breakdown_chart(frame: pd.DataFrame, title: str, limit_rows: int = 30) 
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
-            x=alt.X("volunteers:Q", title=label("volunteers_active"), stack="zero"),
+            x=alt.X(
+                "volunteers:Q", title=label("volunteers_active"), stack="zero", axis=count_axis()
+            ),
             color=alt.Color("group:N", scale=_groups(), legend=_legend()),
             order=alt.Order("stack:Q"),
             tooltip=[
@@ -98,14 +101,16 @@ def placement_trend_chart(trend: pd.DataFrame, height: int = 260) -> alt.Chart:
     data = trend.dropna(subset=["median_days"])
     return (
         alt.Chart(data)
-        .mark_bar(color=b.primary, width={"band": 0.8})
+        .mark_bar(color=b.primary)
         .encode(
+            # Ordinal months: each bar sits on its own label (a time axis puts a month's bar
+            # half a month right of its tick, the last one past the as-of date).
             x=alt.X(
-                "yearmonth(month):T",
+                "yearmonth(month):O",
                 title=column_label("signup_month"),
-                axis=alt.Axis(format="%b %Y"),
+                axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap="greedy"),
             ),
-            y=alt.Y("median_days:Q", title=column_label("median_days")),
+            y=alt.Y("median_days:Q", title=column_label("median_days"), axis=count_axis()),
             tooltip=[
                 alt.Tooltip(
                     "yearmonth(month):T", title=column_label("signup_month"), format="%b %Y"
@@ -121,13 +126,17 @@ def placement_trend_chart(trend: pd.DataFrame, height: int = 260) -> alt.Chart:
     )
 
 
-def supply_demand_chart(frame: pd.DataFrame) -> alt.HConcatChart:
-    """Per skill: bench volunteers (left) and open seats that need the skill (right), each on
-    its own scale. ``frame`` is :func:`tfc_dash.staffing.supply_and_demand`."""
+def supply_demand_charts(frame: pd.DataFrame) -> tuple[alt.Chart, alt.Chart]:
+    """Per skill: bench volunteers and open seats that need the skill, two charts each on its
+    own scale and as wide as its column (side by side on a desktop, one under the other on a
+    phone; a concatenated chart keeps a fixed width, wider than a phone's screen).
+
+    ``frame`` is :func:`tfc_dash.staffing.supply_and_demand`.
+    """
     b = brand()
     order = frame["label"].tolist()
     base = alt.Chart(frame).encode(
-        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=160)),
         tooltip=[
             alt.Tooltip("label:N", title="Skill"),
             alt.Tooltip("bench:Q", title=label("volunteers_bench"), format=","),
@@ -136,18 +145,14 @@ def supply_demand_chart(frame: pd.DataFrame) -> alt.HConcatChart:
         ],
     )
     supply = base.mark_bar(color=b.palette[3]).encode(
-        x=alt.X("bench:Q", title="Bench volunteers with the skill")
+        x=alt.X("bench:Q", title="Bench volunteers with the skill", axis=count_axis())
     )
     demand = base.mark_bar(color=b.accent).encode(
-        x=alt.X(
-            "open_seats:Q", title="Open seats needing it", axis=alt.Axis(tickMinStep=1, format="d")
-        ),
-        y=alt.Y("label:N", sort=order, axis=None),
+        x=alt.X("open_seats:Q", title="Open seats needing it", axis=count_axis())
     )
-    return (
-        alt.hconcat(supply.properties(height=alt.Step(20)), demand.properties(height=alt.Step(20)))
-        .resolve_scale(x="independent")
-        .configure_view(stroke=None)
+    return tuple(  # type: ignore[return-value]
+        c.properties(height=alt.Step(20), width="container").configure_view(stroke=None)
+        for c in (supply, demand)
     )
 
 
@@ -167,9 +172,11 @@ def open_seats_chart(frame: pd.DataFrame) -> alt.Chart:
                 "open_seats:Q",
                 title="Open seats",
                 stack="zero",
-                axis=alt.Axis(tickMinStep=1, format="d"),
+                axis=count_axis(),
             ),
-            color=alt.Color("label:N", scale=category_scale(), legend=_legend()),
+            color=alt.Color(
+                "label:N", scale=category_scale(), legend=legend(data["label"].unique())
+            ),
             tooltip=[
                 alt.Tooltip("state:N", title="State"),
                 alt.Tooltip("label:N", title="Category"),
