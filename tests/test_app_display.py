@@ -17,7 +17,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from tests.test_browser_display import NAMES_COLUMNS, RAW, known_codes
-from tfc_dash import catalogue
+from tfc_dash import catalogue, policy
 
 VIEWS = {
     "default": {},
@@ -25,18 +25,7 @@ VIEWS = {
     "past_cycle": {"cycle": "2017"},
     "early": {"as_of": "2018-06-01"},
 }
-PAGES = [
-    "progress",
-    "volunteers",
-    "staffing",
-    "projects",
-    "states",
-    "outcomes",
-    "fundraising_kit",
-    "data_health",
-    "history",
-    "glossary",
-]
+PAGES = list(policy.ALL_PAGES)
 
 
 def table_gaps(element: Any) -> list[str]:

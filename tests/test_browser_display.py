@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser_helpers import wait_for_script
-from tfc_dash import catalogue, contract
+from tfc_dash import catalogue, contract, policy
 from tfc_dash.models import CATEGORIES
 
 pytestmark = pytest.mark.browser
@@ -29,18 +29,7 @@ VIEWS = {
     "past_cycle": "?cycle=2017",
     "early": "?as_of=2018-06-01",
 }
-PAGES = [
-    "",  # Progress
-    "volunteers",
-    "staffing",
-    "projects",
-    "states",
-    "outcomes",
-    "fundraising_kit",
-    "data_health",
-    "history",
-    "glossary",
-]
+PAGES = ["" if key == "progress" else key for key in policy.ALL_PAGES]  # "" is Progress
 # Pages that name the ops spreadsheet's columns on purpose (the contract people type into it).
 NAMES_COLUMNS = {"data_health", "glossary"}
 

@@ -187,15 +187,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"The store at {status.url} is empty: there is nothing to export.",
             "Fill it with `python -m tfc_dash seed-demo` or a sync first.",
         )
-    # The same defaults and range as the dashboard's sidebar, so the files match the page's.
-    bounds = queries.as_of_bounds(engine, clock.today())
-    as_of = args.as_of or bounds.default
-    if not bounds.first <= as_of <= bounds.last:
-        raise UsageError(
-            f"--as-of {as_of.isoformat()} is outside the data's days, from "
-            f"{bounds.first.isoformat()} (the first in the data) to {bounds.last.isoformat()} "
-            "(today): pick a day in that range."
-        )
+    as_of = _as_of(engine, args.as_of)
     cycles = queries.cycles(engine)
     cycle = args.cycle if args.cycle is not None else (cycles[0] if cycles else None)
     filters = make_filters(cycle, args.state, args.category)
@@ -242,14 +234,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
             f"The store at {status.url} is empty: there is nothing to report.",
             "Fill it with `python -m tfc_dash seed-demo` or a sync first.",
         )
-    bounds = queries.as_of_bounds(engine, clock.today())  # the sidebar's range and default
-    as_of = args.as_of or bounds.default
-    if not bounds.first <= as_of <= bounds.last:
-        raise UsageError(
-            f"--as-of {as_of.isoformat()} is outside the data's days, from "
-            f"{bounds.first.isoformat()} (the first in the data) to {bounds.last.isoformat()} "
-            "(today): pick a day in that range."
-        )
+    as_of = _as_of(engine, args.as_of)
     digests = digest.build_digests(
         engine,
         viewers,
@@ -480,3 +465,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+
+
+def _as_of(engine: store.Engine, requested: date | None) -> date:  # type: ignore[name-defined]
+    """``--as-of``: the sidebar's range and default, so files and emails match the pages."""
+    bounds = queries.as_of_bounds(engine, clock.today())
+    as_of = requested or bounds.default
+    if not bounds.first <= as_of <= bounds.last:
+        raise UsageError(
+            f"--as-of {as_of.isoformat()} is outside the data's days, from "
+            f"{bounds.first.isoformat()} (the first in the data) to {bounds.last.isoformat()} "
+            "(today): pick a day in that range."
+        )
+    return as_of
