@@ -351,6 +351,10 @@ def _element_op(path: tuple[int, ...], element, media) -> Op:  # type: ignore[no
         })  # fmt: skip
     if kind == "empty":
         return Op(parent, "empty")
+    if kind == "html":
+        # A style-only st.html lands in the event container (path [2, ...]); st.html puts it
+        # there again when called on the main area.
+        return Op((0,) if parent[:1] == (2,) else parent, "html", (proto.body,))
     raise FloorError(f"the floor cannot draw a {kind} element (at {list(path)}) yet")
 
 

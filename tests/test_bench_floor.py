@@ -55,7 +55,7 @@ def test_the_floor_draws_the_very_chart_specs_the_page_sent(captured):
     loaded = floor.load(str(captured["saved"]))
     progress = next(v for v in loaded.views if v.name == "progress")
     charts = [op for op in progress.page if op.method == "vega_lite_chart"]
-    assert len(charts) == 3
+    assert len(charts) == 4  # the burn-up, the funnel, by category and by state
     for op in charts:
         _data, spec = op.args
         assert spec["datasets"] and all(len(frame) for frame in spec["datasets"].values())
