@@ -144,6 +144,27 @@ def test_instances_preparing_at_once_sync_once(fake_sheets, new_store_url):
     assert any("Another instance" in m for m in said)
 
 
+def test_a_store_locked_by_another_instance_is_waited_for(new_store_url, monkeypatch):
+    """SQLite says "locked" at once when another instance is writing: prepare waits, then
+    starts again, instead of failing the app."""
+    url = new_store_url()
+    real = store.check_store
+    calls = {"n": 0}
+
+    def locked_twice(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            raise store.StoreBusy("The SQLite store is busy: database is locked.")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "check_store", locked_twice)
+    said: list[str] = []
+    waits: list[float] = []
+    result = instance(url, None, progress=said.append, sleep=waits.append)
+    assert result.outcome is Outcome.SEEDED
+    assert len(waits) == 2 and any("busy" in m for m in said)
+
+
 def test_instances_seeding_at_once_seed_once(new_store_url):
     url = new_store_url()
     store.init_schema(store.make_engine(url))

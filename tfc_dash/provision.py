@@ -90,6 +90,34 @@ def prepare_store(
     answer); a spreadsheet that cannot be read is an outcome (SYNC_FAILED), not an error.
     """
     say = progress or (lambda _msg: None)
+    # Instances starting together on one new SQLite file can find it locked by another's schema
+    # or sync write (SQLite answers "locked" at once to a read that turns into a write): the
+    # preparation is idempotent, so it waits and starts again rather than failing the app.
+    for attempt in range(BUSY_TRIES):
+        try:
+            return _prepare(engine, reader, ttl, limits, say, sleep, clock)
+        except store.StoreBusy:
+            if attempt == BUSY_TRIES - 1:
+                raise
+            if attempt == 0:
+                say("The store is busy: another instance is writing to it. Waiting…")
+            sleep(BUSY_WAIT_SECONDS)
+    raise AssertionError("unreachable")
+
+
+BUSY_TRIES = 60
+BUSY_WAIT_SECONDS = 0.5
+
+
+def _prepare(
+    engine: Engine,
+    reader: ReaderFactory | None,
+    ttl: timedelta,
+    limits: Limits | None,
+    say: Progress,
+    sleep: Callable[[float], None],
+    clock: Callable[[], datetime],
+) -> Prepared:
     try:
         status = store.check_store(engine, upgrade=True)
     except store.StoreMissing:

@@ -40,6 +40,10 @@ class StoreError(Exception):
         return f"{self.message} {self.hint}".strip()
 
 
+class StoreBusy(StoreError):
+    """Another connection holds the SQLite store's write lock: a wait and a retry may succeed."""
+
+
 class StoreMissing(StoreError):
     """There is no store yet: no SQLite file, or a database without the dashboard's tables.
 
@@ -268,7 +272,7 @@ def _file_error(url: str, exc: DatabaseError) -> StoreError:
             "seed-demo` fills it).",
         )
     if "locked" in text:
-        return StoreError(
+        return StoreBusy(
             f"The SQLite store {path} is busy: {text}.", "Another program holds it: try again."
         )
     return StoreError(
