@@ -179,14 +179,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write the fundraising kit: every chart as PNG and SVG, its figures as CSV, the headline."""
     from tfc_dash import kit  # the charts' imports are not needed by other commands
 
-    url = args.db or config.database_url()
-    engine = store.make_engine(url)
-    status = store.check_store(engine, upgrade=True)
-    if status.is_empty:
-        raise store.StoreError(
-            f"The store at {status.url} is empty: there is nothing to export.",
-            "Fill it with `python -m tfc_dash seed-demo` or a sync first.",
-        )
+    engine = _filled_store(args.db or config.database_url(), "export")
     as_of = _as_of(engine, args.as_of)
     cycles = queries.cycles(engine)
     cycle = args.cycle if args.cycle is not None else (cycles[0] if cycles else None)
@@ -227,13 +220,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
                 f"--to {', '.join(unknown)}: not in [roles], so there is no digest for them"
             )
         viewers = [v for v in viewers if (v.email or "").lower() in wanted]
-    engine = store.make_engine(args.db or config.database_url(secrets))
-    status = store.check_store(engine, upgrade=True)
-    if status.is_empty:
-        raise store.StoreError(
-            f"The store at {status.url} is empty: there is nothing to report.",
-            "Fill it with `python -m tfc_dash seed-demo` or a sync first.",
-        )
+    engine = _filled_store(args.db or config.database_url(secrets), "report")
     as_of = _as_of(engine, args.as_of)
     digests = digest.build_digests(
         engine,
@@ -465,6 +452,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+
+
+def _filled_store(url: str, nothing_to: str) -> store.Engine:  # type: ignore[name-defined]
+    """The store at ``url``, upgraded; an empty one is an error (nothing to export or report)."""
+    engine = store.make_engine(url)
+    status = store.check_store(engine, upgrade=True)
+    if status.is_empty:
+        raise store.StoreError(
+            f"The store at {status.url} is empty: there is nothing to {nothing_to}.",
+            "Fill it with `python -m tfc_dash seed-demo` or a sync first.",
+        )
+    return engine
 
 
 def _as_of(engine: store.Engine, requested: date | None) -> date:  # type: ignore[name-defined]
