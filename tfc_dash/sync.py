@@ -423,9 +423,7 @@ def apply(
             report.rows = {t: len(rows) for t, rows in checked.rows.items()}
             now = _now()
             plans = {
-                table: (_plan_goals if table == GOALS_TABLE else _plan)(
-                    conn, parsed[table].tab, checked, now, replace=is_demo
-                )
+                table: _plan(conn, parsed[table].tab, checked, now, replace=is_demo)
                 for table in checked.rows
             }
             if is_demo and not any(checked.rows.values()):
@@ -634,17 +632,26 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _plan(conn: Connection, tab: Tab, checked: Validated, now: datetime, replace: bool) -> _Plan:
-    """What writing ``tab``'s valid rows would do to the store (replace: as if it were empty)."""
-    table = models.SYNCED_TABLES[tab.table].__table__
+    """What writing ``tab``'s valid rows would do to the store (replace: as if it were empty).
+
+    A row gone from the tab is marked removed; the goals table keeps no ``removed_at`` (goals
+    are settings, not records), so a goal gone from the tab is deleted (:func:`_write_goals`).
+    """
+    table = (models.Goal if tab.table == GOALS_TABLE else models.SYNCED_TABLES[tab.table]).__table__
+    keeps_history = "removed_at" in table.c
     pk = [c.name for c in table.primary_key.columns]
     columns = _columns(tab)
     existing: dict[tuple[Any, ...], Any] = {}
     if not replace:
-        select = sa.select(
-            *{*(table.c[c] for c in columns), *(table.c[p] for p in pk), table.c.removed_at}
-        )
-        for row in conn.execute(select).mappings():
+        wanted = {*(table.c[c] for c in columns), *(table.c[p] for p in pk)}
+        if keeps_history:
+            wanted.add(table.c.removed_at)
+        for row in conn.execute(sa.select(*wanted)).mappings():
             existing[tuple(row[k] for k in tab.key)] = row
+
+    def removed(row: Any) -> bool:
+        return keeps_history and row["removed_at"] is not None
+
     plan = _Plan()
     seen: set[tuple[Any, ...]] = set()
     for parsed_row in checked.rows[tab.table]:
@@ -656,11 +663,11 @@ def _plan(conn: Connection, tab: Tab, checked: Validated, now: datetime, replace
             plan.inserts.append(record)
             continue
         differing = [c for c in columns if not _same(record[c], old[c])]
-        if differing or old["removed_at"] is not None:
+        if differing or removed(old):
             plan.updates.append(
                 {**{f"b_{c}": record[c] for c in columns}, **{f"k_{p}": old[p] for p in pk}}
             )
-            if old["removed_at"] is None:
+            if not removed(old):
                 plan.changed += 1
                 row_key = key_text(key)
                 plan.cells.extend(
@@ -671,45 +678,8 @@ def _plan(conn: Connection, tab: Tab, checked: Validated, now: datetime, replace
                 plan.restored_keys.append(key_text(key))
     held = checked.held_keys.get(tab.table, set())
     for key, old in existing.items():
-        if old["removed_at"] is None and key not in seen and key not in held:
+        if not removed(old) and key not in seen and key not in held:
             plan.removals.append({f"k_{p}": old[p] for p in pk})
-            plan.removed_keys.append(key_text(key))
-    return plan
-
-
-def _plan_goals(
-    conn: Connection, tab: Tab, checked: Validated, now: datetime, replace: bool
-) -> _Plan:
-    """What writing the Goals tab's valid rows would do: the goals table has no ``removed_at``,
-    so a goal gone from the tab is deleted (``removals``); a held row keeps its old version."""
-    table = models.Goal.__table__
-    columns = [c.name for c in tab.columns]
-    existing: dict[tuple[Any, ...], Any] = {}
-    if not replace:
-        for row in conn.execute(sa.select(*(table.c[c] for c in columns))).mappings():
-            existing[tuple(row[k] for k in tab.key)] = row
-    plan = _Plan()
-    seen: set[tuple[Any, ...]] = set()
-    for parsed_row in checked.rows[tab.table]:
-        record = _store_record(tab, parsed_row.record)
-        key = tuple(record[k] for k in tab.key)
-        seen.add(key)
-        old = existing.get(key)
-        if old is None:
-            plan.inserts.append(record)
-        elif differing := [c for c in columns if not _same(record[c], old[c])]:
-            plan.updates.append(
-                {**{f"b_{c}": record[c] for c in columns}, **{f"k_{k}": old[k] for k in tab.key}}
-            )
-            plan.changed += 1
-            row_key = key_text(key)  # goal changes go into sync_changes like any tab's
-            plan.cells.extend(
-                (row_key, c, value_text(old[c]), value_text(record[c])) for c in differing
-            )
-    held = checked.held_keys.get(tab.table, set())
-    for key, old in existing.items():
-        if key not in seen and key not in held:
-            plan.removals.append({f"k_{k}": old[k] for k in tab.key})
             plan.removed_keys.append(key_text(key))
     return plan
 
