@@ -28,6 +28,7 @@ from tfc_dash import (
     queries,
     refresh,
     sheets,
+    spec_cache,
     store,
     sync,
 )
@@ -92,6 +93,12 @@ class PageContext:
                 self.download_csv(
                     frame, file_name, f"All {len(frame):,} rows (CSV)", key=f"{key}_csv"
                 )
+
+
+def chart(build: Callable[..., Any], *args: Any, into: Any = None, **options: Any) -> Any:
+    """``st.altair_chart(build(*args), **options)``, its spec built once per content of ``args``
+    (see :mod:`tfc_dash.spec_cache`): every page's Altair chart goes through it."""
+    return spec_cache.draw(build, *args, into=into, **options)
 
 
 def dataframe(frame: pd.DataFrame, **options: Any) -> Any:
@@ -742,7 +749,7 @@ def funnel_section(ctx: PageContext) -> None:
     if not stages["projects"].sum():
         return
     st.subheader("From scoping to completed", help=bottleneck.FUNNEL_HELP)
-    st.altair_chart(charts.funnel_chart(stages), width="stretch")
+    chart(charts.funnel_chart, stages, width="stretch")
 
 
 # --- a view with no data: say why and offer the view that has it --------------------------------

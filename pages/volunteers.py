@@ -42,15 +42,15 @@ supply = staffing.supply_and_demand(bench_skills, gaps, filters.categories)
 short, summary = staffing.shortage_summary(supply, gaps)
 st.subheader("Supply and demand by skill", help=staffing.SUPPLY_HELP)
 (st.warning if short else st.success)(summary, icon=":material/groups:")
-for column, chart in zip(st.columns(2), volunteer_charts.supply_demand_charts(supply), strict=True):
-    column.altair_chart(chart, width="stretch")
+for which, column in enumerate(st.columns(2)):
+    ui.chart(volunteer_charts.supply_demand_chart, supply, which, into=column, width="stretch")
 if ctx.viewer.may_open("staffing"):
     st.page_link(
         "pages/staffing.py", label="Who to ask for each project", icon=":material/person_search:"
     )
 
 st.subheader("Deployed and bench, week by week", help=volunteering.HELP["pool"])
-st.altair_chart(volunteer_charts.pool_chart(volunteering.pool_chart_frame(weekly)), width="stretch")
+ui.chart(volunteer_charts.pool_chart, volunteering.pool_chart_frame(weekly), width="stretch")
 
 left, right = st.columns(2)
 with left:
@@ -62,7 +62,7 @@ with left:
     if by_skill.empty:
         st.info("No active volunteers in this view.")
     else:
-        st.altair_chart(volunteer_charts.pool_breakdown_chart(by_skill, "Skill"), width="stretch")
+        ui.chart(volunteer_charts.pool_breakdown_chart, by_skill, "Skill", width="stretch")
 with right:
     st.subheader("By home state", help=volunteering.HELP["by_home_state"])
     by_state = volunteering.breakdown_by_home_state(
@@ -71,13 +71,11 @@ with right:
     if by_state.empty:
         st.info("No active volunteers in this view.")
     else:
-        st.altair_chart(
-            volunteer_charts.pool_breakdown_chart(by_state, "Home state"), width="stretch"
-        )
+        ui.chart(volunteer_charts.pool_breakdown_chart, by_state, "Home state", width="stretch")
 
 st.subheader("Time to first placement by sign-up month", help=volunteering.HELP["placement"])
 trend = volunteering.placement_trend(cohorts)
 if trend["placed"].sum() == 0:
     st.info("Nobody in this view was placed by the as-of date.")
 else:
-    st.altair_chart(volunteer_charts.placement_trend_chart(trend), width="stretch")
+    ui.chart(volunteer_charts.placement_trend_chart, trend, width="stretch")
