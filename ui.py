@@ -71,8 +71,12 @@ class PageContext:
         return policy.enforce(cache.query(self.handle, fn, *args), self.viewer)
 
     def download_csv(self, frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
-        """A CSV download of ``frame``, through the access policy once more."""
-        data = csv_bytes(policy.enforce(frame, self.viewer))
+        """A CSV download of ``frame``, through the access policy once more.
+
+        The file is written when the button is clicked, not on every run: a shallow copy of the
+        frame (pandas copies on write) keeps it as it is now whatever the page does to it next.
+        """
+        data = partial(_policed_csv, frame.copy(deep=False), self.viewer)
         st.download_button(
             label, data, file_name=file_name, mime="text/csv", key=key, icon=":material/download:"
         )
@@ -93,6 +97,10 @@ class PageContext:
                 self.download_csv(
                     frame, file_name, f"All {len(frame):,} rows (CSV)", key=f"{key}_csv"
                 )
+
+
+def _policed_csv(frame: pd.DataFrame, viewer: policy.Viewer) -> bytes:
+    return csv_bytes(policy.enforce(frame, viewer))
 
 
 def chart(build: Callable[..., Any], *args: Any, into: Any = None, **options: Any) -> Any:

@@ -59,7 +59,7 @@ def downloads(monkeypatch):
     original = streamlit.download_button
 
     def record(label, data, *args, **kwargs):
-        captured[kwargs.get("key")] = data
+        captured[kwargs.get("key")] = data() if callable(data) else data  # made when clicked
         return original(label, data, *args, **kwargs)
 
     monkeypatch.setattr(streamlit, "download_button", record)
