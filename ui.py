@@ -31,6 +31,7 @@ from tfc_dash import (
     spec_cache,
     store,
     sync,
+    warmup,
 )
 from tfc_dash.catalogue import MISSING
 from tfc_dash.csv_files import csv_bytes
@@ -232,6 +233,12 @@ def start_up() -> None:
         cache.preparer(cache.database_url()).begin(
             _sheet_reader(), cache.sync_ttl(), limits=_sync_limits()
         )
+
+
+def view_drawn() -> None:
+    """A page view is drawn: the start-up warm-up of the caches may begin (see
+    :mod:`tfc_dash.warmup`)."""
+    warmup.first_view_done.set()
 
 
 def open_store_or_stop() -> cache.StoreHandle:

@@ -29,6 +29,10 @@ from tfc_dash.cli import seed_demo
 from tfc_dash.config import redact_url
 
 ROOT = Path(__file__).resolve().parent.parent
+# No start-up warm-up of the caches (tfc_dash/warmup.py) in the tests, nor in the servers they
+# start: no background thread reads a store while a test changes it. tests/test_warmup.py
+# turns it on.
+os.environ.setdefault("TFC_WARM_UP", "0")
 
 
 # --- stores on both backends ---------------------------------------------------------------------

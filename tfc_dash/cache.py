@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -99,8 +100,19 @@ def _status(url: str, version: int, file: tuple[int, ...] | None) -> store.Store
 @st.cache_resource(show_spinner=False)
 def preparer(url: str) -> provision.Preparer:
     """One per server and store: its start-up work (preparing a missing or empty store), shared
-    by every session however many arrive at once."""
-    return provision.Preparer(lambda: engine(url))
+    by every session however many arrive at once. Once the store is ready, it warms the
+    default views' queries (see :mod:`tfc_dash.warmup`)."""
+    return provision.Preparer(lambda: engine(url), after_ready=[partial(_warm_up, url)])
+
+
+def _warm_up(url: str, _engine: Engine) -> None:
+    from tfc_dash import warmup  # with every query module: imported once a store is ready
+
+    def handle() -> StoreHandle:  # the store as it is now (a sync may land meanwhile)
+        version, file = store.store_version(engine(url)), store.file_stamp(url)
+        return StoreHandle(url, version, _status(url, version, file), file)
+
+    warmup.warm(lambda fn, *args: query(handle(), fn, *args))
 
 
 def open_store() -> StoreHandle:
