@@ -22,7 +22,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.connections import BaseConnection
 
-from tfc_dash import config, provision, refresh, sheets, store, sync
+from tfc_dash import config, provision, refresh, sheets, store, subqueries, sync
 
 DATA_TTL_SECONDS = 600
 T = TypeVar("T")
@@ -135,7 +135,11 @@ def _run(
     args: tuple[Any, ...],
 ) -> Any:
     fn = getattr(importlib.import_module(module), name)
-    return fn(engine(url), *args)
+    # The queries it makes inside (see tfc_dash.subqueries) come from this cache too.
+    with subqueries.routed(
+        lambda inner, *more: _run(inner.__module__, inner.__name__, url, version, file, more)
+    ):
+        return fn(engine(url), *args)
 
 
 def query(handle: StoreHandle, fn: Callable[..., T], *args: Any) -> T:
