@@ -23,6 +23,7 @@ from tfc_dash import (
     clock,
     config,
     coverage,
+    derived,
     policy,
     provision,
     queries,
@@ -71,6 +72,11 @@ class PageContext:
         """
         return policy.enforce(cache.query(self.handle, fn, *args), self.viewer)
 
+    def get(self, item: derived.D) -> Any:
+        """A derivation's result (see :func:`d`): computed once per store version, viewer and
+        what it is made of, from query results read through the access policy."""
+        return derived.derived(self.handle, self.viewer, item)
+
     def download_csv(self, frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
         """A CSV download of ``frame``, through the access policy once more.
 
@@ -98,6 +104,11 @@ class PageContext:
                 self.download_csv(
                     frame, file_name, f"All {len(frame):,} rows (CSV)", key=f"{key}_csv"
                 )
+
+
+# ``q(fn, *args)``: a query's result as a page gets it; ``d(fn, *args, **kwargs)``: what a page
+# derives from such results (and plain values) with ``fn``. PageContext.get computes a ``d`` once.
+q, d = derived.q, derived.d
 
 
 def _policed_csv(frame: pd.DataFrame, viewer: policy.Viewer) -> bytes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import streamlit as st
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 import ui
 from tests.builders import campaign, project
@@ -23,8 +24,24 @@ PAGES = [
 ]
 
 
-def chart_messages(at) -> list[bytes]:
-    return [chart.proto.SerializeToString() for chart in at.get("vega_lite_chart")]
+def chart_messages(at) -> list[tuple]:
+    """Each chart's message: its spec, with its datasets' names (hashes of their Arrow bytes)
+    numbered, every other field of the message, and its datasets' contents. (The same frame can
+    have other Arrow bytes, in more or fewer chunks, once it went through the cache's pickling.)"""
+    found = []
+    for chart in at.get("vega_lite_chart"):
+        proto = type(chart.proto)()
+        proto.CopyFrom(chart.proto)
+        names = {d.name: f"dataset{i}" for i, d in enumerate(proto.datasets)}
+        frames = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in proto.datasets]
+        spec = proto.spec
+        for name, number in names.items():
+            spec = spec.replace(name, number)
+        proto.spec = ""
+        del proto.datasets[:]
+        shown = [repr((f.dtypes.to_dict(), f.to_dict("split"))) for f in frames]
+        found.append((spec, proto.SerializeToString(), shown))
+    return found
 
 
 def uncached(build, *args, into=None, **options):  # type: ignore[no-untyped-def]
