@@ -1,4 +1,4 @@
-"""Charts drawn from cached Vega-Lite specs (tfc_dash.spec_cache) are the very messages
+"""Charts drawn from cached Vega-Lite specs (tfc_dash.web.spec_cache) are the very messages
 ``st.altair_chart`` sends, and show new data as soon as the store has it (after a sync)."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import pytest
 import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-import ui
 from tests.builders import campaign, project
-from tfc_dash import spec_cache, store
+from tfc_dash.store import database
+from tfc_dash.web import spec_cache, ui
 
 PAGES = [
     ("pages/progress.py", None),
@@ -80,7 +80,7 @@ def test_new_data_after_a_sync_shows_in_the_charts_on_the_next_rerun(run_app, ma
     at = run_app(url=url)
     before = datasets(at)
     # A sync writes new rows into the store the server is serving.
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     frames = {
         "campaigns": pd.DataFrame(
             [campaign("C1", state="VA"), campaign("C2", state="PA", district="2")]
@@ -92,7 +92,7 @@ def test_new_data_after_a_sync_shows_in_the_charts_on_the_next_rerun(run_app, ma
             ]
         ),
     }
-    store.replace_dataset(engine, frames, source="test", meta={})
+    database.replace_dataset(engine, frames, source="test", meta={})
     engine.dispose()
     at.run()
     assert not at.exception

@@ -1,4 +1,4 @@
-"""What pages derive from their queries (ui.d, ui.q, PageContext.get; tfc_dash/derived.py) is
+"""What pages derive from their queries (ui.d, ui.q, PageContext.get; tfc_dash/web/derived.py) is
 cached like the queries: the same figures as deriving them on every run, and new ones as soon as
 a sync writes new data."""
 
@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from tests.builders import assignment, campaign, project, volunteer
-from tfc_dash import spec_cache, store
+from tfc_dash.store import database
+from tfc_dash.web import spec_cache
 
 PAGE = "pages/volunteers.py"
 
@@ -36,9 +37,9 @@ def test_derived_figures_follow_a_sync(run_app, make_store):
     before = shown(at)
     at.run()
     assert shown(at) == before  # a rerun: from the caches
-    engine = store.make_engine(url)  # a sync writes more volunteers
+    engine = database.make_engine(url)  # a sync writes more volunteers
     frames = {name: pd.DataFrame(rows) for name, rows in tables(7).items()}
-    store.replace_dataset(engine, frames, source="test", meta={})
+    database.replace_dataset(engine, frames, source="test", meta={})
     engine.dispose()
     at.run()
     assert not at.exception

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import functools
 
-from tfc_dash import bottleneck, store, subqueries, volunteering
-from tfc_dash.filters import Filters
+from tfc_dash.figures import bottleneck, volunteering
+from tfc_dash.figures.filters import Filters
+from tfc_dash.store import database, subqueries
 
 
 def test_a_subquery_is_a_plain_call_unless_routed(demo_db_url):
-    engine = store.make_engine(demo_db_url)
+    engine = database.make_engine(demo_db_url)
     calls: list[str] = []
 
     def route(fn, *args):  # type: ignore[no-untyped-def]
@@ -29,7 +30,7 @@ def test_a_subquery_is_a_plain_call_unless_routed(demo_db_url):
 def bottleneck_day(engine):  # type: ignore[no-untyped-def]
     from datetime import date
 
-    from tfc_dash import queries
+    from tfc_dash.figures import queries
 
     return queries.as_of_bounds(engine, date.today()).default
 

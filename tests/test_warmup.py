@@ -1,4 +1,4 @@
-"""The start-up warm-up (tfc_dash/warmup.py): once the store is ready and the first view drawn,
+"""The start-up warm-up (tfc_dash/web/warmup.py): once the store is ready and the first view drawn,
 a background thread makes the default views' queries, so a deploy's first visitors find them
 cached; it never blocks or breaks the app."""
 
@@ -10,7 +10,10 @@ import time
 
 import pytest
 
-from tfc_dash import cache, provision, queries, store, volunteering, warmup
+from tfc_dash.figures import queries, volunteering
+from tfc_dash.ingest import provision
+from tfc_dash.store import database
+from tfc_dash.web import cache, warmup
 
 DEFAULT_VIEWS = [
     "pages/progress.py",
@@ -45,7 +48,7 @@ def asked(monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def warmed_queries(url: str) -> set[tuple]:
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     made: set[tuple] = set()
 
     def query(fn, *args):  # type: ignore[no-untyped-def]
@@ -110,12 +113,12 @@ def test_the_warm_up_is_off_when_switched_off(monkeypatch):
 def test_the_warm_up_waits_for_the_first_view_and_never_raises(monkeypatch, demo_db_url):
     monkeypatch.setenv(warmup.SWITCH, "1")
     monkeypatch.setattr(warmup, "FIRST_VIEW_WAIT_SECONDS", 0.3)
-    engine = store.make_engine(demo_db_url)
+    engine = database.make_engine(demo_db_url)
     made: list[str] = []
 
     def query(fn, *args):  # type: ignore[no-untyped-def]
         if fn is volunteering.pool_weeks:
-            raise store.StoreError("gone")
+            raise database.StoreError("gone")
         made.append(fn.__name__)
         return fn(engine, *args)
 
@@ -134,7 +137,7 @@ def test_a_slow_warm_up_does_not_hold_the_store_preparation(tmp_path, monkeypatc
     monkeypatch.setenv(warmup.SWITCH, "1")
     release = threading.Event()
     preparer = provision.Preparer(
-        store.make_engine(f"sqlite:///{tmp_path / 'tfc.db'}"),
+        database.make_engine(f"sqlite:///{tmp_path / 'tfc.db'}"),
         after_ready=[lambda engine: warmup.warm(lambda fn, *a: fn(engine, *a), wait=release)],
     )
     run = preparer.begin(None)
