@@ -198,7 +198,59 @@ class AutoRefresher:
     def _run(
         self, engine: Engine, reader: Callable[[], SheetsReader], limits: Limits | None
     ) -> None:
-        self.last_report, self.last_error = run_sync(engine, reader, self.clock, limits=limits)
+        made = None
+        if in_subprocess():
+            try:
+                made = reader()
+            except Exception:
+                made = None  # run_sync below calls it again, and records the failure
+        if type(made) is SheetsReader:
+            self.last_report, self.last_error = run_sync_in_subprocess(engine, made, limits)
+        else:
+            self.last_report, self.last_error = run_sync(engine, reader, self.clock, limits=limits)
+
+
+# The background sync reads, parses, checks and writes the whole spreadsheet: seconds of CPU at
+# scale 10. In the serving process it holds the GIL while the sessions' page runs wait (their
+# p95 about doubled while it ran), so it runs in a child process of its own. TFC_SYNC_SUBPROCESS=0
+# keeps it in a thread of the server.
+SUBPROCESS_SWITCH = "TFC_SYNC_SUBPROCESS"
+
+
+def in_subprocess() -> bool:
+    return os.environ.get(SUBPROCESS_SWITCH, "1") != "0"
+
+
+def run_sync_in_subprocess(
+    engine: Engine, reader: SheetsReader, limits: Limits | None
+) -> tuple[SyncReport | None, str | None]:
+    """:func:`run_sync` in a fresh child process (spawned: nothing of the server's state is
+    copied into it) against the same store and spreadsheet; its result. A child that cannot
+    start or dies is a failed sync, recorded like any other."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    started = datetime.now(UTC)
+    url = engine.url.render_as_string(hide_password=False)
+    try:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            return pool.submit(_sync_in_child, url, reader.settings, limits).result()
+    except Exception as exc:
+        log.exception("the sync's process failed")
+        message = f"The sync's process failed: {exc!r}"
+        record_failure(engine, "sheets", started, message)
+        return None, message
+
+
+def _sync_in_child(
+    url: str, settings: Any, limits: Limits | None
+) -> tuple[SyncReport | None, str | None]:
+    engine = database.make_engine(url)
+    try:
+        return run_sync(engine, lambda: SheetsReader(settings), limits=limits)
+    finally:
+        engine.dispose()
 
 
 def run_sync(
