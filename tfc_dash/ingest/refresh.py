@@ -224,33 +224,38 @@ def in_subprocess() -> bool:
 def run_sync_in_subprocess(
     engine: Engine, reader: SheetsReader, limits: Limits | None
 ) -> tuple[SyncReport | None, str | None]:
-    """:func:`run_sync` in a fresh child process (spawned: nothing of the server's state is
-    copied into it) against the same store and spreadsheet; its result. A child that cannot
-    start or dies is a failed sync, recorded like any other."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    """:func:`run_sync` in a new Python process (``python -m tfc_dash.ingest.sync_process``:
+    nothing of the server's state is in it) against the same store and spreadsheet; its result.
+    A child that cannot start or dies is a failed sync, recorded like any other."""
+    import pickle
+    import subprocess
+    import sys
+    from pathlib import Path
 
     started = datetime.now(UTC)
     url = engine.url.render_as_string(hide_password=False)
     try:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            return pool.submit(_sync_in_child, url, reader.settings, limits).result()
-    except Exception as exc:
-        log.exception("the sync's process failed")
+        done = subprocess.run(
+            [sys.executable, "-m", "tfc_dash.ingest.sync_process"],
+            input=pickle.dumps((url, reader.settings, limits)),
+            capture_output=True,
+            cwd=Path(__file__).resolve().parents[2],  # where the tfc_dash package is
+            timeout=SUBPROCESS_TIMEOUT_S,
+            check=False,
+        )
+        if done.returncode == 0:
+            report, failure = pickle.loads(done.stdout)
+            return report, failure
+        problem = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+        message = f"The sync's process failed (exit {done.returncode}): {problem[0]}"
+    except (OSError, subprocess.SubprocessError, pickle.UnpicklingError, ValueError) as exc:
         message = f"The sync's process failed: {exc!r}"
-        record_failure(engine, "sheets", started, message)
-        return None, message
+    log.error(message)
+    record_failure(engine, "sheets", started, message)
+    return None, message
 
 
-def _sync_in_child(
-    url: str, settings: Any, limits: Limits | None
-) -> tuple[SyncReport | None, str | None]:
-    engine = database.make_engine(url)
-    try:
-        return run_sync(engine, lambda: SheetsReader(settings), limits=limits)
-    finally:
-        engine.dispose()
+SUBPROCESS_TIMEOUT_S = 1800
 
 
 def run_sync(
