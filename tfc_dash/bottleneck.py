@@ -24,12 +24,10 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import catalogue, goals, metrics, models, queries, rules, staffing, volunteering
+from tfc_dash import catalogue, goals, metrics, queries, rules, staffing, volunteering
 from tfc_dash.filters import Filters
+from tfc_dash.models import C, P
 from tfc_dash.store import Bind, read_frame
-
-P = models.Project.__table__
-C = models.Campaign.__table__
 
 PACE_WINDOW = metrics.PACE_WINDOW
 OVERDUE_SHARE = 1 / 3

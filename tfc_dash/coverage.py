@@ -30,17 +30,13 @@ import openstates_metadata
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import models, reference, rules
+from tfc_dash import reference, rules
 from tfc_dash.catalogue import Scorecard, scorecard
 from tfc_dash.filters import FIFTY_STATES, STATE_NAMES, Filters
+from tfc_dash.models import A, C, D, P
 from tfc_dash.queries import campaign_conditions, read_frame
 from tfc_dash.store import Bind
 from tfc_dash.text import md_escape
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-A = models.Assignment.__table__
-D = models.District.__table__
 
 LEGISLATIVE: tuple[str, ...] = ("lower", "upper")
 

@@ -26,13 +26,13 @@ import sqlalchemy as sa
 
 from tfc_dash import catalogue, models
 from tfc_dash.contract import TABS
+from tfc_dash.models import P
 from tfc_dash.queries import WEEKLY_FIGURES
 from tfc_dash.store import Bind, connection, engine_of, read_frame, translate_errors
 from tfc_dash.sync import CHANGES_KEY
 
 R = models.SyncRun.__table__
 SC = models.SyncChange.__table__
-P = models.Project.__table__
 TAB_TITLES = {t.table: t.name for t in TABS}
 
 # The tabs (and, for changed cells, the columns) a weekly figure reads: the rows of a later sync

@@ -34,22 +34,16 @@ import pandas as pd
 import sqlalchemy as sa
 import vl_convert as vlc
 
-from tfc_dash import goals, kit_charts, metrics, models, outcomes, queries, rules
+from tfc_dash import goals, kit_charts, metrics, outcomes, queries, rules
 from tfc_dash.catalogue import format_value, label
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import STATE_NAMES, Filters
 from tfc_dash.kit_charts import Caption
-from tfc_dash.models import CATEGORY_LABELS
+from tfc_dash.models import CATEGORY_LABELS, A, C, F, P, V
 from tfc_dash.queries import project_conditions, read_frame, started_project_conditions
 from tfc_dash.store import Bind, connection, engine_of, read_meta, translate_errors
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-V = models.Volunteer.__table__
-A = models.Assignment.__table__
-F = models.Fundraising.__table__
 
 PNG_SCALE = 2  # twice screen resolution
 

@@ -23,18 +23,13 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import catalogue, models, reference, rules
+from tfc_dash import catalogue, reference, rules
 from tfc_dash.catalogue import Scorecard, scorecard
 from tfc_dash.filters import Filters
-from tfc_dash.models import CATEGORY_LABELS
+from tfc_dash.models import CATEGORY_LABELS, OUT, C, D, P
 from tfc_dash.queries import STARTED_ON, read_frame, started_project_conditions
 from tfc_dash.store import Bind
 from tfc_dash.text import day_label
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-D = models.District.__table__
-OUT = models.Outcome.__table__
 
 # Stacked-bar segments, in drawing order: a win splits into a flipped seat and a held one.
 OUTCOMES = ("Won, seat flipped", "Won, seat held", "Lost", "Pending", "Withdrawn")

@@ -19,10 +19,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from tfc_dash import models
 from tfc_dash.catalogue import Scorecard, scorecard
 from tfc_dash.filters import Filters
-from tfc_dash.models import CATEGORY_LABELS
+from tfc_dash.models import CATEGORY_LABELS, OUT, A, C, P, V
 from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions
 from tfc_dash.staffing import team_on
 from tfc_dash.store import Bind, read_frame
@@ -34,12 +33,6 @@ from tfc_dash.volunteering import (
     assignments_joined,
     valid_assignment,
 )
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-V = models.Volunteer.__table__
-A = models.Assignment.__table__
-O = models.Outcome.__table__  # noqa: E741
 
 PAGE_SIZE = 50
 STATUS_LABELS: dict[str, str] = {
@@ -377,11 +370,13 @@ BAD_TEAM_NOTE = (
 def project_outcomes(bind: Bind, project_id: str) -> pd.DataFrame:
     """Outcome rows of the project: ``metric``, ``value``, ``as_of``, ``state``."""
     statement = (
-        sa.select(O.c.metric, O.c.value, O.c.as_of, C.c.state)
+        sa.select(OUT.c.metric, OUT.c.value, OUT.c.as_of, C.c.state)
         .select_from(
-            O.join(P, P.c.project_id == O.c.project_id).join(C, C.c.campaign_id == P.c.campaign_id)
+            OUT.join(P, P.c.project_id == OUT.c.project_id).join(
+                C, C.c.campaign_id == P.c.campaign_id
+            )
         )
-        .where(O.c.project_id == project_id, O.c.removed_at.is_(None))
+        .where(OUT.c.project_id == project_id, OUT.c.removed_at.is_(None))
     )
     return read_frame(bind, statement).reindex(columns=["metric", "value", "as_of", "state"])
 

@@ -19,16 +19,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from tfc_dash import clock, models, rules
+from tfc_dash import clock, rules
 from tfc_dash.filters import Filters
+from tfc_dash.models import A, C, F, P, V
 from tfc_dash.store import Bind, connection, engine_of, read_frame, translate_errors
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-V = models.Volunteer.__table__
-A = models.Assignment.__table__
-
-F = models.Fundraising.__table__
 
 # The rules' names, kept here for the modules that import them from the queries.
 COUNTED_STATUSES = rules.COUNTED_STATUSES

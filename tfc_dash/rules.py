@@ -22,10 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from tfc_dash import models
-
-P = models.Project.__table__
-A = models.Assignment.__table__
+from tfc_dash.models import A, P
 
 COUNTED_STATUSES = ("active", "completed")
 DECIDED_RESULTS = ("won", "lost")

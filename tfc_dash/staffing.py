@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import catalogue, models, rules
+from tfc_dash import catalogue, rules
 from tfc_dash.filters import Filters
 from tfc_dash.metrics import Scorecard
-from tfc_dash.models import CATEGORY_LABELS
+from tfc_dash.models import CATEGORY_LABELS, A, C, P, V
 from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions
 from tfc_dash.skills import SKILLS_BY_CATEGORY, parse_skills, skill_label, skills_for
 from tfc_dash.store import Bind, read_frame
@@ -45,11 +45,6 @@ from tfc_dash.volunteering import (
     valid_assignment,
     valid_volunteer,
 )
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-V = models.Volunteer.__table__
-A = models.Assignment.__table__
 
 STATE_MATTERS_CHAMBERS: tuple[str, ...] = ("lower", "upper", "local")
 POINTS_PER_SKILL = 2

@@ -32,18 +32,12 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from tfc_dash import models
 from tfc_dash.catalogue import Scorecard, label, scorecard
 from tfc_dash.filters import Filters
-from tfc_dash.models import CATEGORY_LABELS
+from tfc_dash.models import CATEGORY_LABELS, A, C, P, V
 from tfc_dash.rules import ASSIGNMENT_END, on_project_now_sql
 from tfc_dash.skills import has_any_skill, parse_skills, skill_label, skills_for
 from tfc_dash.store import Bind, read_frame
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-V = models.Volunteer.__table__
-A = models.Assignment.__table__
 
 MAX_HOURS_PER_WEEK = 80
 # The pool's two groups, as charts name them.
