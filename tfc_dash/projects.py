@@ -23,14 +23,13 @@ from tfc_dash.catalogue import Scorecard, scorecard
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, OUT, A, C, P, V
 from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions
-from tfc_dash.staffing import team_on
+from tfc_dash.staffing import team_ever, team_on
 from tfc_dash.store import Bind, read_frame
 from tfc_dash.text import day_label
 from tfc_dash.volunteering import (
     ASSIGNMENT_END,
     MAX_HOURS_PER_WEEK,
     PROJECT_END,
-    assignments_joined,
     valid_assignment,
 )
 
@@ -88,16 +87,7 @@ def project_list(
     """Projects in the view on ``as_of``: the shared filters, then chambers and statuses (empty:
     all) and a free text found in the project's ID or name, the candidate, the campaign ID or
     the district. Columns: :data:`LIST_COLUMNS`; newest start first, scoping last."""
-    ever = (
-        sa.select(
-            A.c.project_id.label("project_id"),
-            sa.func.count(sa.distinct(A.c.volunteer_id)).label("ever"),
-        )
-        .select_from(assignments_joined())
-        .where(*valid_assignment(), A.c.start_date <= as_of)
-        .group_by(A.c.project_id)
-        .subquery("ever")
-    )
+    ever = team_ever(as_of)
     now = team_on(as_of)
     status = status_on(as_of).label("status")
     conditions = project_conditions(filters)

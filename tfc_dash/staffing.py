@@ -42,6 +42,7 @@ from tfc_dash.volunteering import (
     assignments_joined,
     per_skill,
     running_on,
+    running_volunteers,
     valid_assignment,
     valid_volunteer,
 )
@@ -84,16 +85,27 @@ NO_MATCH = "No bench volunteer lists a skill this category needs."
 
 
 def team_on(as_of: date) -> sa.Subquery:
-    """Per project, the distinct volunteers with a valid assignment running on ``as_of``."""
+    """Per project, the distinct volunteers with a valid assignment running on ``as_of``
+    (columns ``project_id``, ``team``)."""
+    return _team_where(running_on(as_of), "team")
+
+
+def team_ever(as_of: date) -> sa.Subquery:
+    """Per project, the distinct volunteers with a valid assignment started by ``as_of``
+    (columns ``project_id``, ``ever``)."""
+    return _team_where(A.c.start_date <= as_of, "ever")
+
+
+def _team_where(condition: sa.ColumnElement[bool], name: str) -> sa.Subquery:
     return (
         sa.select(
             A.c.project_id.label("project_id"),
-            sa.func.count(sa.distinct(A.c.volunteer_id)).label("team"),
+            sa.func.count(sa.distinct(A.c.volunteer_id)).label(name),
         )
         .select_from(assignments_joined())
-        .where(*valid_assignment(), running_on(as_of))
+        .where(*valid_assignment(), condition)
         .group_by(A.c.project_id)
-        .subquery("team")
+        .subquery(name)
     )
 
 
@@ -159,13 +171,7 @@ def bench_volunteers(bind: Bind, as_of: date) -> pd.DataFrame:
     ``placements`` (assignments started before), ``finished`` (of those, the ones that ran to
     their project's planned end by ``as_of``).
     """
-    running = (
-        sa.select(A.c.volunteer_id.label("volunteer_id"))
-        .select_from(assignments_joined())
-        .where(*valid_assignment(), running_on(as_of))
-        .distinct()
-        .subquery("running")
-    )
+    running = running_volunteers(as_of)
     over = sa.and_(
         ASSIGNMENT_END <= as_of, ASSIGNMENT_END >= PROJECT_END, P.c.status != "cancelled"
     )

@@ -86,6 +86,18 @@ def running_on(day: Any) -> ColumnElement[bool]:
     return on_project_now_sql(day)
 
 
+def running_volunteers(as_of: date) -> sa.Subquery:
+    """The distinct volunteers (column ``volunteer_id``) with a valid assignment running on
+    ``as_of``: the deployed ones, whoever is not on the bench."""
+    return (
+        sa.select(A.c.volunteer_id.label("volunteer_id"))
+        .select_from(assignments_joined())
+        .where(*valid_assignment(), running_on(as_of))
+        .distinct()
+        .subquery("running")
+    )
+
+
 def volunteer_scope(filters: Filters) -> list[ColumnElement[bool]]:
     """The filters as they apply to volunteers: home state and skills, never the cycle."""
     conditions: list[ColumnElement[bool]] = []
@@ -424,13 +436,7 @@ def pool_by(bind: Bind, filters: Filters, as_of: date, column: str) -> pd.DataFr
     the raw ``skills`` cell). Columns: ``column``, ``active``, ``deployed``."""
     if column not in BREAKDOWN_COLUMNS:
         raise ValueError(f"cannot break volunteers down by {column!r}")
-    running = (
-        sa.select(A.c.volunteer_id.label("volunteer_id"))
-        .select_from(assignments_joined())
-        .where(*valid_assignment(), running_on(as_of))
-        .distinct()
-        .subquery("running")
-    )
+    running = running_volunteers(as_of)
     group = V.c[column]
     deployed = running.c.volunteer_id.is_not(None)
     statement = (
