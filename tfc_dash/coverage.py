@@ -34,7 +34,7 @@ from tfc_dash import reference, rules
 from tfc_dash.catalogue import Scorecard, scorecard
 from tfc_dash.filters import FIFTY_STATES, STATE_NAMES, Filters
 from tfc_dash.models import A, C, D, P
-from tfc_dash.queries import campaign_conditions, read_frame
+from tfc_dash.queries import campaign_conditions, read_frame, started_project_conditions
 from tfc_dash.store import Bind
 from tfc_dash.text import md_escape
 
@@ -111,13 +111,6 @@ def chamber_districts(state: str, chamber: str) -> tuple[str, ...]:
 
 
 # --- queries -------------------------------------------------------------------------------------
-def _project_scope(filters: Filters, as_of: date) -> list[sa.ColumnElement[bool]]:
-    conditions = [P.c.removed_at.is_(None), *rules.project_started_sql(as_of)]
-    if filters.categories is not None:
-        conditions.append(P.c.category.in_(filters.categories))
-    return conditions
-
-
 def _campaign_scope(filters: Filters) -> list[sa.ColumnElement[bool]]:
     return [*campaign_conditions(filters), C.c.chamber.in_(LEGISLATIVE)]
 
@@ -130,16 +123,19 @@ def legislative_campaigns(bind: Bind, filters: Filters, as_of: date) -> pd.DataF
     ``as_of``), counted in SQL; then ``outcome`` (won, lost, pending or withdrawn, as known on
     ``as_of``), ``is_race`` and ``flipped``.
     """
-    scope = _project_scope(filters, as_of)
+    scope = started_project_conditions(filters, as_of)
     projects = (
         sa.select(P.c.campaign_id, sa.func.count().label("projects"))
+        .select_from(P.join(C, C.c.campaign_id == P.c.campaign_id))
         .where(*scope)
         .group_by(P.c.campaign_id)
         .subquery()
     )
     volunteers = (
         sa.select(P.c.campaign_id, sa.func.count(sa.distinct(A.c.volunteer_id)).label("n"))
-        .select_from(A.join(P, A.c.project_id == P.c.project_id))
+        .select_from(
+            A.join(P, A.c.project_id == P.c.project_id).join(C, C.c.campaign_id == P.c.campaign_id)
+        )
         .where(*scope, A.c.removed_at.is_(None), A.c.start_date <= as_of)
         .group_by(P.c.campaign_id)
         .subquery()
@@ -179,21 +175,11 @@ def race_outcomes(campaigns: pd.DataFrame, as_of: date) -> pd.DataFrame:
     )
     frame["projects"] = frame["projects"].astype("int64")
     frame["volunteers"] = frame["volunteers"].astype("int64")
-    decided = rules.results_known(frame["election_date"], as_of) & frame["result"].isin(
-        rules.DECIDED_RESULTS
-    )
-    withdrawn = frame["result"].eq("withdrawn")
-    outcome = pd.Series("pending", index=frame.index, dtype="object")
-    outcome[decided] = frame.loc[decided, "result"]
-    outcome[withdrawn] = "withdrawn"
-    frame["outcome"] = outcome
-    frame["is_race"] = (frame["projects"] > 0) & ~withdrawn
-    held = frame["seat_held_by"].fillna("").astype(str).str.upper()
-    party = frame["party"].fillna("").astype(str).str.upper()
-    frame["flipped"] = (
-        frame["is_race"] & frame["outcome"].eq("won") & held.ne("") & party.ne("") & held.ne(party)
-    )
-    frame["vote_share"] = frame["vote_share"].where(decided)
+    frame["outcome"] = rules.race_outcome(frame["election_date"], frame["result"], as_of)
+    frame["is_race"] = (frame["projects"] > 0) & frame["outcome"].ne("withdrawn")
+    flipped = rules.seat_flipped(frame["outcome"], frame["party"], frame["seat_held_by"])
+    frame["flipped"] = frame["is_race"] & flipped
+    frame["vote_share"] = frame["vote_share"].where(frame["outcome"].isin(rules.DECIDED_RESULTS))
     return frame
 
 
@@ -230,11 +216,7 @@ def program_by_state(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     One row per state of the 50 (those of the filters when set): ``state``, ``name``,
     ``projects``, ``campaigns``, ``volunteers``; zeros where the program has no project.
     """
-    scope = [*_project_scope(filters, as_of), C.c.removed_at.is_(None)]
-    if filters.cycle is not None:
-        scope.append(C.c.cycle == filters.cycle)
-    if filters.states is not None:
-        scope.append(C.c.state.in_(filters.states))
+    scope = started_project_conditions(filters, as_of)
     joined = P.join(C, P.c.campaign_id == C.c.campaign_id)
     counts = (
         sa.select(
@@ -461,7 +443,7 @@ def district_statuses(
 
 
 def _result_text(race: Any) -> str:
-    if race.outcome in ("won", "lost"):
+    if race.outcome in rules.DECIDED_RESULTS:
         share = f", {race.vote_share:.1%}" if pd.notna(race.vote_share) else ""
         flip = " (flipped)" if race.flipped else ""
         return f"{race.outcome.title()}{share}{flip}"
@@ -499,7 +481,7 @@ def chamber_results(campaigns: pd.DataFrame) -> dict[str, int]:
     races = races[races["is_race"]]
     return {
         "races": len(races),
-        "decided": int(races["outcome"].isin(["won", "lost"]).sum()),
+        "decided": int(races["outcome"].isin(rules.DECIDED_RESULTS).sum()),
         "won": int((races["outcome"] == "won").sum()),
         "lost": int((races["outcome"] == "lost").sum()),
         "pending": int((races["outcome"] == "pending").sum()),

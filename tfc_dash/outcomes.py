@@ -70,11 +70,7 @@ def supported_races(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     """
     counts = _supported_campaigns(filters, as_of)
     known = rules.results_known_sql(C.c.election_date, as_of)
-    result = sa.case(
-        (C.c.result == "withdrawn", "withdrawn"),
-        (sa.and_(known, C.c.result.in_(("won", "lost"))), C.c.result),
-        else_="pending",
-    )
+    result = rules.race_outcome_sql(C.c.election_date, C.c.result, as_of)
     statement = (
         sa.select(
             C.c.campaign_id,
@@ -166,11 +162,7 @@ def race_outcomes(races: pd.DataFrame, margins: pd.DataFrame | None = None) -> p
     previous election, on the candidate's side) and ``change`` (margin minus previous margin).
     """
     out = races.copy()
-    party = out["party"].astype("string").str.upper()
-    held_by = out["seat_held_by"].astype("string").str.upper()
-    won = out["result"] == "won"
-    out["flipped"] = (won & party.notna() & held_by.notna() & (party != held_by)).fillna(False)
-    out["flipped"] = out["flipped"].astype(bool)
+    out["flipped"] = rules.seat_flipped(out["result"], out["party"], out["seat_held_by"])
     outcome = out["result"].map(
         {"won": OUTCOMES[1], "lost": OUTCOMES[2], "pending": OUTCOMES[3], "withdrawn": OUTCOMES[4]}
     )
@@ -265,7 +257,7 @@ def margin_changes(races: pd.DataFrame) -> pd.DataFrame:
                "change", "margin_source"]  # fmt: skip
     if races.empty:
         return pd.DataFrame(columns=columns)
-    decided = races[races["result"].isin(("won", "lost"))]
+    decided = races[races["result"].isin(rules.DECIDED_RESULTS)]
     both = decided.dropna(subset=["margin", "previous_margin"])
     return both[columns].sort_values("change", ascending=False).reset_index(drop=True)
 

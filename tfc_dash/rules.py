@@ -54,6 +54,32 @@ def results_known_sql(election_date: ColumnElement[Any], as_of: date) -> ColumnE
     return election_date <= as_of
 
 
+def race_outcome(election_date: pd.Series, result: pd.Series, as_of: date) -> pd.Series:
+    """Per race, its result as known on ``as_of``: ``withdrawn``; ``won`` or ``lost`` once
+    decided (:func:`race_decided`); else ``pending``."""
+    decided = results_known(election_date, as_of) & result.isin(DECIDED_RESULTS)
+    outcome = pd.Series("pending", index=result.index, dtype="object")
+    outcome[decided] = result[decided]
+    outcome[result.eq("withdrawn")] = "withdrawn"
+    return outcome
+
+
+def race_outcome_sql(
+    election_date: ColumnElement[Any], result: ColumnElement[Any], as_of: date
+) -> ColumnElement[Any]:
+    """:func:`race_outcome` in SQL."""
+    decided = sa.and_(results_known_sql(election_date, as_of), result.in_(DECIDED_RESULTS))
+    return sa.case((result == "withdrawn", "withdrawn"), (decided, result), else_="pending")
+
+
+def seat_flipped(outcome: pd.Series, party: pd.Series, held_by: pd.Series) -> pd.Series:
+    """Per race: won a seat that another party held before the election (both parties known,
+    compared without case)."""
+    party = party.fillna("").astype(str).str.upper()
+    held = held_by.fillna("").astype(str).str.upper()
+    return (outcome.eq("won") & held.ne("") & party.ne("") & held.ne(party)).astype(bool)
+
+
 # --- projects ---------------------------------------------------------------------------------
 def project_counts_sql() -> list[ColumnElement[bool]]:
     """A project that can count at all: active or completed, with a start (or completion) day."""
