@@ -742,6 +742,16 @@ def label(name: str) -> str:
     return figure(name).label
 
 
+def metric_label(metric: str) -> str:
+    """An outcome metric's label, the same on every page: the catalogue's for a figure it has
+    (``spend_usd`` -> ``Spend (USD)``), else its words (``calls_made`` -> ``Calls made``,
+    ``match_usd`` -> ``Match (USD)``)."""
+    if metric in FIGURES:
+        return FIGURES[metric].label
+    words = str(metric).replace("_usd", " (USD)").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
 def definition(name: str) -> str:
     return figure(name).definition
 

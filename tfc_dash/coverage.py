@@ -164,10 +164,10 @@ def legislative_campaigns(bind: Bind, filters: Filters, as_of: date) -> pd.DataF
         .where(*_campaign_scope(filters))
         .order_by(C.c.state, C.c.chamber, C.c.campaign_id)
     )
-    return race_outcomes(read_frame(bind, statement, RACE_COLUMNS), as_of)
+    return campaign_outcomes(read_frame(bind, statement, RACE_COLUMNS), as_of)
 
 
-def race_outcomes(campaigns: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def campaign_outcomes(campaigns: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Add ``outcome``, ``is_race`` and ``flipped`` to campaign rows, as known on ``as_of``."""
     frame = campaigns.copy()
     frame["district"] = frame["district"].map(

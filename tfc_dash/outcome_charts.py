@@ -9,8 +9,8 @@ import altair as alt
 import pandas as pd
 
 from tfc_dash.axes import count_axis, drawn_scale, large_axis, legend, money_axis
-from tfc_dash.catalogue import column_label
-from tfc_dash.outcomes import OUTCOMES, metric_label
+from tfc_dash.catalogue import column_label, metric_label
+from tfc_dash.outcomes import OUTCOMES
 from tfc_dash.theme import Brand, brand
 
 

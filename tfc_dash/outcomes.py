@@ -24,7 +24,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from tfc_dash import catalogue, reference, rules
-from tfc_dash.catalogue import Scorecard, scorecard
+from tfc_dash.catalogue import Scorecard, metric_label, scorecard
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, OUT, C, D, P
 from tfc_dash.queries import STARTED_ON, read_frame, started_project_conditions
@@ -469,12 +469,6 @@ def metric_names(long: pd.DataFrame) -> list[str]:
     present = set(long["metric"]) - {PAID_CONTACTS} if not long.empty else set()
     known = [m for m in METRIC_LABELS if m in present]
     return known + sorted(present - set(known))
-
-
-def metric_label(metric: str) -> str:
-    if metric == COST_PER_CONTACT:
-        return catalogue.label(COST_PER_CONTACT)
-    return METRIC_LABELS.get(metric, metric.replace("_", " ").capitalize())
 
 
 def metrics_by(long: pd.DataFrame, by: str) -> pd.DataFrame:

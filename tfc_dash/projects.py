@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from tfc_dash.catalogue import Scorecard, scorecard
+from tfc_dash.catalogue import Scorecard, metric_label, scorecard
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, OUT, A, C, P, V
 from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions
@@ -389,12 +389,6 @@ def latest_outcomes(outcomes: pd.DataFrame, as_of: date) -> pd.DataFrame:
     latest["label"] = latest["metric"].map(metric_label)
     latest["as_of"] = latest["day"]
     return latest[columns]
-
-
-def metric_label(metric: str) -> str:
-    """``texts_sent`` -> ``Texts sent``; ``spend_usd`` -> ``Spend (USD)``."""
-    words = str(metric).replace("_usd", " (USD)").replace("_", " ")
-    return words[:1].upper() + words[1:]
 
 
 def timeline_frame(detail: Mapping[str, Any], team: pd.DataFrame, as_of: date) -> pd.DataFrame:
