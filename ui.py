@@ -31,7 +31,7 @@ from tfc_dash import (
     store,
     sync,
 )
-from tfc_dash.catalogue import MISSING
+from tfc_dash.catalogue import MISSING, Scorecard
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import (
     Filters,
@@ -41,7 +41,6 @@ from tfc_dash.filters import (
     note_unknown,
     parse_link,
 )
-from tfc_dash.metrics import Scorecard
 from tfc_dash.text import md_escape
 
 T = TypeVar("T")
@@ -443,7 +442,11 @@ def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:
         for col, card in zip(box.columns(per_row), row, strict=False):
             col.metric(
                 card.label,
-                "—" if card.value is None else f"{card.value:,}{card.suffix}",
+                "—"
+                if card.value is None
+                else card.value
+                if isinstance(card.value, str)
+                else f"{card.value:,}{card.suffix}",
                 # No arrow and no sign for no change: "↑ +0" reads as a rise.
                 delta=f"{card.delta:+,} in 4 weeks" if card.delta else None,
                 delta_color="normal" if card.delta else "off",

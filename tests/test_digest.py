@@ -142,7 +142,7 @@ def test_founders_figures_are_the_progress_pages(sent):
         f"{'behind' if gap > 0 else 'ahead of'} pace"
     )
 
-    def cards(before: date) -> list[metrics.Scorecard]:
+    def cards(before: date) -> list[catalogue.Scorecard]:
         return metrics.progress_scorecards(
             queries.project_counts(engine, view, AS_OF),
             queries.project_counts(engine, view, before),

@@ -35,7 +35,9 @@ class Scorecard:
     """One scorecard as a page draws it (label, value, change, help)."""
 
     label: str
-    value: int | None  # None: no value to show (a rate without a denominator, say)
+    # None: no value to show (a rate without a denominator, say); a str: the value already
+    # written (a compact figure such as "1.2M", its exact value in the help).
+    value: int | str | None
     delta: int | None
     help: str
     suffix: str = ""

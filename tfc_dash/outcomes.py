@@ -571,14 +571,7 @@ def compact_number(value: float, money: bool = False) -> str:
     return f"{sign}{value:,.0f}"
 
 
-@dataclass(frozen=True)
-class MetricCard:
-    label: str
-    value: str
-    help: str
-
-
-def metric_cards(totals: dict[str, float]) -> list[MetricCard]:
+def metric_cards(totals: dict[str, float]) -> list[Scorecard]:
     """A card per program metric, with the exact figure in its help."""
     cards = []
     for metric, value in totals.items():
@@ -594,5 +587,5 @@ def metric_cards(totals: dict[str, float]) -> list[MetricCard]:
             )
         )
         how += f" Exactly: {exact}."
-        cards.append(MetricCard(metric_label(metric), compact_number(value, money), how))
+        cards.append(Scorecard(metric_label(metric), compact_number(value, money), None, how))
     return cards

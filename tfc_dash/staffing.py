@@ -29,8 +29,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from tfc_dash import catalogue, rules
+from tfc_dash.catalogue import Scorecard
 from tfc_dash.filters import Filters
-from tfc_dash.metrics import Scorecard
 from tfc_dash.models import CATEGORY_LABELS, A, C, P, V
 from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions
 from tfc_dash.skills import SKILLS_BY_CATEGORY, parse_skills, skill_label, skills_for
