@@ -40,6 +40,7 @@ from tfc_dash import (
     queries,
     staffing,
 )
+from tfc_dash.clock import week_of
 from tfc_dash.config import ConfigError
 from tfc_dash.filters import STATE_NAMES, Filters, LinkState, link_params
 from tfc_dash.models import CATEGORY_LABELS
@@ -231,11 +232,6 @@ class Digest:
                     disposition="inline",
                 )
         return msg
-
-
-def week_of(day: date) -> date:
-    """The Monday of ``day``'s week: the week a digest reports on."""
-    return day - timedelta(days=day.weekday())
 
 
 def short_day(day: date) -> str:

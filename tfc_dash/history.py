@@ -18,13 +18,13 @@ the weekly series is small (a number per week) and exact.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash import catalogue, models
+from tfc_dash import catalogue, clock, models
 from tfc_dash.contract import TABS
 from tfc_dash.models import P
 from tfc_dash.queries import WEEKLY_FIGURES
@@ -65,14 +65,6 @@ def weekly_figures() -> list[str]:
     return list(WEEKLY_FIGURES)
 
 
-def _utc(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 # The runs the history reads at most: the syncs that wrote something, newest first. An app in use
 # syncs every few minutes, and most of those runs change nothing.
 HISTORY_RUNS = 1_000
@@ -100,7 +92,7 @@ def _runs(bind: Bind, limit: int = HISTORY_RUNS) -> list[dict[str, Any]]:
         {
             "run": int(r[0]),
             "source": r[1],
-            "synced": _utc(r[2]),
+            "synced": clock.as_utc(r[2]),
             "snapshot": dict(r[3] or {}),
             "weekly": r[4],
         }

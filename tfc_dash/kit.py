@@ -34,7 +34,7 @@ import pandas as pd
 import sqlalchemy as sa
 import vl_convert as vlc
 
-from tfc_dash import goals, kit_charts, metrics, outcomes, queries, rules
+from tfc_dash import clock, goals, kit_charts, metrics, outcomes, queries, rules
 from tfc_dash.catalogue import format_value, label
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import STATE_NAMES, Filters
@@ -739,13 +739,9 @@ def _races(
     subtitle = "Races of the campaigns our volunteers worked for, by result"
     if not pending.empty:
         next_day = pending["election_date"].min()
-        subtitle += f"; {summary.pending:,} decided on or after {day_label(_as_date(next_day))}"
+        subtitle += f"; {summary.pending:,} decided on or after {day_label(clock.as_day(next_day))}"
     caption = Caption(title, subtitle, source)
     return KitChart("races", name, frame, caption), lambda: kit_charts.races_chart(frame, caption)
-
-
-def _as_date(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _crowdfunding(funds: Crowdfunding, as_of: date, source: str) -> tuple[KitChart, Spec]:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from tfc_dash.catalogue import Scorecard, metric_label, scorecard
+from tfc_dash.clock import as_day_or_none
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, OUT, A, C, P, V
 from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions
@@ -263,23 +264,13 @@ def project_status_on(detail: Mapping[str, Any], as_of: date) -> str:
     status = str(detail["status"])
     if status in ("scoping", "cancelled"):
         return status
-    started = _date(detail["start_date"]) or _date(detail["completed_date"])
-    completed = _date(detail["completed_date"]) or _date(detail["end_date"])
+    started = as_day_or_none(detail["start_date"]) or as_day_or_none(detail["completed_date"])
+    completed = as_day_or_none(detail["completed_date"]) or as_day_or_none(detail["end_date"])
     if status == "completed" and completed is not None and completed <= as_of:
         return "completed"
     if started is not None and started <= as_of:
         return "active"
     return "not started yet" if started is not None else status
-
-
-def _date(value: Any) -> date | None:
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 TEAM_COLUMNS = [
@@ -336,9 +327,9 @@ def team_on_day(team: pd.DataFrame, as_of: date) -> pd.DataFrame:
     def standing(row: pd.Series) -> str:
         if not row["valid"]:
             return "bad data"
-        start = _date(row["start_date"])
-        end = _date(row["end_date"])
-        planned = _date(row["project_end"])
+        start = as_day_or_none(row["start_date"])
+        end = as_day_or_none(row["end_date"])
+        planned = as_day_or_none(row["project_end"])
         if start is not None and start > as_of:
             return "starts later"
         if end is None or end >= as_of:
@@ -379,7 +370,7 @@ def latest_outcomes(outcomes: pd.DataFrame, as_of: date) -> pd.DataFrame:
     columns = ["metric", "label", "value", "as_of"]
     if outcomes.empty:
         return pd.DataFrame(columns=columns)
-    days = outcomes["as_of"].map(_date)
+    days = outcomes["as_of"].map(as_day_or_none)
     known = outcomes.assign(day=days)
     known = known[known["day"].map(lambda d: d is None or d <= as_of)]
     if known.empty:
@@ -398,8 +389,8 @@ def timeline_frame(detail: Mapping[str, Any], team: pd.DataFrame, as_of: date) -
     ``order``. An open end is drawn to the as-of day.
     """
     rows: list[dict[str, Any]] = []
-    start = _date(detail["start_date"]) or _date(detail["completed_date"])
-    end = _date(detail["completed_date"]) or _date(detail["end_date"])
+    start = as_day_or_none(detail["start_date"]) or as_day_or_none(detail["completed_date"])
+    end = as_day_or_none(detail["completed_date"]) or as_day_or_none(detail["end_date"])
     if start is not None:
         rows.append(
             {"row": "Project", "start": start, "end": end or as_of, "kind": "Project", "order": 0}
@@ -414,10 +405,10 @@ def timeline_frame(detail: Mapping[str, Any], team: pd.DataFrame, as_of: date) -
         zip(standing.to_dict("records"), names.tolist(), strict=True), start=1
     ):
         label = name if isinstance(name, str) and name else str(member["volunteer_id"])
-        member_start = _date(member["start_date"])
+        member_start = as_day_or_none(member["start_date"])
         if member_start is None:
             continue
-        member_end = _date(member["end_date"]) or max(as_of, member_start)
+        member_end = as_day_or_none(member["end_date"]) or max(as_of, member_start)
         rows.append(
             {
                 "row": f"{label} ({member.get('role') or 'member'})",
@@ -437,7 +428,7 @@ def timeline_frame(detail: Mapping[str, Any], team: pd.DataFrame, as_of: date) -
 def campaign_facts(detail: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The campaign and the project as (label, value) pairs, for the detail view."""
     share = detail.get("vote_share")
-    election = _date(detail.get("election_date"))
+    election = as_day_or_none(detail.get("election_date"))
 
     def text(value: Any) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -445,7 +436,7 @@ def campaign_facts(detail: Mapping[str, Any]) -> list[tuple[str, str]]:
         return str(value)
 
     def day(value: Any) -> str:
-        d = _date(value)
+        d = as_day_or_none(value)
         return day_label(d) if d else "—"
 
     return [
@@ -498,7 +489,7 @@ def detail_scorecards(
     open_seats = (
         max(needed - counts["on_team"], 0) if needed is not None and status == "active" else None
     )
-    election = _date(detail.get("election_date"))
+    election = as_day_or_none(detail.get("election_date"))
     days_left = (election - as_of).days if election and election >= as_of else None
     return [
         scorecard(
@@ -565,9 +556,9 @@ TEAM_LABELS: dict[str, str] = {
 
 
 def election_day(detail: Mapping[str, Any]) -> date | None:
-    return _date(detail.get("election_date"))
+    return as_day_or_none(detail.get("election_date"))
 
 
 def outcome_note(outcome: Mapping[str, Any]) -> str:
-    day = _date(outcome.get("as_of"))
+    day = as_day_or_none(outcome.get("as_of"))
     return f"Reported {day_label(day)}." if day else "Reported without a date."

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from tfc_dash import clock, rules
+from tfc_dash.clock import week_of
 from tfc_dash.filters import Filters
 from tfc_dash.models import A, C, F, P, V
 from tfc_dash.store import Bind, connection, engine_of, read_frame, translate_errors
@@ -166,7 +167,7 @@ def cycle_end(bind: Bind, filters: Filters) -> date | None:
     statement = sa.select(sa.func.max(C.c.election_date)).where(*campaign_conditions(filters))
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         value = conn.execute(statement).scalar()
-    return None if value is None else _as_date(value)
+    return None if value is None else clock.as_day(value)
 
 
 def states_in_data(bind: Bind) -> list[str]:
@@ -202,7 +203,7 @@ def latest_data_date(bind: Bind, today: date | None = None) -> date | None:
     ]
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         found = [conn.execute(q).scalar() for q in events]
-    days = [_as_date(d) for d in found if d is not None]
+    days = [clock.as_day(d) for d in found if d is not None]
     return max(days) if days else None
 
 
@@ -237,12 +238,6 @@ def as_of_bounds(bind: Bind, today: date) -> AsOfBounds:
     return AsOfBounds(first=min(first, today), default=min(latest, today), last=today)
 
 
-def _as_date(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 def headline_metrics(bind: Bind, as_of: date) -> dict[str, Any]:
     """The program's headline figures on ``as_of``, as stored with each sync run."""
     everything = Filters()
@@ -259,11 +254,6 @@ def headline_metrics(bind: Bind, as_of: date) -> dict[str, Any]:
         "volunteers_deployed": reach["volunteers"],
         "volunteers_enrolled": enrolled,
     }
-
-
-def week_of(day: date) -> date:
-    """The Monday that starts ``day``'s week."""
-    return day - timedelta(days=day.weekday())
 
 
 # The headline figures kept per week with every sync run (SyncRun.weekly), by the timeline column

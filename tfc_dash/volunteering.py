@@ -32,6 +32,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from tfc_dash import clock
 from tfc_dash.catalogue import Scorecard, label, scorecard
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, A, C, P, V
@@ -113,12 +114,6 @@ def for_volunteers(filters: Filters) -> Filters:
     return Filters(cycle=None, states=filters.states, categories=filters.categories)
 
 
-def _day(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 # --- bad rows -----------------------------------------------------------------------------------
 BAD_ROW_COLUMNS = ["table", "problem", "volunteer_id", "project_id", "start_date", "state"]
 
@@ -195,7 +190,7 @@ def bad_rows(bind: Bind) -> pd.DataFrame:
     )
     frame = read_frame(bind, statement)
     frame = frame.reindex(columns=BAD_ROW_COLUMNS)
-    frame["start_date"] = frame["start_date"].map(lambda d: None if pd.isna(d) else _day(d))
+    frame["start_date"] = frame["start_date"].map(clock.as_day_or_none)
     return frame.sort_values(
         ["table", "problem", "volunteer_id", "project_id"], ignore_index=True, na_position="first"
     )
@@ -264,7 +259,7 @@ def pool_weeks(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     )
     if signups.empty:
         return weekly_pool([as_of], signups, pd.DataFrame())
-    first = min(_day(d) for d in signups["day"])
+    first = min(clock.as_day(d) for d in signups["day"])
     days = week_days(first, as_of)
     running = pd.concat(
         [
@@ -352,7 +347,7 @@ def weekly_pool(days: Sequence[date], signups: pd.DataFrame, running: pd.DataFra
         frame["available_status"] = 0.0
     else:
         s = signups.assign(
-            day=pd.to_datetime(signups["day"].map(_day)).astype("datetime64[ns]"),
+            day=pd.to_datetime(signups["day"].map(clock.as_day)).astype("datetime64[ns]"),
             active_n=signups["volunteers"] * signups["status_active"],
             active_hours=signups["hours"].fillna(0).astype(float) * signups["status_active"],
         )
@@ -372,7 +367,9 @@ def weekly_pool(days: Sequence[date], signups: pd.DataFrame, running: pd.DataFra
         for column in columns:
             frame[column] = 0
     else:
-        r = running.assign(day=pd.to_datetime(running["day"].map(_day)).astype("datetime64[ns]"))
+        r = running.assign(
+            day=pd.to_datetime(running["day"].map(clock.as_day)).astype("datetime64[ns]")
+        )
         frame = frame.merge(r[["day", *columns]], on="day", how="left")
     frame = frame.fillna(0)
     for column in ("enrolled", "active_status", "deployed", "deployed_inactive"):
@@ -559,10 +556,8 @@ def placement_cohorts(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame
     frame = read_frame(bind, statement).reindex(
         columns=["signed_up", "first_start", "repeat", "volunteers"]
     )
-    frame["signed_up"] = pd.to_datetime(frame["signed_up"].map(_day))
-    frame["first_start"] = pd.to_datetime(
-        frame["first_start"].map(lambda d: None if pd.isna(d) else _day(d))
-    )
+    frame["signed_up"] = pd.to_datetime(frame["signed_up"].map(clock.as_day))
+    frame["first_start"] = pd.to_datetime(frame["first_start"].map(clock.as_day_or_none))
     # Sorted here rather than in SQL: SQLite and PostgreSQL put nulls at opposite ends.
     return frame.sort_values(
         ["signed_up", "first_start", "repeat"], na_position="first", ignore_index=True
