@@ -7,7 +7,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from tfc_dash.axes import count_axis, drawn_scale, legend, time_axis
+from tfc_dash.axes import drawn_scale, legend, stacked_bars, time_axis
 from tfc_dash.catalogue import column_label
 from tfc_dash.text import day_label
 from tfc_dash.theme import brand
@@ -24,37 +24,29 @@ def status_chart(frame: pd.DataFrame) -> alt.Chart:
     b = brand()
     order = frame.drop_duplicates("label")["label"].tolist()
     data = frame.assign(stack=frame["status"].map({s: k for k, s in enumerate(STATUS_ORDER)}))
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
-            x=alt.X(
-                "projects:Q",
-                title=column_label("projects_any_status"),
-                stack="zero",
-                axis=count_axis(),
+    return stacked_bars(
+        data,
+        order=order,
+        value="projects",
+        value_title=column_label("projects_any_status"),
+        color=alt.Color(
+            "status:N",
+            title=None,
+            scale=drawn_scale(
+                STATUS_ORDER,
+                [b.positive, b.primary, b.palette[3], b.grey],
+                data.loc[data["projects"] > 0, "status"],
             ),
-            color=alt.Color(
-                "status:N",
-                title=None,
-                scale=drawn_scale(
-                    STATUS_ORDER,
-                    [b.positive, b.primary, b.palette[3], b.grey],
-                    data.loc[data["projects"] > 0, "status"],
-                ),
-                legend=legend(),
-            ),
-            order=alt.Order("stack:Q"),
-            tooltip=[
-                alt.Tooltip("label:N", title=column_label("category")),
-                alt.Tooltip("status:N", title=column_label("status")),
-                alt.Tooltip("projects:Q", title=column_label("projects_in_group")),
-                alt.Tooltip("total:Q", title=column_label("projects_any_status")),
-            ],
-        )
-        .properties(height=alt.Step(28))
-        .configure_view(stroke=None)
+            legend=legend(),
+        ),
+        stack_order=alt.Order("stack:Q"),
+        tooltip=[
+            alt.Tooltip("label:N", title=column_label("category")),
+            alt.Tooltip("status:N", title=column_label("status")),
+            alt.Tooltip("projects:Q", title=column_label("projects_in_group")),
+            alt.Tooltip("total:Q", title=column_label("projects_any_status")),
+        ],
+        step=28,
     )
 
 
