@@ -21,6 +21,7 @@ out of every figure.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -489,15 +490,18 @@ def chamber_results(campaigns: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def results_sentence(results: dict[str, int]) -> str:
-    """The chamber's results in a sentence (:func:`chamber_results`)."""
+def results_sentence(results: Mapping[str, int], markdown: bool = True) -> str:
+    """The chamber's results in a sentence (:func:`chamber_results`), its two figures in bold
+    (plain text without ``markdown``, as the digest writes it)."""
     races = results["races"]
     if results["decided"] == 0:
         return f"{races} race(s), none decided yet by the as-of date."
     pending = f", {results['pending']} pending" if results["pending"] else ""
+    bold = "**" if markdown else ""
     return (
-        f"**{results['won']} won** of {results['decided']} races decided ({results['lost']} lost"
-        f"{pending}); **{results['flipped']} seat(s) flipped** against the previous election."
+        f"{bold}{results['won']} won{bold} of {results['decided']} races decided "
+        f"({results['lost']} lost{pending}); {bold}{results['flipped']} seat(s) flipped{bold} "
+        "against the previous election."
     )
 
 

@@ -663,7 +663,7 @@ def _state_lead(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[
                             fig("legislative_races_won", results["won"]),
                             fig("legislative_seats_flipped", results["flipped"]),
                         ),
-                        (results_words(results),),
+                        (coverage.results_sentence(results, markdown=False),),
                         Table(RACE_COLUMNS, rows, more=max(len(shown) - MAX_RACE_ROWS, 0)),
                     )
                 )
@@ -715,16 +715,6 @@ def _state_lead(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[
         main = f"{totals['races']} races in {where}, none decided yet"
     main += f", {len(gaps)} project{'s' if len(gaps) != 1 else ''} short of volunteers"
     return blocks, main
-
-
-def results_words(results: Mapping[str, int]) -> str:
-    if results["decided"] == 0:
-        return f"{results['races']} race(s), none decided yet by the as-of date."
-    pending = f", {results['pending']} pending" if results["pending"] else ""
-    return (
-        f"{results['won']} won of {results['decided']} races decided ({results['lost']} lost"
-        f"{pending}); {results['flipped']} seat(s) flipped against the previous election."
-    )
 
 
 # --- rendering -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -424,37 +425,29 @@ def program_metrics(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
         ),
     )
     spent = sa.select(latest.c.project_id).where(latest.c.metric == "spend_usd")
-    by_metric = (
-        sa.select(
-            C.c.cycle,
-            C.c.state,
-            P.c.category,
-            OUT.c.metric,
-            sa.func.sum(OUT.c.value),
-            sa.func.count(sa.distinct(OUT.c.project_id)),
+    keys = (C.c.cycle, C.c.state, P.c.category)
+
+    projects = sa.func.count(sa.distinct(OUT.c.project_id))
+
+    def summed(metric: Any, group_by: tuple[Any, ...], *where: Any) -> sa.Select[Any]:
+        return (
+            sa.select(*keys, metric, sa.func.sum(OUT.c.value), projects)
+            .select_from(latest_rows)
+            .where(*scope, *where)
+            .group_by(*keys, *group_by)
         )
-        .select_from(latest_rows)
-        .where(*scope)
-        .group_by(C.c.cycle, C.c.state, P.c.category, OUT.c.metric)
-    )
-    paid_contacts = (
-        sa.select(
-            C.c.cycle,
-            C.c.state,
-            P.c.category,
-            sa.func.sum(OUT.c.value),
-            sa.func.count(sa.distinct(OUT.c.project_id)),
-        )
-        .select_from(latest_rows)
-        .where(*scope, OUT.c.metric == "voters_contacted", OUT.c.project_id.in_(spent))
-        .group_by(C.c.cycle, C.c.state, P.c.category)
+
+    by_metric = summed(OUT.c.metric, (OUT.c.metric,))
+    paid_contacts = summed(
+        sa.literal(PAID_CONTACTS, sa.String).label("metric"),
+        (),
+        OUT.c.metric == "voters_contacted",
+        OUT.c.project_id.in_(spent),
     )
     frame = pd.concat(
         [
             read_frame(bind, by_metric, PROGRAM_METRIC_COLUMNS),
-            read_frame(
-                bind, paid_contacts, ["cycle", "state", "category", "value", "projects"]
-            ).assign(metric=PAID_CONTACTS)[PROGRAM_METRIC_COLUMNS],
+            read_frame(bind, paid_contacts, PROGRAM_METRIC_COLUMNS),
         ],
         ignore_index=True,
     )
