@@ -23,7 +23,7 @@ from tfc_dash.catalogue import Scorecard, metric_label, scorecard
 from tfc_dash.clock import as_day_or_none
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, OUT, A, C, P, V
-from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions
+from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions, project_identity
 from tfc_dash.staffing import team_ever, team_on
 from tfc_dash.store import Bind, read_frame
 from tfc_dash.text import day_label
@@ -107,13 +107,7 @@ def project_list(
         )
     inner = (
         sa.select(
-            P.c.project_id,
-            P.c.name.label("project_name"),
-            C.c.candidate,
-            C.c.state,
-            C.c.chamber,
-            C.c.district,
-            P.c.category,
+            *project_identity(),
             status,
             STARTED_ON.label("start_date"),
             P.c.end_date,

@@ -59,6 +59,20 @@ def started_project_conditions(filters: Filters, as_of: date) -> list[ColumnElem
     return [*project_conditions(filters), *rules.project_started_sql(as_of)]
 
 
+def project_identity() -> list[ColumnElement[Any]]:
+    """A project as every list names it (joined to its campaign): ``project_id``,
+    ``project_name``, ``candidate``, ``state``, ``chamber``, ``district``, ``category``."""
+    return [
+        P.c.project_id,
+        P.c.name.label("project_name"),
+        C.c.candidate,
+        C.c.state,
+        C.c.chamber,
+        C.c.district,
+        P.c.category,
+    ]
+
+
 def _projects_with_campaigns() -> sa.FromClause:
     return P.join(C, P.c.campaign_id == C.c.campaign_id)
 

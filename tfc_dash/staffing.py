@@ -32,7 +32,7 @@ from tfc_dash import catalogue, rules
 from tfc_dash.catalogue import Scorecard
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, A, C, P, V
-from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions
+from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions, project_identity
 from tfc_dash.skills import SKILLS_BY_CATEGORY, parse_skills, skill_label, skills_for
 from tfc_dash.store import Bind, read_frame
 from tfc_dash.volunteering import (
@@ -118,13 +118,7 @@ def running_projects(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     team = team_on(as_of)
     statement = (
         sa.select(
-            P.c.project_id,
-            P.c.name.label("project_name"),
-            C.c.candidate,
-            C.c.state,
-            C.c.chamber,
-            C.c.district,
-            P.c.category,
+            *project_identity(),
             STARTED_ON.label("start_date"),
             P.c.end_date,
             P.c.volunteers_needed,
