@@ -34,8 +34,13 @@ import sqlalchemy as sa
 from tfc_dash import reference, rules
 from tfc_dash.catalogue import Scorecard, scorecard
 from tfc_dash.filters import FIFTY_STATES, STATE_NAMES, Filters
-from tfc_dash.models import A, C, D, P
-from tfc_dash.queries import campaign_conditions, read_frame, started_project_conditions
+from tfc_dash.models import C, D, P
+from tfc_dash.queries import (
+    campaign_conditions,
+    read_frame,
+    started_project_conditions,
+    volunteers_placed,
+)
 from tfc_dash.store import Bind
 from tfc_dash.text import md_escape
 
@@ -132,15 +137,7 @@ def legislative_campaigns(bind: Bind, filters: Filters, as_of: date) -> pd.DataF
         .group_by(P.c.campaign_id)
         .subquery()
     )
-    volunteers = (
-        sa.select(P.c.campaign_id, sa.func.count(sa.distinct(A.c.volunteer_id)).label("n"))
-        .select_from(
-            A.join(P, A.c.project_id == P.c.project_id).join(C, C.c.campaign_id == P.c.campaign_id)
-        )
-        .where(*scope, A.c.removed_at.is_(None), A.c.start_date <= as_of)
-        .group_by(P.c.campaign_id)
-        .subquery()
-    )
+    volunteers = volunteers_placed(filters, as_of, P.c.campaign_id).subquery()
     statement = (
         sa.select(
             C.c.campaign_id,
@@ -155,7 +152,7 @@ def legislative_campaigns(bind: Bind, filters: Filters, as_of: date) -> pd.DataF
             C.c.vote_share,
             C.c.seat_held_by,
             sa.func.coalesce(projects.c.projects, 0),
-            sa.func.coalesce(volunteers.c.n, 0),
+            sa.func.coalesce(volunteers.c.volunteers, 0),
         )
         .select_from(
             C.outerjoin(projects, projects.c.campaign_id == C.c.campaign_id).outerjoin(
@@ -229,14 +226,7 @@ def program_by_state(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
         .where(*scope)
         .group_by(C.c.state)
     )
-    people = (
-        sa.select(C.c.state, sa.func.count(sa.distinct(A.c.volunteer_id)).label("volunteers"))
-        .select_from(
-            A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
-        )
-        .where(*scope, A.c.removed_at.is_(None), A.c.start_date <= as_of)
-        .group_by(C.c.state)
-    )
+    people = volunteers_placed(filters, as_of, C.c.state)
     by_state = read_frame(bind, counts, ["state", "projects", "campaigns"]).merge(
         read_frame(bind, people, ["state", "volunteers"]), on="state", how="outer"
     )

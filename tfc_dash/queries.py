@@ -110,17 +110,24 @@ def reach_counts(bind: Bind, filters: Filters, as_of: date) -> dict[str, int]:
         .select_from(_projects_with_campaigns())
         .where(*scope)
     )
-    volunteers = (
-        sa.select(sa.func.count(sa.distinct(A.c.volunteer_id)))
-        .select_from(
-            A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
-        )
-        .where(*project_conditions(filters), *rules.ever_placed_sql(as_of))
-    )
+    volunteers = volunteers_placed(filters, as_of)
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         campaigns, states = conn.execute(campaigns_states).one()
         deployed = conn.execute(volunteers).scalar_one()
     return {"campaigns": int(campaigns), "states": int(states), "volunteers": int(deployed)}
+
+
+def volunteers_placed(filters: Filters, as_of: date, *by: Any) -> sa.Select[Any]:
+    """Distinct volunteers "Ever placed" by ``as_of`` on the projects in view (column
+    ``volunteers``), per value of the ``by`` columns (none: one count)."""
+    return (
+        sa.select(*by, sa.func.count(sa.distinct(A.c.volunteer_id)).label("volunteers"))
+        .select_from(
+            A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
+        )
+        .where(*project_conditions(filters), *rules.ever_placed_sql(as_of))
+        .group_by(*by)
+    )
 
 
 def project_timeline(bind: Bind, filters: Filters) -> pd.DataFrame:
