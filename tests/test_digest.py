@@ -17,6 +17,8 @@ from tfc_dash import (
     digest,
     goals,
     kit,
+    kit_queries,
+    kit_render,
     metrics,
     policy,
     queries,
@@ -175,7 +177,7 @@ def test_fundraising_gets_the_kit_inline_and_no_volunteer(sent, demo_db_url):
     engine = store.make_engine(sent["url"])
     bundle = kit.build_kit(engine, Filters(cycle=queries.cycles(engine)[0]), AS_OF, png=False)
     assert bundle.headline in plain and html.escape(bundle.headline) in body
-    funds = kit.crowdfunding(engine, AS_OF)
+    funds = kit_queries.crowdfunding(engine, AS_OF)
     raised = catalogue.format_value("crowdfunding_usd", funds.raised)
     assert f"{label('crowdfunding_usd')}: {raised}" in plain
 
@@ -183,7 +185,7 @@ def test_fundraising_gets_the_kit_inline_and_no_volunteer(sent, demo_db_url):
     assert len(images) == len(drawn) == 5
     for cid in images:
         assert f"src='cid:{cid}'" in body
-    sizes = sorted(png_size(kit.chart_png(c)) for c in drawn)
+    sizes = sorted(png_size(kit_render.chart_png(c)) for c in drawn)
     assert sorted(png_size(d) for d in images.values()) == sizes
     assert all(w >= 600 and h >= 300 for w, h in sizes)
 

@@ -523,11 +523,12 @@ def _data_health(ctx: Context, sections: Sequence[str]) -> list[Block]:
 
 # fundraising -------------------------------------------------------------------------------------
 def _fundraising(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[list[Block], str]:
-    from tfc_dash import kit  # the charts' imports are only needed here
+    # the charts' imports are only needed here
+    from tfc_dash import headline, kit, kit_queries, kit_render
 
     filters = scope_filters(Filters(cycle=ctx.cycle), viewer)
     bundle = kit.build_kit(ctx.bind, filters, ctx.as_of, png=False)
-    funds = kit.crowdfunding(ctx.bind, ctx.as_of)
+    funds = kit_queries.crowdfunding(ctx.bind, ctx.as_of)
     link = ctx.link("fundraising_kit", filters.states or ())
     blocks: list[Block] = []
     if "headline" in sections:
@@ -543,7 +544,7 @@ def _fundraising(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple
     if "kit_charts" in sections:
         images = tuple(
             Image(make_msgid(chart.key, "tfc.digest")[1:-1], bundle.file_name(chart.key, "png"),
-                  kit.chart_png(chart))
+                  kit_render.chart_png(chart))
             for chart in bundle.charts
             if chart.ready
         )  # fmt: skip
@@ -551,7 +552,7 @@ def _fundraising(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple
         blocks.append(Block("kit_charts", "The kit's charts", link, (), notes, images=images))
     # The headline's count: every cycle's projects up to the day, as the kit counts them.
     record = Filters(states=filters.states, categories=filters.categories)
-    projects = int(kit.projects_by_state(ctx.bind, record, ctx.as_of)["projects"].sum())
+    projects = int(kit_queries.projects_by_state(ctx.bind, record, ctx.as_of)["projects"].sum())
     main = f"{projects:,} projects"
     if "crowdfunding" in sections:
         if funds.missing is not None:
@@ -559,7 +560,7 @@ def _fundraising(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple
                 Block("crowdfunding", "Crowdfunding", link, (), (f"No figures: {funds.missing}",))
             )
         else:
-            left = kit.days_left(funds.deadline, ctx.as_of)
+            left = headline.days_left(funds.deadline, ctx.as_of)
             figures = (
                 fig("crowdfunding_usd", funds.raised),
                 fig("goal_usd", funds.goal),
