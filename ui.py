@@ -31,7 +31,7 @@ from tfc_dash import (
     store,
     sync,
 )
-from tfc_dash.catalogue import MISSING, Scorecard
+from tfc_dash.catalogue import CHANGE_WEEKS, MISSING, Scorecard
 from tfc_dash.csv_files import csv_bytes
 from tfc_dash.filters import (
     Filters,
@@ -448,7 +448,7 @@ def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:
                 if isinstance(card.value, str)
                 else f"{card.value:,}{card.suffix}",
                 # No arrow and no sign for no change: "↑ +0" reads as a rise.
-                delta=f"{card.delta:+,} in 4 weeks" if card.delta else None,
+                delta=f"{card.delta:+,} in {CHANGE_WEEKS} weeks" if card.delta else None,
                 delta_color="normal" if card.delta else "off",
                 help=card.help,
                 border=True,

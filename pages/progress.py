@@ -3,12 +3,12 @@
 import streamlit as st
 
 import ui
-from tfc_dash import charts, goals, metrics, queries
+from tfc_dash import catalogue, charts, goals, metrics, queries
 from tfc_dash.text import day_label
 
 ctx = ui.page_context()
 filters, as_of = ctx.filters, ctx.as_of
-before = queries.four_weeks_before(as_of)
+before = catalogue.change_since(as_of)
 
 goal = None
 if filters.cycle is not None:  # a goal is one cycle's

@@ -157,7 +157,7 @@ def test_founders_figures_are_the_progress_pages(sent):
         return f"{n:+,}" if n else "0"
 
     week = cards(date(2018, 8, 24))
-    month = cards(queries.four_weeks_before(AS_OF))
+    month = cards(catalogue.change_since(AS_OF))
     for w, m in zip(week, month, strict=True):
         assert f"{w.label} | {w.value:,} | {signed(w.delta)} | {signed(m.delta)}" in plain
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 # How a value is written: ``count`` 1,234; ``usd`` $1,234; ``usd_cents`` $0.71; ``percent``
@@ -28,6 +29,15 @@ from typing import Any
 # ``rate`` 27.1 (one decimal); ``seconds`` 0.9 s.
 FORMATS = ("count", "usd", "usd_cents", "percent", "days", "weeks", "number", "rate", "seconds")
 MISSING = "—"
+
+
+# A scorecard's change is over this many weeks, up to the as-of day (see :func:`change_since`).
+CHANGE_WEEKS = 4
+
+
+def change_since(as_of: date) -> date:
+    """The day a scorecard's change counts from: :data:`CHANGE_WEEKS` weeks before ``as_of``."""
+    return as_of - timedelta(weeks=CHANGE_WEEKS)
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,7 @@ class Scorecard:
     # None: no value to show (a rate without a denominator, say); a str: the value already
     # written (a compact figure such as "1.2M", its exact value in the help).
     value: int | str | None
-    delta: int | None
+    delta: int | None  # the change since :func:`change_since`
     help: str
     suffix: str = ""
 

@@ -407,7 +407,7 @@ def scorecards_since(
 
 def _changes(ctx: Context, filters: Filters) -> Block:
     week = scorecards_since(ctx.bind, filters, ctx.as_of, ctx.as_of - timedelta(weeks=1))
-    month = scorecards_since(ctx.bind, filters, ctx.as_of, queries.four_weeks_before(ctx.as_of))
+    month = scorecards_since(ctx.bind, filters, ctx.as_of, catalogue.change_since(ctx.as_of))
     names = {f.label: f.name for f in catalogue.FIGURES.values()}
     rows = tuple(
         (

@@ -232,7 +232,7 @@ def revisions(bind: Bind, name: str) -> pd.DataFrame:
         said_on = earlier["snapshot"].get("as_of")
         if not said_on:
             continue
-        said = date.fromisoformat(str(said_on)[:10])
+        said = clock.as_day(said_on)
         frame = _comparison(_week_series(earlier, name) or {}, _week_series(later, name) or {})
         past = frame["week"] + timedelta(days=6) < said
         changed = frame["in_week_before"] != frame["in_week_after"]

@@ -12,7 +12,7 @@ figure be computed as the program stood on any past day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -331,7 +331,3 @@ def crowdfunding_raised(bind: Bind, as_of: date) -> float | None:
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         value = conn.execute(statement).scalar()
     return None if value is None else float(value)
-
-
-def four_weeks_before(day: date) -> date:
-    return day - timedelta(weeks=4)

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from tfc_dash import clock
-from tfc_dash.catalogue import Scorecard, label, scorecard
+from tfc_dash.catalogue import Scorecard, change_since, label, scorecard
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, A, C, P, V
 from tfc_dash.rules import ASSIGNMENT_END, on_project_now_sql
@@ -44,7 +44,6 @@ MAX_HOURS_PER_WEEK = 80
 # The pool's two groups, as charts name them.
 GROUP_LABELS = {"deployed": label("volunteers_on_project"), "bench": label("volunteers_bench")}
 WEEK = timedelta(weeks=1)
-DELTA_WINDOW = timedelta(weeks=4)
 # SQLite allows 500 terms in a compound SELECT: the week days go to the database in chunks.
 _DAYS_PER_QUERY = 200
 
@@ -663,7 +662,7 @@ def volunteer_scorecards(
 ) -> list[Scorecard]:
     """The Volunteers page's scorecards; counts carry their change over the last 4 weeks."""
     now = pool_on(weekly, as_of)
-    before = pool_on(weekly, as_of - DELTA_WINDOW)
+    before = pool_on(weekly, change_since(as_of))
     median = median_days_to_first_placement(cohorts)
     util = now["utilization"]
     hours = (
