@@ -7,7 +7,7 @@ from datetime import date
 
 from tfc_dash import outcomes
 from tfc_dash.catalogue import format_value, label
-from tfc_dash.text import day_label
+from tfc_dash.text import day_label, plural
 
 
 def headline_bytes(headline: str) -> bytes:
@@ -39,10 +39,6 @@ class HeadlineFacts:
     is_demo: bool = False
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
 def headline_text(facts: HeadlineFacts) -> str:
     """The headline numbers, ready to paste into an update.
 
@@ -54,7 +50,7 @@ def headline_text(facts: HeadlineFacts) -> str:
     parts = [
         f"{since}: {label('projects_started')}: {facts.projects:,}; "
         f"{label('campaigns')}: {facts.campaigns:,}; {label('states')}: {facts.states:,}; "
-        f"{label('volunteers_deployed')}: {_plural(facts.volunteers, 'volunteer')}."
+        f"{label('volunteers_deployed')}: {plural(facts.volunteers, 'volunteer')}."
     ]
     races = facts.races
     if races is not None:
@@ -84,10 +80,10 @@ def headline_text(facts: HeadlineFacts) -> str:
         if facts.raise_goal:
             money += f" of our ${facts.raise_goal:,.0f} goal"
         if facts.backers:
-            money += f" from {_plural(facts.backers, 'backer')}"
+            money += f" from {plural(facts.backers, 'backer')}"
         if facts.days_left is not None:
             money += (
-                f", {_plural(facts.days_left, 'day')} left"
+                f", {plural(facts.days_left, 'day')} left"
                 if facts.days_left
                 else ", campaign ended"
             )
