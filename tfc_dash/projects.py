@@ -23,7 +23,13 @@ from tfc_dash.catalogue import Scorecard, metric_label, scorecard
 from tfc_dash.clock import as_day_or_none
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, OUT, A, C, P, V
-from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions, project_identity
+from tfc_dash.queries import (
+    COMPLETED_ON,
+    PROJECT_IDENTITY,
+    STARTED_ON,
+    project_conditions,
+    project_identity,
+)
 from tfc_dash.staffing import team_ever, team_on
 from tfc_dash.store import Bind, read_frame
 from tfc_dash.text import day_label
@@ -49,13 +55,7 @@ CHAMBER_LABELS: dict[str, str] = {
     "local": "Local",
 }
 LIST_COLUMNS = [
-    "project_id",
-    "project_name",
-    "candidate",
-    "state",
-    "chamber",
-    "district",
-    "category",
+    *PROJECT_IDENTITY,
     "status",
     "start_date",
     "end_date",
@@ -227,20 +227,14 @@ def project_detail(bind: Bind, project_id: str) -> pd.DataFrame:
     """The project and its campaign, one row (none when unknown). Columns: DETAIL_COLUMNS."""
     statement = (
         sa.select(
-            P.c.project_id,
-            P.c.name.label("project_name"),
-            P.c.category,
+            *project_identity(),
             P.c.status,
             P.c.start_date,
             P.c.end_date,
             P.c.completed_date,
             P.c.volunteers_needed,
             C.c.campaign_id,
-            C.c.candidate,
             C.c.party,
-            C.c.state,
-            C.c.chamber,
-            C.c.district,
             C.c.election_date,
             C.c.cycle,
             C.c.result,

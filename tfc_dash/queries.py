@@ -59,9 +59,14 @@ def started_project_conditions(filters: Filters, as_of: date) -> list[ColumnElem
     return [*project_conditions(filters), *rules.project_started_sql(as_of)]
 
 
+# A project as every list names it (the columns of :func:`project_identity`).
+PROJECT_IDENTITY = (
+    "project_id", "project_name", "candidate", "state", "chamber", "district", "category",
+)  # fmt: skip
+
+
 def project_identity() -> list[ColumnElement[Any]]:
-    """A project as every list names it (joined to its campaign): ``project_id``,
-    ``project_name``, ``candidate``, ``state``, ``chamber``, ``district``, ``category``."""
+    """A project as every list names it, joined to its campaign: :data:`PROJECT_IDENTITY`."""
     return [
         P.c.project_id,
         P.c.name.label("project_name"),

@@ -32,7 +32,13 @@ from tfc_dash import catalogue, rules
 from tfc_dash.catalogue import Scorecard
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, A, C, P, V
-from tfc_dash.queries import COMPLETED_ON, STARTED_ON, project_conditions, project_identity
+from tfc_dash.queries import (
+    COMPLETED_ON,
+    PROJECT_IDENTITY,
+    STARTED_ON,
+    project_conditions,
+    project_identity,
+)
 from tfc_dash.skills import SKILLS_BY_CATEGORY, parse_skills, skill_label, skills_for
 from tfc_dash.store import Bind, read_frame
 from tfc_dash.volunteering import (
@@ -55,13 +61,7 @@ POINTS_FINISHED_BEFORE = 1
 CANDIDATES_PER_SEAT = 3
 
 PROJECT_COLUMNS = [
-    "project_id",
-    "project_name",
-    "candidate",
-    "state",
-    "chamber",
-    "district",
-    "category",
+    *PROJECT_IDENTITY,
     "start_date",
     "end_date",
     "volunteers_needed",
@@ -509,26 +509,12 @@ def shortage_summary(supply: pd.DataFrame, gaps: pd.DataFrame) -> tuple[bool, st
     )
 
 
+# What ops downloads: the project's and the volunteer's columns, less the campaign's candidate,
+# the project's start date and the volunteer's sign-up day.
 WHO_TO_ASK_COLUMNS = [
-    "project_id",
-    "project_name",
-    "state",
-    "chamber",
-    "district",
-    "category",
-    "end_date",
-    "volunteers_needed",
-    "team",
-    "open_seats",
-    "rank",
-    "volunteer_id",
-    "volunteer_name",
-    "volunteer_email",
-    "home_state",
-    "skills",
-    "hours_per_week",
-    "score",
-    "why",
+    c
+    for c in (*PROJECT_COLUMNS, *CANDIDATE_COLUMNS)
+    if c not in ("candidate", "start_date", "signed_up")
 ]
 
 
