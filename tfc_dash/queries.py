@@ -217,8 +217,7 @@ def latest_data_date(bind: Bind, today: date | None = None) -> date | None:
         sa.select(sa.func.max(COMPLETED_ON)).where(live_projects, COMPLETED_ON <= today),
         sa.select(sa.func.max(C.c.election_date)).where(
             C.c.removed_at.is_(None),
-            C.c.result.in_(rules.DECIDED_RESULTS),
-            C.c.election_date <= today,
+            rules.race_decided_sql(C.c.election_date, C.c.result, today),
         ),
         sa.select(sa.func.max(V.c.signed_up)).where(
             V.c.removed_at.is_(None), V.c.signed_up <= today

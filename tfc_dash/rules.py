@@ -68,8 +68,15 @@ def race_outcome_sql(
     election_date: ColumnElement[Any], result: ColumnElement[Any], as_of: date
 ) -> ColumnElement[Any]:
     """:func:`race_outcome` in SQL."""
-    decided = sa.and_(results_known_sql(election_date, as_of), result.in_(DECIDED_RESULTS))
+    decided = race_decided_sql(election_date, result, as_of)
     return sa.case((result == "withdrawn", "withdrawn"), (decided, result), else_="pending")
+
+
+def race_decided_sql(
+    election_date: ColumnElement[Any], result: ColumnElement[Any], as_of: date
+) -> ColumnElement[bool]:
+    """:func:`race_decided` in SQL."""
+    return sa.and_(results_known_sql(election_date, as_of), result.in_(DECIDED_RESULTS))
 
 
 def seat_flipped(outcome: pd.Series, party: pd.Series, held_by: pd.Series) -> pd.Series:
