@@ -28,7 +28,8 @@ from tfc_dash import catalogue, reference, rules
 from tfc_dash.catalogue import Scorecard, metric_label, scorecard
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, OUT, C, D, P
-from tfc_dash.queries import STARTED_ON, read_frame, started_project_conditions
+from tfc_dash.queries import read_frame, started_project_conditions
+from tfc_dash.rules import STARTED_ON
 from tfc_dash.store import Bind
 from tfc_dash.text import day_label
 

@@ -23,18 +23,12 @@ from tfc_dash.catalogue import Scorecard, metric_label, scorecard
 from tfc_dash.clock import as_day_or_none
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, OUT, A, C, P, V
-from tfc_dash.queries import (
-    COMPLETED_ON,
-    PROJECT_IDENTITY,
-    STARTED_ON,
-    project_conditions,
-    project_identity,
-)
+from tfc_dash.queries import PROJECT_IDENTITY, project_conditions, project_identity
+from tfc_dash.rules import ASSIGNMENT_END, COMPLETED_ON, STARTED_ON
 from tfc_dash.staffing import team_ever, team_on
 from tfc_dash.store import Bind, read_frame
 from tfc_dash.text import day_label
 from tfc_dash.volunteering import (
-    ASSIGNMENT_END,
     MAX_HOURS_PER_WEEK,
     PROJECT_END,
     valid_assignment,

@@ -23,12 +23,8 @@ from tfc_dash import clock, rules
 from tfc_dash.clock import week_of
 from tfc_dash.filters import Filters
 from tfc_dash.models import A, C, F, P, V
+from tfc_dash.rules import COMPLETED_ON, COUNTED_STATUSES, STARTED_ON
 from tfc_dash.store import Bind, connection, engine_of, read_frame, translate_errors
-
-# The rules' names, kept here for the modules that import them from the queries.
-COUNTED_STATUSES = rules.COUNTED_STATUSES
-STARTED_ON = rules.STARTED_ON
-COMPLETED_ON = rules.COMPLETED_ON
 
 
 def campaign_conditions(filters: Filters) -> list[ColumnElement[bool]]:

@@ -32,18 +32,12 @@ from tfc_dash import catalogue, rules
 from tfc_dash.catalogue import Scorecard
 from tfc_dash.filters import Filters
 from tfc_dash.models import CATEGORY_LABELS, A, C, P, V
-from tfc_dash.queries import (
-    COMPLETED_ON,
-    PROJECT_IDENTITY,
-    STARTED_ON,
-    project_conditions,
-    project_identity,
-)
+from tfc_dash.queries import PROJECT_IDENTITY, project_conditions, project_identity
+from tfc_dash.rules import ASSIGNMENT_END, COMPLETED_ON, STARTED_ON
 from tfc_dash.skills import SKILLS_BY_CATEGORY, parse_skills, skill_label, skills_for
 from tfc_dash.store import Bind, read_frame
 from tfc_dash.volunteering import (
     ACTIVE_STATUS,
-    ASSIGNMENT_END,
     PROJECT_END,
     assignments_joined,
     per_skill,
