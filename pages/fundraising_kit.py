@@ -3,13 +3,13 @@
 import functools
 
 import streamlit as st
-
 import ui
-from tfc_dash import headline, kit, kit_render
-from tfc_dash.text import day_label
+
+from tfc_dash.core.text import day_label
+from tfc_dash.kit import drawing, fundraising_kit, headline
 
 ctx = ui.page_context()
-bundle = ctx.query(kit.build_page_kit, ctx.filters, ctx.as_of)
+bundle = ctx.query(fundraising_kit.build_page_kit, ctx.filters, ctx.as_of)
 
 st.title("Fundraising kit")
 scope = bundle.scope[:1].upper() + bundle.scope[1:]  # "Virginia", never "Va"
@@ -51,9 +51,9 @@ right.download_button(
 st.subheader("Charts")
 png_size = st.segmented_control(
     "PNG size",
-    list(kit_render.SIZE_LABELS),
-    format_func=kit_render.SIZE_LABELS.__getitem__,
-    default=kit_render.CURRENT,
+    list(drawing.SIZE_LABELS),
+    format_func=drawing.SIZE_LABELS.__getitem__,
+    default=drawing.CURRENT,
     required=True,
     key="kit_png_size",
     help="Each size is laid out for its shape: 1200 × 675 for link posts, 1080 × 1080 for "
@@ -63,9 +63,9 @@ for start in range(0, len(bundle.charts), 2):
     for column, chart in zip(st.columns(2), bundle.charts[start : start + 2], strict=False):
         with column.container(border=True):
             st.markdown(f"**{chart.name}**")
-            if chart.ready and png_size != kit_render.CURRENT:
+            if chart.ready and png_size != drawing.CURRENT:
                 # A posting size: its own layout, as the PNG will be.
-                st.image(kit_render.chart_png(chart, png_size), width="stretch")
+                st.image(drawing.chart_png(chart, png_size), width="stretch")
             elif chart.ready:
                 # The SVG file itself: crisp at any size, and cheap to send on every rerun.
                 st.image(chart.svg.decode("utf-8"), width="stretch")
@@ -75,7 +75,7 @@ for start in range(0, len(bundle.charts), 2):
             if chart.ready:
                 png.download_button(
                     "PNG",
-                    functools.partial(kit_render.chart_png, chart, png_size),  # made when asked for
+                    functools.partial(drawing.chart_png, chart, png_size),  # made when asked for
                     file_name=bundle.file_name(chart.key, "png", png_size),
                     mime="image/png",
                     key=f"kit_png_{chart.key}",

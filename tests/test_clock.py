@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tfc_dash import clock
+from tfc_dash.core import clock
 
 DAY = date(2018, 9, 14)
 
