@@ -3,10 +3,10 @@
 import functools
 
 import streamlit as st
-import ui
 
 from tfc_dash.core.text import day_label
 from tfc_dash.kit import drawing, fundraising_kit, headline
+from tfc_dash.web import ui
 
 ctx = ui.page_context()
 bundle = ctx.query(fundraising_kit.build_page_kit, ctx.filters, ctx.as_of)

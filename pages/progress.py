@@ -1,12 +1,12 @@
 """Progress: where the program stands against its goal, and whether it is on pace."""
 
 import streamlit as st
-import ui
 
 from tfc_dash.charts import progress_charts
 from tfc_dash.core import catalogue
 from tfc_dash.core.text import day_label
 from tfc_dash.figures import goals, metrics, queries
+from tfc_dash.web import ui
 
 ctx = ui.page_context()
 filters, as_of = ctx.filters, ctx.as_of
