@@ -87,6 +87,16 @@ def stacked_bars(
     )
 
 
+def drawn_colour(
+    field: str, domain: Sequence[Any], colours: Sequence[Any], drawn: Iterable[Any]
+) -> alt.Color:
+    """The colour of nominal ``field``: each ``domain`` value its colour, the legend (above the
+    chart, untitled) listing only what ``drawn`` holds (:func:`drawn_scale`)."""
+    return alt.Color(
+        f"{field}:N", title=None, scale=drawn_scale(domain, colours, drawn), legend=legend()
+    )
+
+
 def drawn_scale(domain: Sequence[Any], colours: Sequence[Any], drawn: Iterable[Any]) -> alt.Scale:
     """A colour (or dash) scale of the ``domain`` values that ``drawn`` holds, each keeping its
     colour: the legend then lists only what the chart draws (no "Pace needed" without its line).

@@ -8,7 +8,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from tfc_dash.charts.axes import count_axis, drawn_scale, legend, stacked_bars, time_axis
+from tfc_dash.charts.axes import (
+    count_axis,
+    drawn_colour,
+    drawn_scale,
+    stacked_bars,
+    time_axis,
+)
 from tfc_dash.charts.theme import brand
 from tfc_dash.core.catalogue import column_label, format_value, label
 from tfc_dash.core.text import day_label
@@ -50,12 +56,7 @@ def burnup_chart(
     styles = [style for style in styles if style[0] in drawn]
     domain = [name for name, _, _ in styles]
     colors = [colour for _, colour, _ in styles]
-    color = alt.Color(
-        "line:N",
-        title=None,
-        scale=drawn_scale(domain, colors, lines["line"]),
-        legend=legend(),
-    )
+    color = drawn_colour("line", domain, colors, lines["line"])
     dash = alt.StrokeDash(
         "line:N",
         scale=drawn_scale(domain, [dash for _, _, dash in styles], lines["line"]),
@@ -117,11 +118,8 @@ def breakdown_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
         order=order,
         value="projects",
         value_title=column_label("projects_started"),
-        color=alt.Color(
-            "status:N",
-            title=None,
-            scale=drawn_scale(["Completed", "Active"], [b.positive, b.primary], frame["status"]),
-            legend=legend(),
+        color=drawn_colour(
+            "status", ["Completed", "Active"], [b.positive, b.primary], frame["status"]
         ),
         stack_order=alt.Order("status:N", sort="descending"),
         tooltip=[

@@ -7,7 +7,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from tfc_dash.charts.axes import drawn_scale, legend, stacked_bars, time_axis
+from tfc_dash.charts.axes import drawn_colour, legend, stacked_bars, time_axis
 from tfc_dash.charts.theme import brand
 from tfc_dash.core.catalogue import column_label
 from tfc_dash.core.text import day_label
@@ -29,15 +29,11 @@ def status_chart(frame: pd.DataFrame) -> alt.Chart:
         order=order,
         value="projects",
         value_title=column_label("projects_any_status"),
-        color=alt.Color(
-            "status:N",
-            title=None,
-            scale=drawn_scale(
-                STATUS_ORDER,
-                [b.positive, b.primary, b.palette[3], b.grey],
-                data.loc[data["projects"] > 0, "status"],
-            ),
-            legend=legend(),
+        color=drawn_colour(
+            "status",
+            STATUS_ORDER,
+            [b.positive, b.primary, b.palette[3], b.grey],
+            data.loc[data["projects"] > 0, "status"],
         ),
         stack_order=alt.Order("stack:Q"),
         tooltip=[
