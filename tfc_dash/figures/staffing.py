@@ -522,28 +522,9 @@ def who_to_ask(suggestions: pd.DataFrame) -> pd.DataFrame:
 
 
 MAX_ROWS_SHOWN = 200
-# Column labels for the table (Streamlit takes a plain string as a column's label).
-COLUMN_LABELS: dict[str, str] = {
-    "project_id": "Project",
-    "project_name": "Project name",
-    "state": "State",
-    "chamber": "Chamber",
-    "district": "District",
-    "category": "Category",
-    "end_date": "Ends",
-    "volunteers_needed": "Needed",
-    "team": "Team",
-    "open_seats": "Open seats",
-    "rank": "Rank",
-    "volunteer_id": "Volunteer",
-    "volunteer_name": "Name",
-    "volunteer_email": "Email",
-    "home_state": "Home state",
-    "skills": "Skills",
-    "hours_per_week": "Hours a week",
-    "score": "Points",
-    "why": "Why",
-}
+# Column labels for the table (Streamlit takes a plain string as a column's label): the
+# catalogue's, as on every page.
+COLUMN_LABELS: dict[str, str] = {c: catalogue.column_label(c) for c in WHO_TO_ASK_COLUMNS}
 OPEN_SEATS_HELP = (
     "Open seats (the volunteers needed − the team on the as-of date) of understaffed running "
     "projects, "
