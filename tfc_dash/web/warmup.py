@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from tfc_dash.core import clock
+from tfc_dash.core import catalogue, clock
 from tfc_dash.figures import (
     bottleneck,
     coverage,
@@ -54,7 +54,7 @@ def default_view_queries(query: Query) -> list[tuple[Callable[..., Any], tuple[A
     every = Filters()
     view = Filters(cycle=cycles[0]) if cycles else every
     as_of = bounds.default
-    before = queries.four_weeks_before(as_of)
+    before = catalogue.change_since(as_of)
     people = volunteering.for_volunteers(view)
     found: list[tuple[Callable[..., Any], tuple[Any, ...]]] = [
         (queries.cycles_with_races, (None,)),
