@@ -7,11 +7,13 @@ import re
 import sqlite3
 import struct
 from datetime import date
+from functools import partial
 from xml.etree import ElementTree
 
 import pytest
 import sqlalchemy as sa
 
+from tests import builders as b
 from tfc_dash import kit, store
 from tfc_dash.filters import Filters
 
@@ -212,17 +214,9 @@ def test_headline_text(facts, expected):
 
 
 # --- bad input -----------------------------------------------------------------------------------
-def campaign(cid, result="pending", election="2018-11-06"):
-    return {"campaign_id": cid, "candidate": "Candidate", "party": "D", "state": "PA",
-            "chamber": "lower", "district": "1", "election_date": election,
-            "cycle": int(election[:4]), "result": result, "seat_held_by": "R"}  # fmt: skip
-
-
-def project(pid, cid, status="active", start="2018-06-01"):
-    return {"project_id": pid, "campaign_id": cid, "name": pid, "category": "digital_basics",
-            "status": status, "start_date": start}  # fmt: skip
-
-
+# A race for a seat the other party held, and counted digital projects started in June.
+campaign = partial(b.campaign, held="R")
+project = partial(b.project, category="digital_basics", start="2018-06-01", end=None, needed=None)
 VOLUNTEERS = [{"volunteer_id": "V1", "name": "Ada Lovelace", "email": "ada@example.org",
                "signed_up": "2018-01-10"}]  # fmt: skip
 FUNDS = [{"date": "2018-08-06", "raised_usd": 1000.0, "backers": 10, "goal_usd": 250000.0}]
@@ -279,7 +273,8 @@ def test_no_outcomes_yet(make_store):
 
 def test_nothing_started_yet(make_store):
     bundle = kit_for(
-        make_store, campaigns=[campaign("C1")], projects=[project("P1", "C1", "scoping", None)],
+        make_store, campaigns=[campaign("C1")],
+        projects=[project("P1", "C1", status="scoping", start=None)],
         fundraising=FUNDS,
     )  # fmt: skip
     charts = by_key(bundle)

@@ -3,28 +3,20 @@ program metrics, on hand-built stores and on the demo checked against plain SQL 
 
 import sqlite3
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import pytest
 
+from tests import builders as b
 from tfc_dash import outcomes, store
 from tfc_dash.filters import Filters
 from tfc_dash.reference import VA_RESULTS_PATH
 
 ELECTION = "2018-11-06"
-
-
-def campaign(cid, result="pending", party="D", held="R", state="PA", chamber="lower",
-             district="1", election=ELECTION, share=None):  # fmt: skip
-    return {"campaign_id": cid, "candidate": f"Candidate {cid}", "party": party, "state": state,
-            "chamber": chamber, "district": district, "election_date": election,
-            "cycle": int(election[:4]), "result": result, "vote_share": share,
-            "seat_held_by": held}  # fmt: skip
-
-
-def project(pid, cid, start="2018-06-01", status="active", category="digital_basics"):
-    return {"project_id": pid, "campaign_id": cid, "name": pid, "category": category,
-            "status": status, "start_date": start}  # fmt: skip
+# Races for seats the other party held, with counted digital projects started in June.
+campaign = partial(b.campaign, held="R", election=ELECTION)
+project = partial(b.project, category="digital_basics", start="2018-06-01", end=None, needed=None)
 
 
 @pytest.fixture
@@ -32,12 +24,12 @@ def races_store(make_store):
     return store.make_engine(
         make_store(
             campaigns=[
-                campaign("C1", "won", held="R", share=0.55),  # a flip
-                campaign("C2", "won", held="D", share=0.60, district="2"),  # a hold
-                campaign("C3", "lost", held="R", share=0.45, district="3"),
-                campaign("C4", "withdrawn", district="4"),
-                campaign("C5", "won", held="R", share=0.52, district="5"),  # no counted project
-                campaign("C6", "won", held="R", share=0.51, state="MI", district="6"),
+                campaign("C1", result="won", held="R", share=0.55),  # a flip
+                campaign("C2", result="won", held="D", share=0.60, district="2"),  # a hold
+                campaign("C3", result="lost", held="R", share=0.45, district="3"),
+                campaign("C4", result="withdrawn", district="4"),
+                campaign("C5", result="won", held="R", share=0.52, district="5"),  # none counted
+                campaign("C6", result="won", held="R", share=0.51, state="MI", district="6"),
             ],
             projects=[
                 project("P1", "C1"),
@@ -120,7 +112,7 @@ def test_margins_against_the_previous_election(races_store):
 )
 def test_flipped_means_won_from_the_other_party(result, party, held, flipped):
     races = pd.DataFrame(
-        [campaign("C1", result, party=party, held=held) | {"district_previous_margin": None}]
+        [campaign("C1", result=result, party=party, held=held) | {"district_previous_margin": None}]
     )
     assert bool(outcomes.race_outcomes(races)["flipped"].iloc[0]) is flipped
 
@@ -129,10 +121,10 @@ def test_flipped_means_won_from_the_other_party(result, party, held, flipped):
 def test_certified_margins_where_the_data_has_them(party, sign):
     races = pd.DataFrame(
         [
-            campaign("C1", "lost", party=party, state="VA", district="94", election="2017-11-07",
-                     share=0.4859) | {"district_previous_margin": -0.1},
-            campaign("C2", "won", party=party, state="VA", district="13", election="2017-11-07",
-                     share=0.5393) | {"district_previous_margin": None},
+            campaign("C1", result="lost", party=party, state="VA", district="94",
+                     election="2017-11-07", share=0.4859) | {"district_previous_margin": -0.1},
+            campaign("C2", result="won", party=party, state="VA", district="13",
+                     election="2017-11-07", share=0.5393) | {"district_previous_margin": None},
         ]
     )  # fmt: skip
     margins = pd.DataFrame(
