@@ -1,4 +1,5 @@
-"""Reading a store from a test, without tfc_dash's queries, on SQLite and PostgreSQL alike.
+"""Reading a store from a test, without tfc_dash's queries, on SQLite and PostgreSQL alike
+(and, for the AppTest tests' expected figures, :func:`sqlite_rows` on a SQLite file).
 
 Plain SQL through SQLAlchemy's ``text`` with named parameters (``:name``), so one assertion
 serves both backends. Values come back as each driver gives them (a date column is a ``str`` in
@@ -7,6 +8,7 @@ SQLite and a ``date`` in PostgreSQL): compare them through ``str`` where that ma
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +44,18 @@ def rows(url: str, sql: str, **params: Any) -> list[tuple]:
 def scalar(url: str, sql: str, **params: Any) -> Any:
     with connect(url) as conn:
         return conn.execute(sa.text(sql), params).scalar()
+
+
+def sqlite_rows(url: str, sql: str, *params: Any) -> list[tuple]:
+    """Plain ``sqlite3`` on a SQLite store's file (``?`` parameters): the independent truth the
+    app's pages are checked against, asked without tfc_dash or SQLAlchemy."""
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def sqlite_value(url: str, sql: str, *params: Any) -> Any:
+    """The first value of :func:`sqlite_rows`' first row."""
+    return sqlite_rows(url, sql, *params)[0][0]
 
 
 def dump(url: str) -> dict[str, list[tuple]]:

@@ -545,6 +545,13 @@ def reader_for(
     return sheets.SheetsReader(settings, sleep=record.append, rng=lambda: 0.5)
 
 
+def gsheets_secrets(fake: FakeSheetsServer, key: str = SPREADSHEET_KEY, **extra: Any) -> dict:
+    """The app's secrets for the spreadsheet ``key`` on ``fake`` (``[connections.gsheets]``, a
+    fresh service account's fields and ``extra``); the app reaches ``fake`` when
+    ``TFC_SHEETS_API_URL`` is its URL."""
+    return {"connections": {"gsheets": {"spreadsheet": key, **fake.service_account(), **extra}}}
+
+
 def small_workbook() -> dict[str, list[list[Any]]]:
     """A small, valid spreadsheet: tab title -> rows (header first)."""
     return {

@@ -12,6 +12,8 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_helpers import table_headers
+
 
 @dataclass(frozen=True)
 class Shown:
@@ -67,28 +69,6 @@ def _walk(spec: Any) -> Iterator[tuple[str, str]]:
             yield from _walk(item)
 
 
-def _columns(element: Any) -> list[str]:
-    """The headers a reader sees: each column's label from column_config, else its name."""
-    frame = element.value
-    config: dict[str, Any] = {}
-    raw = getattr(element.proto, "columns", "")
-    if raw:
-        config = json.loads(raw)
-    headers = []
-    order = list(getattr(element.proto, "column_order", []) or [])
-    for name in order or frame.columns:
-        if name not in frame.columns:
-            continue
-        entry = config.get(str(name))
-        if entry is not None and entry.get("hidden"):
-            continue
-        if isinstance(entry, dict) and entry.get("label"):
-            headers.append(str(entry["label"]))
-        else:
-            headers.append(str(name))
-    return headers
-
-
 def shown(
     at: AppTest,
     served: Mapping[str, tuple[str | None, Any]] | None = None,
@@ -98,7 +78,7 @@ def shown(
     for metric in at.metric:
         found.append(Shown("metric", metric.label, metric.value, where))
     for table in at.dataframe:
-        found += [Shown("column", h, None, where) for h in _columns(table)]
+        found += [Shown("column", h, None, where) for h in table_headers(table)]
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
         found += [Shown(kind, text, None, where) for kind, text in _walk(spec)]

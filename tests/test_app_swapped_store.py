@@ -12,11 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.apptest_helpers import metric_texts
 from tests.builders import campaign, project
-
-
-def total_projects(at) -> str:
-    return next(m.value for m in at.metric if m.label == "Projects started")
 
 
 def copy_store(source: Path, target: Path) -> None:
@@ -58,23 +55,23 @@ def copy_over(source: Path, target: Path) -> None:
 def test_a_replaced_file_is_read_anew(run_app, stores, served_demo):
     _, other = stores
     at = run_app(url=f"sqlite:///{served_demo}")
-    assert total_projects(at) != "1 of 500"
+    assert metric_texts(at)["Projects started"] != "1 of 500"
     staged = served_demo.with_name("staged.db")
     copy_store(other, staged)
     os.replace(staged, served_demo)  # a new file under the same name
     at.run()
     assert not at.exception
-    assert total_projects(at) == "1 of 500"
+    assert metric_texts(at)["Projects started"] == "1 of 500"
 
 
 def test_a_file_overwritten_in_place_is_read_anew(run_app, stores, served_demo):
     _, other = stores
     at = run_app(url=f"sqlite:///{served_demo}")
-    assert total_projects(at) != "1 of 500"
+    assert metric_texts(at)["Projects started"] != "1 of 500"
     copy_over(other, served_demo)
     at.run()
     assert not at.exception
-    assert total_projects(at) == "1 of 500"
+    assert metric_texts(at)["Projects started"] == "1 of 500"
 
 
 def test_a_damaged_file_shows_the_store_page(run_app, served_demo):
@@ -96,4 +93,4 @@ def test_a_removed_file_is_prepared_again(run_app, served_demo):
     at.run()
     assert not at.exception and not at.error
     assert served_demo.exists()
-    assert total_projects(at) != "1 of 500" and at.metric
+    assert metric_texts(at)["Projects started"] != "1 of 500" and at.metric
