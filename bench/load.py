@@ -101,11 +101,11 @@ async def drive(
     from playwright.async_api import async_playwright
 
     from bench.procs import cpu_seconds, descendants
-    from bench.server import BROWSER_ARGS, chromium_path
+    from bench.server import launch_options
 
     log: list[dict] = []
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+        browser = await pw.chromium.launch(**launch_options())
 
         # Chromium's processes are ours, below the Playwright driver (the server is not): their
         # CPU time is sampled as they run, since a page's renderer exits with its context.

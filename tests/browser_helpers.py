@@ -1,4 +1,4 @@
-"""Helpers for the browser tests of the Volunteers, Staffing and Projects pages."""
+"""What the browser tests do on a page and wait for: one set for every test_browser_*.py."""
 
 from __future__ import annotations
 
@@ -8,6 +8,15 @@ import re
 def metric_value(page, label: str) -> str:
     card = page.locator("[data-testid=stMetric]").filter(has_text=label).first
     return card.locator("[data-testid=stMetricValue]").inner_text()
+
+
+def wait_for_metric_change(page, before: str) -> None:
+    """Until the page's first scorecard shows a value other than ``before``."""
+    page.wait_for_function(
+        "before => { const v = document.querySelector('[data-testid=stMetricValue]');"
+        " return v && v.innerText !== before; }",
+        arg=before,
+    )
 
 
 def wait_for_charts(page, count: int) -> None:

@@ -13,7 +13,7 @@ import os
 import pytest
 
 from bench import load
-from tests.conftest import chromium_path
+from tests.app_server import chromium_path
 
 pytestmark = pytest.mark.browser
 

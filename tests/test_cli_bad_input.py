@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.app_server import ROOT
 from tests.test_sync_kill import everything
 from tfc_dash.cli import main
 
