@@ -4,7 +4,6 @@ what the store holds, no personal data in any file, and what the kit says when d
 from __future__ import annotations
 
 import re
-import sqlite3
 import struct
 from datetime import date
 from functools import partial
@@ -14,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests import builders as b
+from tests.dbtools import sqlite_rows, sqlite_value
 from tfc_dash import kit, store
 from tfc_dash.filters import Filters
 
@@ -39,8 +39,7 @@ def svg_texts(svg: bytes) -> tuple[ElementTree.Element, list[str]]:
 
 # --- personal data -------------------------------------------------------------------------------
 def volunteers(url: str) -> tuple[list[str], list[str]]:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        rows = conn.execute("select name, email from volunteers").fetchall()
+    rows = sqlite_rows(url, "select name, email from volunteers")
     return [r[0] for r in rows], [r[1] for r in rows]
 
 
@@ -136,19 +135,14 @@ def test_files_are_named_by_chart_and_day(demo_kit, tmp_path):
 
 
 # --- the headline --------------------------------------------------------------------------------
-def raw(url: str, query: str, *params) -> float:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(query, params).fetchone()[0]
-
-
 def test_headline_numbers_equal_the_store(demo_kit, demo_db_url):
     url, day = demo_db_url, AS_OF.isoformat()
     scope = "from projects p join campaigns c using (campaign_id) where p.status in "
     scope += "('active','completed') and p.start_date <= ?"
-    projects = raw(url, f"select count(*) {scope}", day)
-    campaigns = raw(url, f"select count(distinct c.campaign_id) {scope}", day)
-    states = raw(url, f"select count(distinct c.state) {scope}", day)
-    volunteers = raw(
+    projects = sqlite_value(url, f"select count(*) {scope}", day)
+    campaigns = sqlite_value(url, f"select count(distinct c.campaign_id) {scope}", day)
+    states = sqlite_value(url, f"select count(distinct c.state) {scope}", day)
+    volunteers = sqlite_value(
         url,
         f"select count(distinct a.volunteer_id) from assignments a where a.start_date <= ? and "
         f"a.project_id in (select p.project_id {scope})",
@@ -156,27 +150,33 @@ def test_headline_numbers_equal_the_store(demo_kit, demo_db_url):
     )  # fmt: skip
     # A race is decided from its election day on (rules.py).
     won, decided, flipped = (
-        raw(url, f"select count(*) from campaigns where result = 'won' and election_date <= ? "
-                 f"and campaign_id in (select c.campaign_id {scope})", day, day),
-        raw(url, f"select count(*) from campaigns where result in ('won','lost') and "
-                 f"election_date <= ? and campaign_id in (select c.campaign_id {scope})", day, day),
-        raw(url, f"select count(*) from campaigns where result = 'won' and party <> seat_held_by "
-                 f"and election_date <= ? and campaign_id in (select c.campaign_id {scope})",
-            day, day),
+        sqlite_value(url, f"select count(*) from campaigns where result = 'won' and "
+                     f"election_date <= ? and campaign_id in (select c.campaign_id {scope})",
+                     day, day),
+        sqlite_value(url, f"select count(*) from campaigns where result in ('won','lost') and "
+                     f"election_date <= ? and campaign_id in (select c.campaign_id {scope})",
+                     day, day),
+        sqlite_value(url, f"select count(*) from campaigns where result = 'won' and party <> "
+                     f"seat_held_by and election_date <= ? and campaign_id in "
+                     f"(select c.campaign_id {scope})", day, day),
     )  # fmt: skip
-    pending = raw(
+    pending = sqlite_value(
         url, f"select count(*) from campaigns where result is not 'withdrawn' and not "
              f"(election_date <= ? and result in ('won','lost')) and campaign_id in "
              f"(select c.campaign_id {scope})", day, day,
     )  # fmt: skip
-    withdrawn = raw(
+    withdrawn = sqlite_value(
         url, f"select count(*) from campaigns where result = 'withdrawn' and campaign_id in "
              f"(select c.campaign_id {scope})", day,
     )  # fmt: skip
-    started_2018 = raw(url, f"select count(*) {scope} and c.cycle = 2018", day)
-    raised = raw(url, "select raised_usd from fundraising where date <= ? order by date desc", day)
-    backers = raw(url, "select backers from fundraising where date <= ? order by date desc", day)
-    deadline = raw(url, "select deadline from goals where metric = 'crowdfunding_usd'")
+    started_2018 = sqlite_value(url, f"select count(*) {scope} and c.cycle = 2018", day)
+    raised = sqlite_value(
+        url, "select raised_usd from fundraising where date <= ? order by date desc", day
+    )
+    backers = sqlite_value(
+        url, "select backers from fundraising where date <= ? order by date desc", day
+    )
+    deadline = sqlite_value(url, "select deadline from goals where metric = 'crowdfunding_usd'")
     days = (date.fromisoformat(deadline) - AS_OF).days
     assert demo_kit.headline == (
         f"DEMO DATA, NOT REAL: Since 2017, every cycle: Projects started: {projects:,}; "

@@ -1,7 +1,6 @@
 """Outcomes: race results as known on a day, flips, margins, the district comparison and the
 program metrics, on hand-built stores and on the demo checked against plain SQL and the CSV."""
 
-import sqlite3
 from datetime import date
 from functools import partial
 
@@ -9,6 +8,7 @@ import pandas as pd
 import pytest
 
 from tests import builders as b
+from tests.dbtools import sqlite_rows
 from tfc_dash import outcomes, store
 from tfc_dash.filters import Filters
 from tfc_dash.reference import VA_RESULTS_PATH
@@ -148,15 +148,10 @@ def test_results_by_orders_outcomes(races_store):
 
 
 # --- the demo: figures from the brief, checked against plain SQL and the reference CSV ---------
-def sql(url: str, query: str, *params):
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(query, params).fetchall()
-
-
 def test_demo_2017_record(demo_engine, demo_db_url):
     races = outcomes.supported_races(demo_engine, Filters(cycle=2017), date(2018, 9, 14))
     summary = outcomes.race_summary(races)
-    expected = sql(
+    expected = sqlite_rows(
         demo_db_url,
         "select count(*), sum(result = 'won'), sum(result = 'lost'), "
         "sum(result = 'won' and seat_held_by <> party) from campaigns where cycle = 2017 and "
@@ -256,7 +251,7 @@ def test_metrics_by_state_leave_unreported_metrics_missing(metrics_store):
 
 def test_demo_metric_totals_match_plain_sql(demo_engine, demo_db_url):
     as_of = "2018-09-14"
-    rows = sql(
+    rows = sqlite_rows(
         demo_db_url,
         "select o.metric, sum(o.value) from outcomes o join projects p using (project_id) "
         "join campaigns c using (campaign_id) where p.status in ('active','completed') "
