@@ -11,7 +11,8 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,6 +57,18 @@ def sqlite_rows(url: str, sql: str, *params: Any) -> list[tuple]:
 def sqlite_value(url: str, sql: str, *params: Any) -> Any:
     """The first value of :func:`sqlite_rows`' first row."""
     return sqlite_rows(url, sql, *params)[0][0]
+
+
+def copy_sqlite_store(source: str | Path, target: Path, *, one_file: bool = False) -> str:
+    """A consistent copy of a SQLite store (a URL or a path) at ``target``, with what its
+    write-ahead log still holds (SQLite's backup API); ``one_file``: the copy keeps no log of
+    its own, so that its bytes alone are the store. Returns the copy's URL."""
+    path = str(source).removeprefix("sqlite:///")
+    with closing(sqlite3.connect(path)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+        if one_file:
+            dst.execute("pragma journal_mode=delete")
+    return f"sqlite:///{target}"
 
 
 def dump(url: str) -> dict[str, list[tuple]]:

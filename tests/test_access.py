@@ -3,6 +3,7 @@
 import pytest
 
 from tests.apptest_helpers import AUTH, ROLES, SECRETS, logged_in, page_text
+from tests.dbtools import copy_sqlite_store
 from tfc_dash.policy import (
     AccessConfig,
     AccessConfigError,
@@ -130,7 +131,6 @@ BROKEN_SHEET = {
 
 
 def test_secrets_never_reach_a_page_or_a_log(run_app, caplog, monkeypatch, demo_db_url, tmp_path):
-    import sqlite3
     import time
 
     from tfc_dash import cache
@@ -143,13 +143,7 @@ def test_secrets_never_reach_a_page_or_a_log(run_app, caplog, monkeypatch, demo_
     secrets = {**SECRETS, "connections": {"gsheets": BROKEN_SHEET}}
     user = logged_in("founder@tfc.example")
     copy = tmp_path / "store.db"  # the failed sync is recorded: not in the shared demo store
-    # The backup API also copies what is still in the write-ahead log.
-    with (
-        sqlite3.connect(demo_db_url.removeprefix("sqlite:///")) as source,
-        sqlite3.connect(copy) as target,
-    ):
-        source.backup(target)
-    at = run_app(secrets=secrets, user=user, url=f"sqlite:///{copy}")
+    at = run_app(secrets=secrets, user=user, url=copy_sqlite_store(demo_db_url, copy))
     refresher = cache.refresher()
     deadline = time.monotonic() + 20
     while refresher.running and time.monotonic() < deadline:  # the background sync fails

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.dbtools import copy_sqlite_store
 from tests.smtp_server import Handler, SmtpServer, closing_server, free_port, self_signed_cert
 from tfc_dash import (
     bottleneck,
@@ -35,12 +36,7 @@ PASSWORD = "s3cret-Pa55"
 
 def copy_of(demo_db_url: str, folder: Path) -> str:
     """The demo store, copied: sending records each digest in the store."""
-    path = folder / "tfc.db"
-    source, copy = sqlite3.connect(demo_db_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    source.backup(copy)  # the write-ahead log's pages included
-    source.close()
-    copy.close()
-    return f"sqlite:///{path}"
+    return copy_sqlite_store(demo_db_url, folder / "tfc.db")
 
 
 def secrets(folder: Path, port: int, security: str = "none", **extra: str) -> str:
