@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
+
+import pytest
+
+from tests.app_server import chromium_path
+
+
+def chromium_or_skip() -> str:
+    """This machine's Chromium; without one the test skips, and in CI it fails (the browser tests
+    must run there)."""
+    path = chromium_path()
+    if path is None:
+        reason = "Chromium not found at /usr/bin/chromium or $CHROMIUM (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}: browser tests must run in CI.")
+        pytest.skip(reason)
+    return path
 
 
 def metric_value(page, label: str) -> str:

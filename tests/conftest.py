@@ -15,7 +15,8 @@ from sqlalchemy.pool import NullPool
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from tests.app_server import AppServer, chromium_path, launch_options, start_app_server
+from tests.app_server import AppServer, launch_options, start_app_server
+from tests.browser_helpers import chromium_or_skip
 from tests.dbtools import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PostgresServer
 from tfc_dash import store
 from tfc_dash.cli import seed_demo
@@ -297,12 +298,7 @@ def served(
 # --- a real browser against `streamlit run` -----------------------------------------------------
 @pytest.fixture(scope="session")
 def browser():
-    path = chromium_path()
-    if path is None:
-        reason = "Chromium not found at /usr/bin/chromium or $CHROMIUM (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}: browser tests must run in CI.")
-        pytest.skip(reason)
+    chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

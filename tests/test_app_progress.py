@@ -116,7 +116,7 @@ def test_unknown_link_values_are_ignored_with_a_note(run_app, query, fragment):
 
 def test_a_missing_store_is_created_with_the_demo_data(run_app, tmp_path: Path):
     at = run_app(url=f"sqlite:///{tmp_path / 'data' / 'tfc.db'}")
-    assert not at.exception and not at.error
+    assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
     assert at.title[0].value.startswith("Progress")
     assert any("Demo data" in el.value for el in at.info)
     assert (tmp_path / "data" / "tfc.db").exists()
