@@ -9,7 +9,7 @@ import pytest
 
 from tests.apptest_helpers import downloads
 from tests.dbtools import sqlite_rows
-from tests.test_kit import PNG_SIGNATURE, personal_data_in, png_size, svg_texts, volunteers
+from tests.kit_files import PNG_SIGNATURE, personal_data_in, png_size, svg_texts, volunteers
 from tfc_dash import kit
 from tfc_dash.cli import main
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.apptest_helpers import chart_elements, chart_rows, chart_specs, downloads, metric_texts
 from tests.dbtools import sqlite_rows, sqlite_value
-from tests.test_kit import personal_data_in, volunteers
+from tests.kit_files import personal_data_in, volunteers
 
 PAGE = "pages/outcomes.py"
 

@@ -3,13 +3,13 @@
 import html
 import re
 import sqlite3
-import struct
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.dbtools import copy_sqlite_store
+from tests.kit_files import png_size
 from tests.smtp_server import Handler, SmtpServer, closing_server, free_port, self_signed_cert
 from tfc_dash import (
     bottleneck,
@@ -80,11 +80,6 @@ def error_line(err: str) -> str:
     """The one error line of a run (progress lines aside)."""
     (line,) = [line for line in err.splitlines() if line.startswith("error:")]
     return line
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
-    return struct.unpack(">II", data[16:24])
 
 
 # --- one send to every role, checked per role --------------------------------------------------

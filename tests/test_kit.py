@@ -4,63 +4,24 @@ what the store holds, no personal data in any file, and what the kit says when d
 from __future__ import annotations
 
 import re
-import struct
 from datetime import date
 from functools import partial
-from xml.etree import ElementTree
 
 import pytest
 import sqlalchemy as sa
 
 from tests import builders as b
-from tests.dbtools import sqlite_rows, sqlite_value
+from tests.dbtools import sqlite_value
+from tests.kit_files import PNG_SIGNATURE, personal_data_in, png_size, svg_texts, volunteers
 from tfc_dash import kit, store
 from tfc_dash.filters import Filters
 
 AS_OF = date(2018, 9, 14)
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
 def demo_kit(sqlite_demo_engine):
     return kit.build_kit(sqlite_demo_engine, Filters(cycle=2018), AS_OF)
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    assert png[:8] == PNG_SIGNATURE and png[12:16] == b"IHDR"
-    return struct.unpack(">II", png[16:24])
-
-
-def svg_texts(svg: bytes) -> tuple[ElementTree.Element, list[str]]:
-    root = ElementTree.fromstring(svg)
-    return root, ["".join(el.itertext()) for el in root.iter(f"{SVG}text")]
-
-
-# --- personal data -------------------------------------------------------------------------------
-def volunteers(url: str) -> tuple[list[str], list[str]]:
-    rows = sqlite_rows(url, "select name, email from volunteers")
-    return [r[0] for r in rows], [r[1] for r in rows]
-
-
-def personal_data_in(files: dict[str, bytes], names: list[str], emails: list[str]) -> list[str]:
-    """Every (file, name or email) where a volunteer's name or email appears in a file.
-
-    Exact substring checks, made affordable by first keeping the names whose every word is a
-    word of the file (emails: files with an ``@``).
-    """
-    found = []
-    for file_name, data in files.items():
-        text = data.decode("utf-8", errors="replace")
-        lowered = text.lower()
-        words = set(re.findall(r"[\w'-]+", lowered))
-        for name in names:
-            parts = re.findall(r"[\w'-]+", name.lower())
-            if all(p in words for p in parts) and name.lower() in lowered:
-                found.append(f"{file_name}: {name}")
-        if "@" in text:
-            found += [f"{file_name}: {e}" for e in emails if e.lower() in lowered]
-    return found
 
 
 def test_the_scan_finds_a_planted_name_and_email(demo_db_url):
