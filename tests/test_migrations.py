@@ -16,8 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from tests.dbtools import connect, rows, scalar
-from tests.fake_sheets import small_workbook, spreadsheet_from_rows
-from tests.test_sync_kill import write_secrets
+from tests.fake_sheets import small_workbook, spreadsheet_from_rows, write_secrets
 from tests.threads import at_once
 from tfc_dash import migrate, models, queries, store
 from tfc_dash.cli import main

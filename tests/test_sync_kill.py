@@ -7,7 +7,6 @@ the test waits for the pause and sends SIGKILL.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -18,17 +17,10 @@ from pathlib import Path
 import pytest
 
 from tests.dbtools import dump, rows, scalar
-from tests.fake_sheets import SPREADSHEET_KEY, small_workbook, spreadsheet_from_rows
+from tests.fake_sheets import small_workbook, spreadsheet_from_rows, write_secrets
 from tfc_dash.cli import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def write_secrets(path: Path, account: dict) -> Path:
-    lines = ["[connections.gsheets]", f"spreadsheet = {json.dumps(SPREADSHEET_KEY)}"]
-    lines += [f"{k} = {json.dumps(v)}" for k, v in account.items()]
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def everything(url: str) -> tuple:
