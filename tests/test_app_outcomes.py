@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from tests import builders as b
 from tests.apptest_helpers import chart_elements, chart_rows, chart_specs, downloads, metric_texts
 from tests.dbtools import sqlite_rows, sqlite_value
 from tests.kit_files import personal_data_in, volunteers
@@ -126,11 +127,9 @@ def test_program_metrics_equal_the_store(run_app, demo_db_url):
 
 def test_no_outcomes_yet(run_app, make_store):
     url = make_store(
-        campaigns=[{"campaign_id": "C1", "candidate": "A", "party": "D", "state": "PA",
-                    "chamber": "lower", "district": "1", "election_date": "2018-11-06",
-                    "cycle": 2018, "result": "pending"}],
-        projects=[{"project_id": "P1", "campaign_id": "C1", "name": "P", "category":
-                   "digital_basics", "status": "active", "start_date": "2018-06-01"}],
+        campaigns=[b.campaign("C1", candidate="A")],
+        projects=[b.project("P1", name="P", category="digital_basics", start="2018-06-01",
+                            end=None, needed=None)],
         volunteers=[{"volunteer_id": "V1", "name": "Ada Lovelace", "email": "ada@example.org",
                      "signed_up": "2018-06-01"}],
     )  # fmt: skip
