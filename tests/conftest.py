@@ -222,6 +222,9 @@ def run_app(
     returns the AppTest after its run: the home page's, then ``page``'s. ``link=page`` opens
     ``page`` in the first run instead, as a browser opening a shared link does.
     """
+    # AppTest swaps st.secrets for a run's secrets and puts them back only when the run ends
+    # well: a run that raises (a timeout) would leave them to every later test.
+    monkeypatch.setattr(st, "secrets", st.secrets)
 
     def run(
         page: str | None = None,
