@@ -18,10 +18,10 @@ from streamlit.testing.v1 import AppTest
 from tests.app_server import AppServer, launch_options, start_app_server
 from tests.browser_helpers import chromium_or_skip
 from tests.dbtools import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PostgresServer
-from tfc_dash import store
 from tfc_dash.cli import seed_demo
-from tfc_dash.config import redact_url
-from tfc_dash.demo import build_demo
+from tfc_dash.core.config import redact_url
+from tfc_dash.ingest.demo import build_demo
+from tfc_dash.store import database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,14 +118,14 @@ def demo_frames() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="session")
 def sqlite_demo_engine(demo_db_url: str) -> Engine:
-    return store.make_engine(demo_db_url)
+    return database.make_engine(demo_db_url)
 
 
 @pytest.fixture(scope="session")
 def postgresql_demo_engine(postgres_server: PostgresServer) -> Iterator[Engine]:
     url = postgres_server.new_store_url()
     seed_demo(url)
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     yield engine
     engine.dispose()
     postgres_server.drop(url)
@@ -148,13 +148,13 @@ def make_store(new_store_url: Callable[[], str]) -> Callable[..., str]:
     def build(goals: list[dict] | None = None, meta: Mapping[str, str] | None = None,
               **tables: list[dict]) -> str:  # fmt: skip
         url = new_store_url()
-        engine = store.make_engine(url)
-        store.init_schema(engine)
+        engine = database.make_engine(url)
+        database.init_schema(engine)
         frames = {name: pd.DataFrame(rows) for name, rows in tables.items()}
         if goals is None:
             goals = [{"cycle": 2018, "metric": "projects", "target": 500,
                       "deadline": pd.Timestamp("2018-11-06").date()}]  # fmt: skip
-        store.replace_dataset(
+        database.replace_dataset(
             engine, frames, source="test", meta=meta or {}, goals=pd.DataFrame(goals)
         )
         engine.dispose()
@@ -177,8 +177,8 @@ def fake_sheets():
 def empty_store(new_store_url: Callable[[], str]) -> str:
     """The URL of a store with its tables and nothing in them."""
     url = new_store_url()
-    engine = store.make_engine(url)
-    store.init_schema(engine)
+    engine = database.make_engine(url)
+    database.init_schema(engine)
     engine.dispose()
     return url
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.apptest_helpers import AUTH, ROLES, SECRETS, logged_in, page_text
 from tests.dbtools import copy_sqlite_store
-from tfc_dash.policy import (
+from tfc_dash.figures.policy import (
     AccessConfig,
     AccessConfigError,
     Role,
@@ -133,8 +133,8 @@ BROKEN_SHEET = {
 def test_secrets_never_reach_a_page_or_a_log(run_app, caplog, monkeypatch, demo_db_url, tmp_path):
     import time
 
-    from tfc_dash import cache
-    from tfc_dash.sheets import SheetsSettings
+    from tfc_dash.ingest.sheets import SheetsSettings
+    from tfc_dash.web import cache
 
     assert KEY_SENTINEL not in repr(
         SheetsSettings("key", {"private_key": KEY_SENTINEL})

@@ -13,7 +13,8 @@ from tests.apptest_helpers import SECRETS, downloads, logged_in, output, table_h
 from tests.dbtools import rows
 from tests.labels import shown
 from tests.test_history import LATER, WEEK, busy_workbook, revised_workbook, started_by, sync_tabs
-from tfc_dash import catalogue, sync
+from tfc_dash.core import catalogue
+from tfc_dash.ingest import sync
 
 PAGE = "pages/history.py"
 FOUNDER, FUNDRAISING = "founder@tfc.example", "money@tfc.example"

@@ -16,8 +16,9 @@ import pytest
 from tests import builders as b
 from tests.apptest_helpers import number
 from tests.labels import Shown, shown
-from tfc_dash import catalogue, store
-from tfc_dash.filters import make_filters
+from tfc_dash.core import catalogue
+from tfc_dash.figures.filters import make_filters
+from tfc_dash.store import database
 
 PAGES = (
     "progress", "volunteers", "staffing", "projects", "states", "outcomes", "fundraising_kit",
@@ -51,7 +52,7 @@ def collect(run_app, served, query: dict, url: str | None) -> dict[str, list[Sho
 
 def value_problem(f, item: Shown, page: str, engine, filters, as_of: date) -> str | None:
     """What is wrong with a scorecard's value against its catalogue figure's, if anything."""
-    if not f.compute.startswith("tfc_dash.figures:") or page in CHAMBER_SCOPED:
+    if not f.compute.startswith("tfc_dash.figures.compute:") or page in CHAMBER_SCOPED:
         return None
     if f.group == "Program metrics":  # shown rounded (45.5M); the help has the exact value
         return None
@@ -68,7 +69,7 @@ def check_view(found: dict[str, list[Shown]], url: str, query: dict, as_of: date
     problems: list[str] = []
     values: dict[str, set[str]] = defaultdict(set)
     where: dict[str, set[str]] = defaultdict(set)
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     state = query.get("state")
     filters = make_filters(query.get("cycle_int"), [state] if state else None, None)
     for page, items in found.items():

@@ -4,11 +4,11 @@ to ask carries names and emails only for viewers allowed to see them."""
 import pandas as pd
 import pytest
 
-import ui
 from tests.apptest_helpers import metric_numbers
 from tests.builders import assignment, campaign, project, volunteer
 from tests.labels import read_labelled_csv
-from tfc_dash import policy
+from tfc_dash.figures import policy
+from tfc_dash.web import ui
 
 PAGE = "pages/staffing.py"
 FUNDRAISING = policy.Viewer(policy.Role.FUNDRAISING, "money@example.org")
@@ -68,7 +68,7 @@ def test_gaps_match_the_demo_data(run_app, demo_frames, download_data):
 
 
 def test_fundraising_cannot_open_staffing(run_app, monkeypatch):
-    # Staffing is a list of people to ask: no page for fundraising (tfc_dash.policy).
+    # Staffing is a list of people to ask: no page for fundraising (tfc_dash.figures.policy).
     monkeypatch.setattr(ui, "current_viewer", lambda: FUNDRAISING)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         run_app(page=PAGE)

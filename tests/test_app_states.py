@@ -6,7 +6,7 @@ import pytest
 
 from tests.apptest_helpers import chart_elements, chart_rows, metric_numbers, values_text
 from tests.dbtools import sqlite_rows
-from tfc_dash import coverage, geo
+from tfc_dash.figures import coverage, geo
 
 PAGE = "pages/states.py"
 VA_HOUSE = {"state": "VA", "chamber": "lower"}

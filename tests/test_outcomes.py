@@ -9,9 +9,10 @@ import pytest
 
 from tests import builders as b
 from tests.dbtools import sqlite_rows
-from tfc_dash import outcomes, store
-from tfc_dash.filters import Filters
-from tfc_dash.reference import VA_RESULTS_PATH
+from tfc_dash.figures import outcomes
+from tfc_dash.figures.filters import Filters
+from tfc_dash.figures.reference import VA_RESULTS_PATH
+from tfc_dash.store import database
 
 ELECTION = "2018-11-06"
 # Races for seats the other party held, with counted digital projects started in June.
@@ -21,7 +22,7 @@ project = partial(b.project, category="digital_basics", start="2018-06-01", end=
 
 @pytest.fixture
 def races_store(make_store):
-    return store.make_engine(
+    return database.make_engine(
         make_store(
             campaigns=[
                 campaign("C1", result="won", held="R", share=0.55),  # a flip
@@ -198,7 +199,7 @@ def metrics_store(make_store):
     def outcome(pid, metric, value, as_of):
         return {"project_id": pid, "metric": metric, "value": value, "as_of": as_of}
 
-    return store.make_engine(
+    return database.make_engine(
         make_store(
             campaigns=[campaign("C1"), campaign("C2", state="MI", district="2")],
             projects=[
