@@ -83,6 +83,14 @@ def dump(url: str) -> dict[str, list[tuple]]:
     return out
 
 
+def everything(url: str) -> tuple:
+    """The data, the runs, the quarantine and the store's flags."""
+    runs = rows(url, "select id, source, status from sync_runs order by id")
+    quarantine = scalar(url, "select count(*) from quarantine")
+    meta = rows(url, "select key, value from store_meta where key like 'demo%'")
+    return dump(url), runs, quarantine, sorted(meta)
+
+
 class PostgresServer:
     """The test server: a fresh schema per store, reached through the URL's search_path."""
 

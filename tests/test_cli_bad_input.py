@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.app_server import ROOT
-from tests.test_sync_kill import everything
+from tests.dbtools import everything
 from tfc_dash.cli import main
 
 SECRET = "S3cretPW"

@@ -16,19 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.dbtools import dump, rows, scalar
+from tests.dbtools import everything
 from tests.fake_sheets import small_workbook, spreadsheet_from_rows, write_secrets
 from tfc_dash.cli import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def everything(url: str) -> tuple:
-    """The data, the runs, the quarantine and the store's flags."""
-    runs = rows(url, "select id, source, status from sync_runs order by id")
-    quarantine = scalar(url, "select count(*) from quarantine")
-    meta = rows(url, "select key, value from store_meta where key like 'demo%'")
-    return dump(url), runs, quarantine, sorted(meta)
 
 
 def start_sync(url: str, secrets: Path, fake_url: str, stage: str | None, marker: Path):
