@@ -1,11 +1,13 @@
 """Every labelled figure an AppTest run shows: scorecards, table headers, chart titles and axes,
-CSV headers. Used by the catalogue's page tests."""
+CSV headers (used by the catalogue's page tests); and what no page may show, in AppTest or in a
+browser: a missing value printed raw, or a code name instead of its label."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +15,24 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import table_headers
+from tfc_dash.core import catalogue
+from tfc_dash.ingest import contract
+from tfc_dash.store.models import CATEGORIES
+
+# Pages that name the ops spreadsheet's columns on purpose (the contract people type into it).
+NAMES_COLUMNS = {"data_health", "glossary"}
+
+
+def known_codes() -> set[str]:
+    """The snake_case names a page must never show: the catalogue's, the contract's, the
+    categories'."""
+    names = set(catalogue.FIGURES) | set(catalogue.COLUMNS) | set(CATEGORIES)
+    for tab in contract.TABS:
+        names |= {c.name for c in tab.columns}
+    return {n for n in names if "_" in n}
+
+
+RAW = re.compile(r"(?<![\w.])(None|nan|NaN|NaT)(?![\w])")
 
 
 @dataclass(frozen=True)
