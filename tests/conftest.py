@@ -26,6 +26,7 @@ from tests.app_server import (  # noqa: F401 - re-exported for the tests
 from tests.dbtools import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PostgresServer
 from tfc_dash.cli import seed_demo
 from tfc_dash.core.config import redact_url
+from tfc_dash.figures import queries
 from tfc_dash.store import database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,7 +155,12 @@ def make_store(new_store_url: Callable[[], str]) -> Callable[..., str]:
             goals = [{"cycle": 2018, "metric": "projects", "target": 500,
                       "deadline": pd.Timestamp("2018-11-06").date()}]  # fmt: skip
         database.replace_dataset(
-            engine, frames, source="test", meta=meta or {}, goals=pd.DataFrame(goals)
+            engine,
+            frames,
+            source="test",
+            figures=queries.run_figures,
+            meta=meta or {},
+            goals=pd.DataFrame(goals),
         )
         engine.dispose()
         return url

@@ -31,7 +31,7 @@ from tfc_dash.figures.filters import (
     parse_link,
 )
 from tfc_dash.figures.metrics import Scorecard
-from tfc_dash.ingest import provision, refresh, sheets, sync
+from tfc_dash.ingest import provision, refresh, sheets, sheets_api, sync
 from tfc_dash.store import database
 from tfc_dash.web import cache
 
@@ -230,7 +230,7 @@ def _sheet_reader() -> Callable[[], sheets.SheetsReader] | None:
         return None
     try:
         return _reader_factory()
-    except sheets.SheetsError as exc:  # incomplete secrets: the preparation reports it
+    except sheets_api.SheetsError as exc:  # incomplete secrets: the preparation reports it
         problem = exc
 
         def misconfigured() -> sheets.SheetsReader:
@@ -584,7 +584,7 @@ def auto_refresh(handle: cache.StoreHandle) -> bool:
         return cache.refresher().maybe_start(
             cache.engine(handle.url), _reader_factory(), cache.sync_ttl(), cache.sync_limits()
         )
-    except (sheets.SheetsError, config.ConfigError) as exc:  # bad settings: the banner says so
+    except (sheets_api.SheetsError, config.ConfigError) as exc:  # bad settings: the banner says so
         st.session_state[_CONFIG_PROBLEM_KEY] = str(exc)
     except database.StoreError:
         pass  # the store problem shows on the page itself
@@ -638,7 +638,12 @@ def sync_now(handle: cache.StoreHandle) -> sync.SyncReport | None:
                 progress=lambda message: status.write(md_escape(message)),
                 limits=cache.sync_limits(),
             )
-        except (sheets.SheetsError, sync.SyncError, database.StoreError, config.ConfigError) as exc:
+        except (
+            sheets_api.SheetsError,
+            sync.SyncError,
+            database.StoreError,
+            config.ConfigError,
+        ) as exc:
             status.update(label="The sync failed: nothing was changed", state="error")
             # The message names the spreadsheet's tabs and cells: text, not markdown.
             st.error(md_escape(exc), icon=":material/error:")
@@ -660,7 +665,7 @@ def spreadsheet_url() -> str | None:
         return None
     try:
         return cache.gsheets().reader.settings.spreadsheet_url
-    except sheets.SheetsError:
+    except sheets_api.SheetsError:
         return None
 
 
