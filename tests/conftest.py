@@ -211,8 +211,10 @@ def navigation_app(monkeypatch: pytest.MonkeyPatch) -> None:
     original = PagesManager.__init__
 
     def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        from tfc_dash.web import ui  # imported by the app under test, not before
+
         original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
+        ui.forget_pages_folder()
 
     monkeypatch.setattr(PagesManager, "__init__", init)
 

@@ -377,11 +377,27 @@ def page_context() -> PageContext:
     context = st.session_state.get(_CONTEXT_KEY)
     if context is None:
         # A link straight to a page, opened before any session ran the router: Streamlit still
-        # takes pages/ for an old-style multipage folder and ran this page alone. From now on
+        # took pages/ for an old-style multipage folder and ran this page alone. From now on
         # the router runs (it opens this same page).
-        PagesManager.uses_pages_directory = False
+        forget_pages_folder()
         st.rerun()
     return context
+
+
+def forget_pages_folder() -> None:
+    """Make Streamlit stop taking ``pages/`` for an old-style multipage folder, for good.
+
+    The app routes with ``st.navigation`` (app.py), and its pages live in ``pages/``, the folder
+    deployers and links know. Streamlit 1.67 (``streamlit/runtime/pages_manager.py``) sets the
+    class attribute ``PagesManager.uses_pages_directory`` when the server starts, to whether a
+    ``pages/`` folder sits beside the main script; while it is true the script runner runs the
+    page a URL names alone (``_mpa_v1``), without app.py: no login, no sidebar, no router.
+    ``st.navigation`` sets it false for the whole process, but only once a session ran the
+    router, so a link straight to a page, opened first after a start, would run that page
+    alone. Streamlit offers no public setting for this, so the attribute is set here, the one
+    place the app touches it; tests/test_pages_folder.py fails if Streamlit changes any of it.
+    """
+    PagesManager.uses_pages_directory = False
 
 
 # Scorecard labels wrap onto a second line instead of ending in "…" ("Covered by a…"): the card
