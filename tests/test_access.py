@@ -161,7 +161,7 @@ def test_secrets_never_reach_a_page_or_a_log(run_app, caplog, monkeypatch, demo_
     import time
 
     from tfc_dash.ingest.sheets import SheetsSettings
-    from tfc_dash.web import cache
+    from tfc_dash.web import refresher
 
     assert KEY_SENTINEL not in repr(
         SheetsSettings("key", {"private_key": KEY_SENTINEL})
@@ -177,7 +177,7 @@ def test_secrets_never_reach_a_page_or_a_log(run_app, caplog, monkeypatch, demo_
     ):
         source.backup(target)
     at = run_app(secrets=secrets, user=user, url=f"sqlite:///{copy}")
-    refresher = cache.refresher()
+    refresher = refresher.refresher()
     deadline = time.monotonic() + 20
     while refresher.running and time.monotonic() < deadline:  # the background sync fails
         time.sleep(0.1)
