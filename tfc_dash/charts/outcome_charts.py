@@ -10,14 +10,14 @@ import altair as alt
 import pandas as pd
 
 from tfc_dash.charts.axes import count_axis, drawn_scale, large_axis, legend, money_axis
-from tfc_dash.charts.theme import Brand, brand
+from tfc_dash.charts.theme import LIGHT_SLATE, PALE_SLATE, Brand, brand
 from tfc_dash.core.catalogue import column_label
 from tfc_dash.figures.outcomes import OUTCOMES, metric_label
 
 
 def outcome_colors(b: Brand) -> list[str]:
     """One colour per entry of ``OUTCOMES``: wins in the brand's strong colours, the rest muted."""
-    return [b.primary, b.positive, b.accent, "#B8C0D6", "#DDE1EA"]
+    return [b.primary, b.positive, b.accent, LIGHT_SLATE, PALE_SLATE]
 
 
 def results_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
@@ -94,7 +94,7 @@ def margin_chart(changes: pd.DataFrame) -> alt.LayerChart:
                 "when:N",
                 title=None,
                 scale=alt.Scale(
-                    domain=["Previous election", "This election"], range=["#B8C0D6", b.primary]
+                    domain=["Previous election", "This election"], range=[LIGHT_SLATE, b.primary]
                 ),
                 legend=legend(),
             ),
