@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from tests.builders import campaign, project
+from tfc_dash.figures import queries
 from tfc_dash.store import database
 from tfc_dash.web import spec_cache, ui
 
@@ -92,7 +93,7 @@ def test_new_data_after_a_sync_shows_in_the_charts_on_the_next_rerun(run_app, ma
             ]
         ),
     }
-    database.replace_dataset(engine, frames, source="test", meta={})
+    database.replace_dataset(engine, frames, source="test", meta={}, figures=queries.run_figures)
     engine.dispose()
     at.run()
     assert not at.exception

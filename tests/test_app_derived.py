@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from tests.builders import assignment, campaign, project, volunteer
+from tfc_dash.figures import queries
 from tfc_dash.store import database
 from tfc_dash.web import spec_cache
 
@@ -39,7 +40,7 @@ def test_derived_figures_follow_a_sync(run_app, make_store):
     assert shown(at) == before  # a rerun: from the caches
     engine = database.make_engine(url)  # a sync writes more volunteers
     frames = {name: pd.DataFrame(rows) for name, rows in tables(7).items()}
-    database.replace_dataset(engine, frames, source="test", meta={})
+    database.replace_dataset(engine, frames, source="test", meta={}, figures=queries.run_figures)
     engine.dispose()
     at.run()
     assert not at.exception

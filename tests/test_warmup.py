@@ -13,7 +13,8 @@ import pytest
 from tfc_dash.figures import queries, volunteering
 from tfc_dash.ingest import provision
 from tfc_dash.store import database
-from tfc_dash.web import cache, warmup
+from tfc_dash.web import store_cache as cache
+from tfc_dash.web import warmup
 
 DEFAULT_VIEWS = [
     "pages/progress.py",

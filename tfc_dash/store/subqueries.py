@@ -3,7 +3,7 @@
 A query that needs other queries' results (:func:`tfc_dash.figures.bottleneck.limiting_step`
 reads the timeline, the pool, the running projects...) asks for them with :func:`query`. Called
 plainly (the CLI, the digest, the tests) that is ``fn(bind, *args)``; while the app's cache
-computes a query (``tfc_dash.web.cache``), it routes them through the same cache, at the same
+computes a query (``tfc_dash.web.store_cache``), it routes them through the same cache, at the same
 store version, so that a page view does not run again what another part of it, or another page,
 ran already.
 """

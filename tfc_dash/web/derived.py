@@ -5,8 +5,8 @@ sign-up month, a status breakdown): on a warm rerun that was most of the Volunte
 though the results it starts from come from the cache. :func:`derived` caches such a derivation
 on what it is made of rather than on the data itself: the queries (by name and arguments, read
 through the access policy for the viewer) and the plain values it takes, with the store's
-version and file, exactly as :func:`tfc_dash.web.cache.query` keys its results. A sync or a swapped
-store gives a new key, so nothing derived from old data is ever shown.
+version and file, exactly as :func:`tfc_dash.web.store_cache.query` keys its results. A sync or
+a swapped store gives a new key, so nothing derived from old data is ever shown.
 
 A derivation must be a function of its arguments only (no clock, no session state).
 """
@@ -21,7 +21,7 @@ from typing import Any
 import streamlit as st
 
 from tfc_dash.figures import policy
-from tfc_dash.web import cache
+from tfc_dash.web import store_cache as cache
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 The first visitor after a deploy would otherwise pay for every query of every page they open
 (a few hundred milliseconds each at scale 10). Once the store is ready, the start-up thread of
 :class:`tfc_dash.ingest.provision.Preparer` runs :func:`warm` (wired in
-:func:`tfc_dash.web.cache.preparer`): it waits until the first page view has been drawn (it
+:func:`tfc_dash.web.store_cache.preparer`): it waits until the first page view has been drawn (it
 does not compete with it for the CPU), then makes, through the same cache as the pages, the
 queries of each page's default view: the latest cycle, every state and category, the default
 as-of day, as a viewer with full access sees it. ``tests/test_warmup.py`` checks that the list
