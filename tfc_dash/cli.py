@@ -32,6 +32,8 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from sqlalchemy.engine import Engine
+
 from tfc_dash import clock, config, digest, policy, provision, queries, refresh, sheets, store, sync
 from tfc_dash.demo import DEFAULT_SEED
 from tfc_dash.filters import make_filters
@@ -43,10 +45,6 @@ DEBUG_ENV = "TFC_DEBUG"  # set to 1 to see the traceback of an unexpected error
 
 class UsageError(Exception):
     """The command was given something it cannot use; exits 2 with the message."""
-
-
-def _engine(url: str | None) -> store.Engine:  # type: ignore[name-defined]
-    return store.make_engine(url or config.database_url())
 
 
 def seed_demo(
@@ -454,7 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def _filled_store(url: str, nothing_to: str) -> store.Engine:  # type: ignore[name-defined]
+def _filled_store(url: str, nothing_to: str) -> Engine:
     """The store at ``url``, upgraded; an empty one is an error (nothing to export or report)."""
     engine = store.make_engine(url)
     status = store.check_store(engine, upgrade=True)
@@ -466,7 +464,7 @@ def _filled_store(url: str, nothing_to: str) -> store.Engine:  # type: ignore[na
     return engine
 
 
-def _as_of(engine: store.Engine, requested: date | None) -> date:  # type: ignore[name-defined]
+def _as_of(engine: Engine, requested: date | None) -> date:
     """``--as-of``: the sidebar's range and default, so files and emails match the pages."""
     bounds = queries.as_of_bounds(engine, clock.today())
     as_of = requested or bounds.default

@@ -224,15 +224,13 @@ def analyze(engine: Engine) -> None:
     """
     if engine.dialect.name != "postgresql":
         return
-    names = ", ".join(
-        model.__table__.name  # type: ignore[attr-defined]
-        for model in (
-            *models.SYNCED_TABLES.values(),
-            models.SyncRun,
-            models.Quarantine,
-            models.SyncChange,
-        )
+    analysed: tuple[type[models.StoreTable], ...] = (
+        *models.SYNCED_TABLES.values(),
+        models.SyncRun,
+        models.Quarantine,
+        models.SyncChange,
     )
+    names = ", ".join(model.__table__.name for model in analysed)
     with translate_errors(str(engine.url)), engine.begin() as conn:
         conn.execute(sa.text(f"analyze {names}"))
 
@@ -461,7 +459,7 @@ def engine_of(bind: Bind) -> Engine:
     return bind.engine if isinstance(bind, Connection) else bind
 
 
-def frame_records(model: type[SQLModel], frame: pd.DataFrame) -> list[dict[str, Any]]:
+def frame_records(model: type[models.StoreTable], frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of ``frame`` as plain dicts for ``model``'s columns, with missing values as None."""
     table_columns = [c for c in model.__table__.columns if c.name in frame.columns]
     columns = [c.name for c in table_columns]
