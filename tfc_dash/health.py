@@ -98,10 +98,8 @@ def sync_runs(bind: Bind, limit: int = 50) -> pd.DataFrame:
         started, finished = _utc(r[3]), _utc(r[4])
         seconds = (finished - started).total_seconds() if started and finished else None
         # A run keeps its first problems only; its rows hold the full count.
-        quarantined = int((r[11] or {}).get(QUARANTINED_KEY, r[9]))
-        records.append(
-            [r[0], r[1], r[2], started, seconds, r[5], r[6], r[7], r[8], quarantined, r[10]]
-        )
+        held = int((r[11] or {}).get(QUARANTINED_KEY, r[9]))
+        records.append([r[0], r[1], r[2], started, seconds, r[5], r[6], r[7], r[8], held, r[10]])
     frame = pd.DataFrame(records, columns=RUN_COLUMNS)
     frame["started"] = pd.to_datetime(frame["started"], utc=True)
     return frame

@@ -425,11 +425,21 @@ def read_meta(bind: Bind) -> dict[str, str]:
     return {key: value for key, value in rows}
 
 
+def inserted_id(result: sa.CursorResult[Any]) -> int:
+    """The primary key of the one row an insert wrote (an integer id)."""
+    key = result.inserted_primary_key
+    if key is None:  # only an executemany or a statement that is no insert has none
+        raise TypeError("the statement inserted no single row")
+    return int(key[0])
+
+
 def store_version(bind: Bind) -> int:
     """A number that changes whenever data is written: the caches key on it."""
     table = models.SyncRun.__table__
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar())
+        return int(
+            conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
+        )
 
 
 def read_frame(
@@ -575,7 +585,7 @@ def replace_dataset(
                 weekly=weekly,
             )
         )
-        run_id = int(result.inserted_primary_key[0])
+        run_id = inserted_id(result)
     analyze(engine)
     return run_id
 

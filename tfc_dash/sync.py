@@ -346,7 +346,7 @@ def record_failure(
                     snapshot={},
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return store.inserted_id(result)
     except store.StoreError:
         return None  # the store itself is the problem; the caller reports the first error
 
@@ -399,7 +399,7 @@ def apply(
                 # Lock, then write first, so the transaction holds the write lock before it
                 # reads what it compares against: no other writer can slip in between.
                 store.lock_writes(conn)
-                run_id = int(
+                run_id = store.inserted_id(
                     conn.execute(
                         models.SyncRun.__table__.insert().values(
                             source=source,
@@ -409,7 +409,7 @@ def apply(
                             rows={},
                             snapshot={},
                         )
-                    ).inserted_primary_key[0]
+                    )
                 )
                 report.run_id = run_id
                 _pause("begin")
@@ -692,7 +692,9 @@ def _write_goals(conn: Connection, tab: Tab, plan: _Plan, now: datetime) -> None
     if plan.inserts:
         conn.execute(table.insert(), plan.inserts)
     if plan.updates:
-        values = {c.name: sa.bindparam(f"b_{c.name}") for c in tab.columns}
+        values: dict[str, sa.BindParameter[Any]] = {
+            c.name: sa.bindparam(f"b_{c.name}") for c in tab.columns
+        }
         conn.execute(table.update().where(where).values(**values), plan.updates)
 
 
@@ -783,7 +785,9 @@ def _write(conn: Connection, tab: Tab, plan: _Plan, now: datetime) -> None:
     for chunk in _chunks(plan.inserts):
         conn.execute(table.insert(), chunk)
     if plan.updates:
-        values = {c: sa.bindparam(f"b_{c}") for c in _columns(tab)}
+        values: dict[str, sa.BindParameter[Any]] = {
+            c: sa.bindparam(f"b_{c}") for c in _columns(tab)
+        }
         statement = table.update().where(where).values(**values, removed_at=None)
         for chunk in _chunks(plan.updates):
             conn.execute(statement, chunk)
