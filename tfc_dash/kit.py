@@ -537,14 +537,20 @@ def sized_spec(spec: dict, size: Size) -> dict:
     return out
 
 
+def _svg_length(tag: str, name: str) -> float:
+    """The ``name`` attribute (width or height) of an ``<svg>`` start tag, in pixels."""
+    found = re.search(rf'\b{name}="([\d.]+)"', tag)
+    assert found is not None
+    return float(found.group(1))
+
+
 def fit_svg(svg: str, width: float, height: float, background: str) -> str:
     """``svg`` on a canvas of exactly ``width`` by ``height``: centred, scaled down when it is
     larger, the brand's background all round."""
     root = re.search(r"<svg\b[^>]*>", svg)
     assert root is not None
     tag = root.group(0)
-    w = float(re.search(r'\bwidth="([\d.]+)"', tag).group(1))  # type: ignore[union-attr]
-    h = float(re.search(r'\bheight="([\d.]+)"', tag).group(1))  # type: ignore[union-attr]
+    w, h = _svg_length(tag, "width"), _svg_length(tag, "height")
     shrink = min(width / w, height / h, 1.0)
     box_w, box_h = width / shrink, height / shrink
     x0, y0 = -(box_w - w) / 2, -(box_h - h) / 2
@@ -630,9 +636,10 @@ def _progress(
             data,
             missing=f"no project of the {cycle} cycle had started by {day_label(as_of)}.",
         ), None
-    program_wide = record.is_program_wide and target is not None
+    program_goal = goal if record.is_program_wide else None
     projection = None
-    if program_wide:
+    if program_goal is not None:
+        target, deadline = program_goal.target, program_goal.deadline
         pace = metrics.pace_projection(timeline, as_of, target, deadline)
         trailing = metrics.projection_series(pace)
         projection = until(trailing[trailing["line"] == "Trailing 4-week pace"], deadline)
@@ -648,15 +655,15 @@ def _progress(
     else:
         title = f"{label('projects_started')}: {started:,} for the {cycle} cycle"
         subtitle = "Projects started and completed, week by week"
-        if target is not None:
-            subtitle += f" (the program-wide goal is {target:,} by {day_label(deadline)})"
+        if goal is not None:
+            subtitle += f" (the program-wide goal is {goal.target:,} by {day_label(goal.deadline)})"
     caption = Caption(title, subtitle, source)
     chart = KitChart("progress", name, data, caption)
     return chart, lambda: kit_charts.progress_chart(
         series,
         caption,
-        target if program_wide else None,
-        deadline if program_wide else None,
+        target if program_goal is not None else None,
+        deadline if program_goal is not None else None,
         projection,
     )
 

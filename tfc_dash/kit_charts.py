@@ -32,7 +32,9 @@ class Caption:
     source: str
 
 
-def branded(chart: alt.Chart | alt.LayerChart, caption: Caption) -> alt.VConcatChart:
+def branded(
+    chart: alt.Chart | alt.LayerChart | alt.FacetChart, caption: Caption
+) -> alt.VConcatChart:
     """``chart`` at the kit's size, with the caption's three lines and the brand's look."""
     b = brand()
     inner = chart.properties(
@@ -250,7 +252,7 @@ def states_chart(
             .encode(x=x, y=alt.Y("projects:Q"), text=alt.Text("projects:Q", format=","))
         )
         return branded(alt.layer(bars, labels), caption)
-    totals = data.groupby("state", as_index=False)["projects"].sum()
+    totals = data.groupby("state")["projects"].sum().reset_index()
     order = totals.sort_values(["projects", "state"], ascending=[False, True])["state"].tolist()
     x = alt.X("state:N", title=None, sort=order, axis=alt.Axis(labelAngle=0))
     bars = (

@@ -166,7 +166,9 @@ def project_list(
 def explorer_scorecards(listed: pd.DataFrame) -> list[Scorecard]:
     """Counts over the listed projects."""
     status = listed["status"] if len(listed) else pd.Series([], dtype=str)
-    open_seats = listed["open_seats"].fillna(0) if len(listed) else pd.Series([], dtype=int)
+    open_seats: pd.Series = (
+        listed["open_seats"].fillna(0) if len(listed) else pd.Series([], dtype=int)
+    )
     return [
         scorecard("projects_any_status", len(listed)),
         scorecard("projects_active", int((status == "active").sum())),
