@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -98,12 +99,12 @@ def _until(day: date | None) -> alt.Scale:
 
 
 def _rule_label(
-    b: Brand, frame: pd.DataFrame, x: str | None, y: str | None, text: str, **mark: object
+    b: Brand, frame: pd.DataFrame, x: str | None, y: str | None, text: str, **mark: Any
 ) -> list[alt.Chart]:
     """A dashed reference line with its label."""
     base = alt.Chart(frame)
     rule = base.mark_rule(color=b.grey, strokeDash=[5, 4], strokeWidth=1.5)
-    label = base.mark_text(color=b.grey, fontSize=13, **mark)  # type: ignore[arg-type]
+    label = base.mark_text(color=b.grey, fontSize=13, **mark)  # altair's text mark options
     if y is not None:
         return [
             rule.encode(y=f"{y}:Q"),
