@@ -10,7 +10,7 @@ day, for active projects.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -277,7 +277,7 @@ def project_detail(bind: Bind, project_id: str) -> pd.DataFrame:
     return read_frame(bind, statement).reindex(columns=DETAIL_COLUMNS)
 
 
-def project_status_on(detail: Mapping[str, Any], as_of: date) -> str:
+def project_status_on(detail: Mapping[Hashable, Any], as_of: date) -> str:
     """The status of one project (a row of :func:`project_detail`) on ``as_of``."""
     status = str(detail["status"])
     if status in ("scoping", "cancelled"):
@@ -414,7 +414,7 @@ def metric_label(metric: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def timeline_frame(detail: Mapping[str, Any], team: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def timeline_frame(detail: Mapping[Hashable, Any], team: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Bars for the timeline chart: the project, then each assignment.
 
     Columns: ``row`` (label), ``start``, ``end``, ``kind`` (Project or the member's standing),
@@ -457,7 +457,7 @@ def timeline_frame(detail: Mapping[str, Any], team: pd.DataFrame, as_of: date) -
 
 
 # --- words and tables for the page ------------------------------------------------------------
-def campaign_facts(detail: Mapping[str, Any]) -> list[tuple[str, str]]:
+def campaign_facts(detail: Mapping[Hashable, Any]) -> list[tuple[str, str]]:
     """The campaign and the project as (label, value) pairs, for the detail view."""
     share = detail.get("vote_share")
     election = _date(detail.get("election_date"))
@@ -511,7 +511,7 @@ def team_counts(team: pd.DataFrame, as_of: date) -> dict[str, int]:
 
 
 def detail_scorecards(
-    detail: Mapping[str, Any], team: pd.DataFrame, as_of: date
+    detail: Mapping[Hashable, Any], team: pd.DataFrame, as_of: date
 ) -> list[Scorecard]:
     """Team, placed, open seats and days to the election, for one project on ``as_of``."""
     counts = team_counts(team, as_of)
@@ -587,10 +587,10 @@ TEAM_LABELS: dict[str, str] = {
 }
 
 
-def election_day(detail: Mapping[str, Any]) -> date | None:
+def election_day(detail: Mapping[Hashable, Any]) -> date | None:
     return _date(detail.get("election_date"))
 
 
-def outcome_note(outcome: Mapping[str, Any]) -> str:
+def outcome_note(outcome: Mapping[Hashable, Any]) -> str:
     day = _date(outcome.get("as_of"))
     return f"Reported {day_label(day)}." if day else "Reported without a date."
