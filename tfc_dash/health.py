@@ -126,11 +126,6 @@ def problem_count(bind: Bind, run_id: int) -> int:
     return int(rows.get(PROBLEMS_KEY, stored))
 
 
-def run_snapshot(bind: Bind, run_id: int) -> dict[str, Any]:
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        return dict(conn.execute(sa.select(R.c.snapshot).where(R.c.id == run_id)).scalar() or {})
-
-
 def quarantine(bind: Bind, run_id: int) -> pd.DataFrame:
     """The problems a run found: tab, row, column, cell, value, reason, link.
 

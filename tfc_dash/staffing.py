@@ -232,12 +232,6 @@ def volunteer_contacts(bind: Bind, volunteer_ids: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def hours_points(hours: float | None) -> int:
-    if hours is None or pd.isna(hours):
-        return 0
-    return next((points for least, points in HOURS_POINTS if hours >= least), 0)
-
-
 def rank_candidates(
     gaps: pd.DataFrame,
     bench: pd.DataFrame,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tfc_dash.contract import REFERENCES, TABS, Tab
+from tfc_dash.contract import REFERENCES, TABS
 from tfc_dash.parsing import ParsedRow, ParsedTab, Problem, shown
 from tfc_dash.reference import district_index
 
@@ -208,7 +208,3 @@ def _tab_title(parsed_tabs: Mapping[str, ParsedTab], table: str) -> str:
     if parsed is not None:
         return parsed.title
     return next(t.name for t in TABS if t.table == table) + " (in the store)"
-
-
-def tab_for(table: str) -> Tab:
-    return next(t for t in TABS if t.table == table)
