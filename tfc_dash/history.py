@@ -261,14 +261,6 @@ def revisions(bind: Bind, name: str) -> pd.DataFrame:
     return frame.sort_values(["run", "week_of"], ascending=[False, True], ignore_index=True)
 
 
-def previous_run(bind: Bind, run_id: int) -> int | None:
-    """The successful run before ``run_id``, if any."""
-    statement = sa.select(sa.func.max(R.c.id)).where(R.c.status == "ok", R.c.id < run_id)
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        found = conn.execute(statement).scalar()
-    return None if found is None else int(found)
-
-
 # --- the rows behind it -------------------------------------------------------------------------
 def run_changes(bind: Bind, run_id: int) -> pd.DataFrame:
     """The changes a run recorded: ``tab`` (the sheet's tab), ``row`` (its key), ``change_kind``
