@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-import ui
-from tfc_dash.models import CATEGORIES, CATEGORY_LABELS
+from tfc_dash.store.models import CATEGORIES, CATEGORY_LABELS
+from tfc_dash.web import ui
 
 st.set_page_config(
     page_title="TFC program dashboard",

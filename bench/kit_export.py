@@ -18,10 +18,12 @@ TARGET_WARM_S = 5.0
 
 
 def measure(db_url: str, runs: int) -> dict:
-    from tfc_dash import kit, queries, store
-    from tfc_dash.filters import Filters
+    from tfc_dash.figures import queries
+    from tfc_dash.figures.filters import Filters
+    from tfc_dash.kit import fundraising_kit
+    from tfc_dash.store import database
 
-    engine = store.make_engine(db_url)
+    engine = database.make_engine(db_url)
     as_of = queries.latest_data_date(engine)
     cycles = queries.cycles(engine)
     filters = Filters(cycle=cycles[0] if cycles else None)
@@ -30,8 +32,8 @@ def measure(db_url: str, runs: int) -> dict:
     with tempfile.TemporaryDirectory() as out:
         for _ in range(runs + 1):
             began = time.perf_counter()
-            bundle = kit.build_kit(engine, filters, as_of)
-            files = len(kit.export_kit(bundle, Path(out)))
+            bundle = fundraising_kit.build_kit(engine, filters, as_of)
+            files = len(fundraising_kit.export_kit(bundle, Path(out)))
             times.append(time.perf_counter() - began)
     cold, warm = times[0], sorted(times[1:])
     return {

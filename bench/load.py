@@ -161,10 +161,10 @@ def run_in_own_loop(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
 def sync_runs(db_url: str) -> list[dict]:
     import sqlalchemy as sa
 
-    from tfc_dash import models, store
+    from tfc_dash.store import database, models
 
     runs = models.SyncRun.__table__
-    engine = store.make_engine(db_url)
+    engine = database.make_engine(db_url)
     with engine.connect() as conn:
         found = conn.execute(
             sa.select(runs.c.id, runs.c.status, runs.c.started_at, runs.c.finished_at,
@@ -180,10 +180,11 @@ def finished_syncs(db_url: str, wait_s: float = 180) -> list[dict]:
     it has read the sheet, so one that took the lease and has no run yet is waited for too."""
     import sqlalchemy as sa
 
-    from tfc_dash import models, refresh, store
+    from tfc_dash.ingest import refresh
+    from tfc_dash.store import database, models
 
     meta = models.StoreMeta.__table__
-    engine = store.make_engine(db_url)
+    engine = database.make_engine(db_url)
     deadline = time.monotonic() + wait_s
     try:
         while True:
@@ -221,7 +222,7 @@ def measure(
     from bench.views import described_views
     from tests.fake_sheets import FakeSheetsServer, spreadsheet_from_frames
     from tfc_dash.cli import seed_demo
-    from tfc_dash.demo import build_demo
+    from tfc_dash.ingest.demo import build_demo
 
     key = "1LoadBenchSheet" + "0" * 29
     with tempfile.TemporaryDirectory() as tmp, FakeSheetsServer() as fake:

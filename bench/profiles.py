@@ -32,9 +32,15 @@ INTERVAL_S = 0.001
 
 # (kind, does a frame's file path contain one of these): the first kind found from the outside
 # in names the sample; "look deeper" kinds are refined by what runs inside them.
-QUERIES = ("tfc_dash/queries.py", "tfc_dash/store.py", "tfc_dash/coverage.py", "/sqlalchemy/",
-           "/sqlite3/", "/psycopg/")  # fmt: skip
-ALTAIR = ("tfc_dash/charts.py", "_charts.py", "tfc_dash/maps.py", "/altair/", "/jsonschema/")
+QUERIES = ("tfc_dash/figures/queries.py", "tfc_dash/store/database.py",
+           "tfc_dash/figures/coverage.py", "/sqlalchemy/", "/sqlite3/", "/psycopg/")  # fmt: skip
+ALTAIR = (
+    "tfc_dash/charts/progress_charts.py",
+    "_charts.py",
+    "tfc_dash/charts/maps.py",
+    "/altair/",
+    "/jsonschema/",
+)
 ARROW = ("/pyarrow/", "streamlit/dataframe_util.py", "streamlit/elements/lib/column_config")
 JSON = ("/json/",)
 APP_CODE = ("/tfc_dash/", "/pages/", "/ui.py", "/app.py")
@@ -95,7 +101,7 @@ def _kind(paths: list[str]) -> str:
             return "queries (SQL and frames from rows)"
         if "/vl_convert/" in path:
             return "chart images (vl-convert)"
-        if "tfc_dash/policy.py" in path:
+        if "tfc_dash/figures/policy.py" in path:
             return "access policy"
         if _has(path, ALTAIR):
             if any("/vl_convert/" in p for p in inner):
@@ -116,7 +122,7 @@ def _kind(paths: list[str]) -> str:
             _has(p, PROTOBUF) for p in inner
         ):
             return "serialization: protobuf and hashes"
-        if "/tfc_dash/" in path and "tfc_dash/cache.py" not in path:
+        if "/tfc_dash/" in path and "tfc_dash/web/cache.py" not in path:
             if any("/vl_convert/" in p for p in inner):
                 return "chart images (vl-convert)"
             return "pandas and figures in tfc_dash"

@@ -1,6 +1,6 @@
 """Benchmark: sync a --scale 10 spreadsheet through the fake Sheets API, and count requests.
 
-Builds the spreadsheet from ``tfc_dash.demo.build_demo(scale=10)`` frames (about 100,000 rows
+Builds the spreadsheet from ``tfc_dash.ingest.demo.build_demo(scale=10)`` frames (about 100,000 rows
 over seven tabs), serves it from the test suite's fake Sheets API v4 on loopback, syncs it into a
 fresh store with real gspread, and prints the time and the request count beside the request count
 of the common per-tab approach (``open_by_key``, then ``worksheet(title).get_all_records()`` for
@@ -28,9 +28,10 @@ def measure(scale: int) -> dict:
     import gspread
 
     from tests.fake_sheets import FakeSheetsServer, reader_for, spreadsheet_from_frames
-    from tfc_dash import store, sync
-    from tfc_dash.demo import build_demo
-    from tfc_dash.sheets_http import SheetsHTTPClient
+    from tfc_dash.ingest import sync
+    from tfc_dash.ingest.demo import build_demo
+    from tfc_dash.ingest.sheets_http import SheetsHTTPClient
+    from tfc_dash.store import database
 
     frames = build_demo(scale=scale).frames
     key = "1BenchSheet" + "0" * 33
@@ -38,7 +39,7 @@ def measure(scale: int) -> dict:
         spreadsheet = fake.add(spreadsheet_from_frames(key, frames))
         cells = sum(len(t.cells) - 1 for t in spreadsheet.tabs)
         reader = reader_for(fake, key=key, timeout=60)
-        engine = store.make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        engine = database.make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
         began = time.perf_counter()
         report = sync.sync_sheets(engine, reader)
         seconds = time.perf_counter() - began

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_SOURCE = ROOT / "tfc_dash" / "demo.py"
+DEMO_SOURCE = ROOT / "tfc_dash" / "ingest" / "demo.py"
 BACKENDS = ("sqlite", "postgresql")
 
 
@@ -19,14 +19,14 @@ def ensure_store(scale: int) -> str:
     """bench/scale<N>.db seeded with the demo at ``scale``; seeded again when the demo changed."""
     path = ROOT / "bench" / f"scale{scale}.db"
     url = f"sqlite:///{path}"
-    from tfc_dash import store
     from tfc_dash.cli import seed_demo
+    from tfc_dash.store import database
 
     fresh = not path.exists() or path.stat().st_mtime < DEMO_SOURCE.stat().st_mtime
     if not fresh:
         try:
-            fresh = store.read_meta(store.make_engine(url)).get("demo_scale") != str(scale)
-        except store.StoreError:
+            fresh = database.read_meta(database.make_engine(url)).get("demo_scale") != str(scale)
+        except database.StoreError:
             fresh = True
     if fresh:
         for suffix in ("", "-wal", "-shm"):

@@ -46,7 +46,7 @@ def busiest_project(db_url: str) -> str | None:
     """A running project with the largest team: the detail view with the most to draw."""
     import sqlalchemy as sa
 
-    from tfc_dash import models, store
+    from tfc_dash.store import database, models
 
     projects, assignments = models.Project.__table__, models.Assignment.__table__
     team = sa.func.count(assignments.c.id)
@@ -58,7 +58,7 @@ def busiest_project(db_url: str) -> str | None:
         .order_by(team.desc(), projects.c.project_id)
         .limit(1)
     )
-    engine = store.make_engine(db_url)
+    engine = database.make_engine(db_url)
     with engine.connect() as conn:
         found = conn.execute(statement).scalar()
     engine.dispose()

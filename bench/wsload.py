@@ -191,7 +191,7 @@ def serving(backend: str, scale: int, sheet_delay: float = 0.0,
     from bench.server import streamlit_server
     from bench.stores import fresh_store
     from tests.fake_sheets import FakeSheetsServer, spreadsheet_from_frames
-    from tfc_dash.demo import build_demo
+    from tfc_dash.ingest.demo import build_demo
 
     key = "1WsLoadBenchSheet" + "0" * 27
     with (

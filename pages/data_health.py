@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-import ui
-from tfc_dash import catalogue, health
-from tfc_dash.text import md_escape
+from tfc_dash.core import catalogue
+from tfc_dash.core.text import md_escape
+from tfc_dash.ingest import health
+from tfc_dash.web import ui
 
 ctx = ui.page_context()
 st.title("Data health")

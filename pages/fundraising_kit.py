@@ -4,12 +4,12 @@ import functools
 
 import streamlit as st
 
-import ui
-from tfc_dash import kit
-from tfc_dash.text import day_label
+from tfc_dash.core.text import day_label
+from tfc_dash.kit import fundraising_kit
+from tfc_dash.web import ui
 
 ctx = ui.page_context()
-bundle = ctx.query(kit.build_page_kit, ctx.filters, ctx.as_of)
+bundle = ctx.query(fundraising_kit.build_page_kit, ctx.filters, ctx.as_of)
 
 st.title("Fundraising kit")
 scope = bundle.scope[:1].upper() + bundle.scope[1:]  # "Virginia", never "Va"
@@ -40,7 +40,7 @@ left, right = st.columns([3, 1])
 left.caption("Copy it with the button at the top right of the box, or download it.")
 right.download_button(
     "Headline (TXT)",
-    kit.headline_bytes(bundle.headline),
+    fundraising_kit.headline_bytes(bundle.headline),
     file_name=bundle.headline_file,
     mime="text/plain",
     key="kit_headline",
@@ -51,9 +51,9 @@ right.download_button(
 st.subheader("Charts")
 png_size = st.segmented_control(
     "PNG size",
-    list(kit.SIZE_LABELS),
-    format_func=kit.SIZE_LABELS.__getitem__,
-    default=kit.CURRENT,
+    list(fundraising_kit.SIZE_LABELS),
+    format_func=fundraising_kit.SIZE_LABELS.__getitem__,
+    default=fundraising_kit.CURRENT,
     required=True,
     key="kit_png_size",
     help="Each size is laid out for its shape: 1200 × 675 for link posts, 1080 × 1080 for "
@@ -63,9 +63,9 @@ for start in range(0, len(bundle.charts), 2):
     for column, chart in zip(st.columns(2), bundle.charts[start : start + 2], strict=False):
         with column.container(border=True):
             st.markdown(f"**{chart.name}**")
-            if chart.ready and png_size != kit.CURRENT:
+            if chart.ready and png_size != fundraising_kit.CURRENT:
                 # A posting size: its own layout, as the PNG will be.
-                st.image(kit.chart_png(chart, png_size), width="stretch")
+                st.image(fundraising_kit.chart_png(chart, png_size), width="stretch")
             elif chart.ready:
                 # The SVG file itself: crisp at any size, and cheap to send on every rerun.
                 st.image(chart.svg.decode("utf-8"), width="stretch")
@@ -75,7 +75,9 @@ for start in range(0, len(bundle.charts), 2):
             if chart.ready:
                 png.download_button(
                     "PNG",
-                    functools.partial(kit.chart_png, chart, png_size),  # made when asked for
+                    functools.partial(
+                        fundraising_kit.chart_png, chart, png_size
+                    ),  # made when asked for
                     file_name=bundle.file_name(chart.key, "png", png_size),
                     mime="image/png",
                     key=f"kit_png_{chart.key}",

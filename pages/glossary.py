@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-import ui
-from tfc_dash import glossary
+from tfc_dash.figures import glossary
+from tfc_dash.web import ui
 
 ui.page_context()
 st.title("Glossary")

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-import ui
-from tfc_dash import catalogue, history, history_charts
-from tfc_dash.text import day_label, md_escape
+from tfc_dash.charts import history_charts
+from tfc_dash.core import catalogue
+from tfc_dash.core.text import day_label, md_escape
+from tfc_dash.ingest import history
+from tfc_dash.web import ui
 
 ctx = ui.page_context()
 st.title("History")

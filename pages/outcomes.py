@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-import ui
-from tfc_dash import catalogue, outcome_charts, outcomes
-from tfc_dash.text import day_label, md_escape
+from tfc_dash.charts import outcome_charts
+from tfc_dash.core import catalogue
+from tfc_dash.core.text import day_label, md_escape
+from tfc_dash.figures import outcomes
+from tfc_dash.web import ui
 
 ctx = ui.page_context()
 filters, as_of = ctx.filters, ctx.as_of

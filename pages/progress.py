@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-import ui
-from tfc_dash import charts, goals, metrics, queries
-from tfc_dash.text import day_label
+from tfc_dash.charts import progress_charts
+from tfc_dash.core.text import day_label
+from tfc_dash.figures import goals, metrics, queries
+from tfc_dash.web import ui
 
 ctx = ui.page_context()
 filters, as_of = ctx.filters, ctx.as_of
@@ -56,7 +57,7 @@ ui.bottleneck_section(ctx)
 st.subheader("Projects over time")
 if series["started"].iloc[-1] == 0:
     st.info("No projects started in this view by the as-of date.")
-st.altair_chart(charts.burnup_chart(series, pace, projection), width="stretch")
+st.altair_chart(progress_charts.burnup_chart(series, pace, projection), width="stretch")
 ui.funnel_section(ctx)
 
 left, right = st.columns(2)
@@ -66,11 +67,11 @@ with left:
     if by_category.empty:
         st.info("No projects to break down.")
     else:
-        st.altair_chart(charts.breakdown_chart(by_category, "category"), width="stretch")
+        st.altair_chart(progress_charts.breakdown_chart(by_category, "category"), width="stretch")
 with right:
     st.subheader("By state")
     by_state = metrics.breakdown(counts_now, "state")
     if by_state.empty:
         st.info("No projects to break down.")
     else:
-        st.altair_chart(charts.breakdown_chart(by_state, "state"), width="stretch")
+        st.altair_chart(progress_charts.breakdown_chart(by_state, "state"), width="stretch")

@@ -5,10 +5,11 @@
 
 import streamlit as st
 
-import ui
-from tfc_dash import project_charts, projects, volunteering
-from tfc_dash.models import CHAMBERS, PROJECT_STATUSES
-from tfc_dash.text import day_label, md_escape
+from tfc_dash.charts import project_charts
+from tfc_dash.core.text import day_label, md_escape
+from tfc_dash.figures import projects, volunteering
+from tfc_dash.store.models import CHAMBERS, PROJECT_STATUSES
+from tfc_dash.web import ui
 
 ctx = ui.page_context()
 filters, as_of = ctx.filters, ctx.as_of

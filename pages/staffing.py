@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-import ui
-from tfc_dash import staffing, volunteer_charts, volunteering
-from tfc_dash.text import day_label
+from tfc_dash.charts import volunteer_charts
+from tfc_dash.core.text import day_label
+from tfc_dash.figures import staffing, volunteering
+from tfc_dash.web import ui
 
 ctx = ui.page_context()
 filters, as_of = ctx.filters, ctx.as_of

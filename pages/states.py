@@ -6,11 +6,13 @@ or several show the national view.
 
 import streamlit as st
 
-import ui
-from tfc_dash import catalogue, coverage, geo, maps, queries, reference
-from tfc_dash.filters import FIFTY_STATES, STATE_NAMES, Filters
-from tfc_dash.models import CATEGORY_LABELS
-from tfc_dash.text import day_label
+from tfc_dash.charts import maps
+from tfc_dash.core import catalogue
+from tfc_dash.core.text import day_label
+from tfc_dash.figures import coverage, geo, queries, reference
+from tfc_dash.figures.filters import FIFTY_STATES, STATE_NAMES, Filters
+from tfc_dash.store.models import CATEGORY_LABELS
+from tfc_dash.web import ui
 
 # Widget keys; CHAMBER and DISTRICT are also the page's own query parameters.
 CHAMBER, DISTRICT, METRIC, OPEN_STATE = "chamber", "district", "states_metric", "states_open"

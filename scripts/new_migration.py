@@ -1,10 +1,10 @@
-"""Write the next schema migration after a change to ``tfc_dash/models.py``.
+"""Write the next schema migration after a change to ``tfc_dash/store/models.py``.
 
     .venv/bin/python scripts/new_migration.py "add a notes column to projects"
 
 Builds a scratch SQLite store with the existing migrations, compares it with the models (alembic
-autogenerate), writes ``tfc_dash/migrations/versions/NNNN_<message>.py``, formatted with ruff,
-and moves ``HEAD`` in ``tfc_dash/migrate.py`` on to it.
+autogenerate), writes ``tfc_dash/store/migrations/versions/NNNN_<message>.py``, formatted with ruff,
+and moves ``HEAD`` in ``tfc_dash/store/migrate.py`` on to it.
 Read it before committing: autogenerate sees added and dropped tables, columns and indexes, but
 takes a rename for a drop and an add (which loses the column's data), and misses some type
 changes. Then run ``make test``: tests/test_migrations.py upgrades a filled store through it on
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tfc_dash import migrate
+from tfc_dash.store import migrate
 
 
 def main() -> int:

@@ -24,9 +24,9 @@ from tests.app_server import (  # noqa: F401 - re-exported for the tests
     wait_until_healthy,
 )
 from tests.dbtools import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PostgresServer
-from tfc_dash import store
 from tfc_dash.cli import seed_demo
-from tfc_dash.config import redact_url
+from tfc_dash.core.config import redact_url
+from tfc_dash.store import database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,14 +117,14 @@ def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def sqlite_demo_engine(demo_db_url: str) -> Engine:
-    return store.make_engine(demo_db_url)
+    return database.make_engine(demo_db_url)
 
 
 @pytest.fixture(scope="session")
 def postgresql_demo_engine(postgres_server: PostgresServer) -> Iterator[Engine]:
     url = postgres_server.new_store_url()
     seed_demo(url)
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     yield engine
     engine.dispose()
     postgres_server.drop(url)
@@ -147,13 +147,13 @@ def make_store(new_store_url: Callable[[], str]) -> Callable[..., str]:
     def build(goals: list[dict] | None = None, meta: Mapping[str, str] | None = None,
               **tables: list[dict]) -> str:  # fmt: skip
         url = new_store_url()
-        engine = store.make_engine(url)
-        store.init_schema(engine)
+        engine = database.make_engine(url)
+        database.init_schema(engine)
         frames = {name: pd.DataFrame(rows) for name, rows in tables.items()}
         if goals is None:
             goals = [{"cycle": 2018, "metric": "projects", "target": 500,
                       "deadline": pd.Timestamp("2018-11-06").date()}]  # fmt: skip
-        store.replace_dataset(
+        database.replace_dataset(
             engine, frames, source="test", meta=meta or {}, goals=pd.DataFrame(goals)
         )
         engine.dispose()
@@ -176,8 +176,8 @@ def fake_sheets():
 def empty_store(new_store_url: Callable[[], str]) -> str:
     """The URL of a store with its tables and nothing in them."""
     url = new_store_url()
-    engine = store.make_engine(url)
-    store.init_schema(engine)
+    engine = database.make_engine(url)
+    database.init_schema(engine)
     engine.dispose()
     return url
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import NullPool
 
-from tfc_dash import models
+from tfc_dash.store import models
 
 SYNCED = tuple(models.SYNCED_TABLES)
 # The PostgreSQL server tests (and the bench) use: trust auth, a fresh schema per store.

@@ -498,7 +498,7 @@ def spreadsheet_from_frames(
 
     ``headers="titles"`` writes headers the way ops would ("Project ID"), to exercise matching.
     """
-    from tfc_dash.contract import TABS
+    from tfc_dash.ingest.contract import TABS
 
     tabs = []
     for sheet_id, tab in enumerate(TABS):
@@ -532,7 +532,7 @@ def reader_for(
 
     Retry delays are recorded in ``sleeps`` instead of slept, so fault tests stay fast.
     """
-    from tfc_dash import sheets
+    from tfc_dash.ingest import sheets
 
     settings = sheets.SheetsSettings(
         key,

@@ -126,7 +126,7 @@ def read_labelled_csv(data: bytes, **options: Any) -> Any:
     catalogue names, so that a test can compare it with the store's columns."""
     import pandas as pd
 
-    from tfc_dash import catalogue
+    from tfc_dash.core import catalogue
 
     names = {f.label: f.name for f in catalogue.FIGURES.values()}
     names |= {text: name for name, text in catalogue.COLUMNS.items()}

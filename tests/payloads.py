@@ -105,10 +105,11 @@ def build_payload_store(folder: Path) -> str:
     spreadsheet from the fake Sheets API over HTTP, then an import of the payload Districts CSV.
     Returns its URL."""
     from tests.fake_sheets import FakeSheetsServer, reader_for, spreadsheet_from_rows
-    from tfc_dash import store, sync
+    from tfc_dash.ingest import sync
+    from tfc_dash.store import database
 
     url = f"sqlite:///{folder / 'tfc.db'}"
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     with FakeSheetsServer() as fake:
         fake.add(spreadsheet_from_rows(payload_workbook()))
         report = sync.sync_sheets(engine, reader_for(fake))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tfc_dash.policy import (
+from tfc_dash.figures.policy import (
     AccessConfig,
     AccessConfigError,
     Role,
@@ -160,8 +160,8 @@ def test_secrets_never_reach_a_page_or_a_log(run_app, caplog, monkeypatch, demo_
     import sqlite3
     import time
 
-    from tfc_dash import cache
-    from tfc_dash.sheets import SheetsSettings
+    from tfc_dash.ingest.sheets import SheetsSettings
+    from tfc_dash.web import cache
 
     assert KEY_SENTINEL not in repr(
         SheetsSettings("key", {"private_key": KEY_SENTINEL})

@@ -17,7 +17,7 @@ from streamlit.testing.v1.element_tree import Block
 
 from tests.conftest import downloads
 from tests.test_access import SECRETS, logged_in
-from tfc_dash.policy import ALL_PAGES, PAGES_BY_ROLE, Role
+from tfc_dash.figures.policy import ALL_PAGES, PAGES_BY_ROLE, Role
 
 PAGE_FILES = {key: f"pages/{key}.py" for key in ALL_PAGES}
 # What each role may open, written out here rather than read from the policy, so that a change of
@@ -235,7 +235,7 @@ def test_the_gate_strips_names_even_where_fundraising_never_goes(
 ):
     # Were a page opened to fundraising by mistake, the policy's gate still takes the names out:
     # each page must get its data through ctx.query and ctx.download_csv for this to hold.
-    from tfc_dash import policy
+    from tfc_dash.figures import policy
 
     monkeypatch.setitem(policy.PAGES_BY_ROLE, Role.FUNDRAISING, frozenset(ALL_PAGES))
     query = {"cycle": "all"}

@@ -20,9 +20,10 @@ from tests.payloads import (
     build_payload_store,
 )
 from tests.test_access import SECRETS, logged_in
-from tfc_dash import store, sync
-from tfc_dash.policy import PAGES_BY_ROLE, Role
-from tfc_dash.text import md_escape
+from tfc_dash.core.text import md_escape
+from tfc_dash.figures.policy import PAGES_BY_ROLE, Role
+from tfc_dash.ingest import sync
+from tfc_dash.store import database
 
 WJ = "\u2060"  # the word joiner md_escape puts inside URLs, shortcodes and arrows
 
@@ -154,7 +155,7 @@ def test_a_failed_sync_now_shows_the_tab_titles_as_text(
     monkeypatch.setenv("TFC_SHEETS_API_URL", fake_sheets.url)
     monkeypatch.setenv("TFC_SYNC_TTL_MINUTES", "60")
     fake_sheets.add(spreadsheet_from_rows(small_workbook()))
-    sync.sync_sheets(store.make_engine(url), reader_for(fake_sheets))  # fresh: no auto refresh
+    sync.sync_sheets(database.make_engine(url), reader_for(fake_sheets))  # fresh: no auto refresh
     tabs = small_workbook()
     tabs["[click](https://evil.example)"] = tabs.pop("Projects")  # a required tab renamed
     fake_sheets.spreadsheets.clear()

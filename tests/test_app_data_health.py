@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.fake_sheets import SPREADSHEET_KEY, reader_for, small_workbook, spreadsheet_from_rows
-from tfc_dash import cache, contract, store, sync
 from tfc_dash.cli import seed_demo
-from tfc_dash.parsing import parse_tab
-from tfc_dash.text import md_escape
+from tfc_dash.core.text import md_escape
+from tfc_dash.ingest import contract, sync
+from tfc_dash.ingest.parsing import parse_tab
+from tfc_dash.store import database
+from tfc_dash.web import cache
 
 PAGE = "pages/data_health.py"
 
@@ -40,7 +42,7 @@ def synced_store(fake_sheets, tmp_path: Path) -> str:
     tabs["Volunteers"].append(["V000003", "Ed Fox", "ed.fox-at-example.org", "CA", "", 3,
                                "2018-03-01"])  # fmt: skip
     fake_sheets.add(spreadsheet_from_rows(tabs))
-    sync.sync_sheets(store.make_engine(url), reader_for(fake_sheets))
+    sync.sync_sheets(database.make_engine(url), reader_for(fake_sheets))
     return url
 
 
@@ -87,9 +89,10 @@ def test_the_last_sync_and_its_quarantine_as_the_store_holds_them(run_app, synce
 
 
 def test_a_volunteers_email_in_the_quarantine_is_personal_data(synced_store, demo_engine):
-    from tfc_dash import health, policy
+    from tfc_dash.figures import policy
+    from tfc_dash.ingest import health
 
-    frame = health.quarantine(store.make_engine(synced_store), 1)
+    frame = health.quarantine(database.make_engine(synced_store), 1)
     fundraiser = policy.Viewer(policy.Role.FUNDRAISING, "f@tfc.org")
     shown = health.quarantine_for_display(policy.enforce(frame, fundraiser))
     email_row = shown[shown["tab"] == "Volunteers"]
@@ -99,7 +102,7 @@ def test_a_volunteers_email_in_the_quarantine_is_personal_data(synced_store, dem
 
 
 def test_the_template_has_every_tab_with_headers_the_parser_accepts():
-    from tfc_dash import health
+    from tfc_dash.ingest import health
 
     with zipfile.ZipFile(io.BytesIO(health.template_zip())) as archive:
         names = set(archive.namelist())
@@ -167,7 +170,7 @@ def test_sync_now_shows_progress_and_the_result(run_app, fake_sheets, tmp_path, 
     fake_sheets.add(spreadsheet_from_rows(tabs))
     monkeypatch.setenv("TFC_SHEETS_API_URL", fake_sheets.url)
     monkeypatch.setenv("TFC_SYNC_TTL_MINUTES", "60")
-    sync.sync_sheets(store.make_engine(url), reader_for(fake_sheets))  # fresh: no auto refresh
+    sync.sync_sheets(database.make_engine(url), reader_for(fake_sheets))  # fresh: no auto refresh
     tabs["Projects"][2][4] = "completed"
     fake_sheets.add(spreadsheet_from_rows(tabs))
     at = run_app(page=PAGE, url=url, secrets=gsheets_secrets(fake_sheets))
@@ -190,7 +193,7 @@ def test_a_long_quarantine_is_capped_with_every_kept_row_in_the_csv(
         [f"V1{n:05d}", f"Bad {n}", "not-an-email", "CA", "", 3, "2018-03-01"] for n in range(30)
     ]
     fake_sheets.add(spreadsheet_from_rows(tabs))
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     sync.sync_sheets(engine, reader_for(fake_sheets), limits=sync.Limits(max_problems=12))
     at = run_app(page=PAGE, url=url, secrets={"app": {"max_table_rows": 5}})
     assert not at.exception

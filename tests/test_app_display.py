@@ -17,7 +17,8 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from tests.test_browser_display import NAMES_COLUMNS, RAW, known_codes
-from tfc_dash import catalogue, policy
+from tfc_dash.core import catalogue
+from tfc_dash.figures import policy
 
 VIEWS = {
     "default": {},

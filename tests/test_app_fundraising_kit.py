@@ -10,8 +10,8 @@ import pytest
 
 from tests.conftest import downloads
 from tests.test_kit import PNG_SIGNATURE, personal_data_in, png_size, svg_texts, volunteers
-from tfc_dash import kit
 from tfc_dash.cli import main
+from tfc_dash.kit import fundraising_kit
 
 PAGE = "pages/fundraising_kit.py"
 
@@ -27,13 +27,13 @@ def test_page_offers_every_chart_and_the_headline(run_app, served):
     assert files["tfc-headline-2018-09-14.txt"] == (headline + "\n").encode()
     assert at.code[0].proto.language == "plaintext"  # no highlighting; Streamlit adds a copy button
     assert any("do not publish" in el.value for el in at.warning)  # demo data
-    for key in kit.CHARTS:
+    for key in fundraising_kit.CHARTS:
         png = files[f"tfc-{key}-2018-09-14.png"]
         svg = files[f"tfc-{key}-2018-09-14.svg"]
         assert png[:8] == PNG_SIGNATURE
         root, texts = svg_texts(svg)
         assert png_size(png)[0] == round(2 * float(root.get("width")))
-        assert kit.png_text(png)["Title"] in texts
+        assert fundraising_kit.png_text(png)["Title"] in texts
 
 
 def test_headline_numbers_equal_the_store(run_app, demo_db_url):
@@ -73,7 +73,7 @@ def test_cli_export_writes_the_page_downloads(run_app, served, demo_db_url, tmp_
     at = run_app(page=PAGE, query=query)
     assert not at.exception
     page_files = downloads(at, served)
-    for size in kit.SIZES:  # each posting size picked on the page
+    for size in fundraising_kit.SIZES:  # each posting size picked on the page
         at.segmented_control(key="kit_png_size").set_value(size).run()
         assert not at.exception
         page_files |= downloads(at, served)
@@ -87,9 +87,9 @@ def test_cli_export_writes_the_page_downloads(run_app, served, demo_db_url, tmp_
 def test_reruns_reuse_the_rendered_charts(run_app, monkeypatch):
     at = run_app(page=PAGE)
     calls = []
-    original = kit.vlc.vegalite_to_svg
+    original = fundraising_kit.vlc.vegalite_to_svg
     monkeypatch.setattr(
-        kit.vlc, "vegalite_to_svg", lambda *a, **k: calls.append(1) or original(*a, **k)
+        fundraising_kit.vlc, "vegalite_to_svg", lambda *a, **k: calls.append(1) or original(*a, **k)
     )
     at.run()
     assert not at.exception and len(at.get("image")) == 5
@@ -122,11 +122,13 @@ def test_missing_fundraising_still_offers_the_rest(run_app, served, make_store):
 @pytest.mark.parametrize("query", [{}, {"state": "VA", "cycle": "2017"}])
 def test_the_picked_size_is_the_downloaded_png(run_app, served, query):
     at = run_app(page=PAGE, query=query)
-    for key, size in kit.SIZES.items():
+    for key, size in fundraising_kit.SIZES.items():
         at.segmented_control(key="kit_png_size").set_value(key).run()
         files = downloads(at, served)
         pngs = {n: d for n, d in files.items() if n.endswith(f"{size.suffix}.png")}
-        assert len(pngs) == sum(1 for c in kit.CHARTS if f"tfc-{c}-2018-09-14.svg" in files)
+        assert len(pngs) == sum(
+            1 for c in fundraising_kit.CHARTS if f"tfc-{c}-2018-09-14.svg" in files
+        )
         assert {png_size(d) for d in pngs.values()} == {(size.width, size.height)}
         assert len(at.get("image")) == len(pngs)  # the previews show that size's layout
 

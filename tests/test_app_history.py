@@ -15,7 +15,8 @@ from tests.labels import _columns, shown
 from tests.test_access import SECRETS, logged_in
 from tests.test_access_pages import output
 from tests.test_history import LATER, WEEK, busy_workbook, revised_workbook, started_by, sync_tabs
-from tfc_dash import catalogue, sync
+from tfc_dash.core import catalogue
+from tfc_dash.ingest import sync
 
 PAGE = "pages/history.py"
 FOUNDER, FUNDRAISING = "founder@tfc.example", "money@tfc.example"

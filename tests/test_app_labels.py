@@ -15,8 +15,9 @@ import pytest
 
 from tests import builders as b
 from tests.labels import Shown, shown
-from tfc_dash import catalogue, store
-from tfc_dash.filters import make_filters
+from tfc_dash.core import catalogue
+from tfc_dash.figures.filters import make_filters
+from tfc_dash.store import database
 
 PAGES = (
     "progress", "volunteers", "staffing", "projects", "states", "outcomes", "fundraising_kit",
@@ -55,7 +56,7 @@ def number(value: str) -> str:
 
 def value_problem(f, item: Shown, page: str, engine, filters, as_of: date) -> str | None:
     """What is wrong with a scorecard's value against its catalogue figure's, if anything."""
-    if not f.compute.startswith("tfc_dash.figures:") or page in CHAMBER_SCOPED:
+    if not f.compute.startswith("tfc_dash.figures.compute:") or page in CHAMBER_SCOPED:
         return None
     if f.group == "Program metrics":  # shown rounded (45.5M); the help has the exact value
         return None
@@ -72,7 +73,7 @@ def check_view(found: dict[str, list[Shown]], url: str, query: dict, as_of: date
     problems: list[str] = []
     values: dict[str, set[str]] = defaultdict(set)
     where: dict[str, set[str]] = defaultdict(set)
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     state = query.get("state")
     filters = make_filters(query.get("cycle_int"), [state] if state else None, None)
     for page, items in found.items():

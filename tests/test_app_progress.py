@@ -174,11 +174,12 @@ def test_cycle_without_goal_and_all_cycles(run_app):
 
 
 def test_progress_names_what_limits_the_pace_with_its_funnel(run_app, demo_db_url):
-    from tfc_dash import bottleneck, queries, store
-    from tfc_dash.filters import Filters
+    from tfc_dash.figures import bottleneck, queries
+    from tfc_dash.figures.filters import Filters
+    from tfc_dash.store import database
 
     at = run_app()
-    engine = store.make_engine(demo_db_url)
+    engine = database.make_engine(demo_db_url)
     view, as_of = Filters(cycle=queries.cycles(engine)[0]), queries.data_range(engine)[1]
     found = bottleneck.limiting_step(engine, view, as_of)
     stages = bottleneck.funnel(engine, view, as_of)

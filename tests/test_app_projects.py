@@ -8,10 +8,10 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-import ui
 from tests.conftest import ROOT
 from tests.labels import read_labelled_csv
-from tfc_dash import policy
+from tfc_dash.figures import policy
+from tfc_dash.web import ui
 
 PAGE = "pages/projects.py"
 FUNDRAISING = policy.Viewer(policy.Role.FUNDRAISING, "money@example.org")
@@ -171,7 +171,7 @@ def test_project_link_opens_its_detail(run_app, demo_db_url):
 
 
 def test_fundraising_cannot_open_projects(run_app, monkeypatch):
-    # The explorer lists teams: no page for fundraising (tfc_dash.policy).
+    # The explorer lists teams: no page for fundraising (tfc_dash.figures.policy).
     monkeypatch.setattr(ui, "current_viewer", lambda: FUNDRAISING)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         run_app(page=PAGE)

@@ -5,10 +5,11 @@ import pandas as pd
 import pytest
 import streamlit
 
-import ui
 from tests.builders import assignment, campaign, project, volunteer
 from tests.labels import read_labelled_csv
-from tfc_dash import demo, policy
+from tfc_dash.figures import policy
+from tfc_dash.ingest import demo
+from tfc_dash.web import ui
 
 PAGE = "pages/staffing.py"
 FUNDRAISING = policy.Viewer(policy.Role.FUNDRAISING, "money@example.org")
@@ -91,7 +92,7 @@ def test_gaps_match_the_demo_data(run_app, frames, downloads):
 
 
 def test_fundraising_cannot_open_staffing(run_app, monkeypatch):
-    # Staffing is a list of people to ask: no page for fundraising (tfc_dash.policy).
+    # Staffing is a list of people to ask: no page for fundraising (tfc_dash.figures.policy).
     monkeypatch.setattr(ui, "current_viewer", lambda: FUNDRAISING)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         run_app(page=PAGE)

@@ -6,7 +6,7 @@ import sqlite3
 import pyarrow as pa
 import pytest
 
-from tfc_dash import coverage, geo
+from tfc_dash.figures import coverage, geo
 
 PAGE = "pages/states.py"
 VA_HOUSE = {"state": "VA", "chamber": "lower"}

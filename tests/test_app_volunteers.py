@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.builders import assignment, campaign, project, volunteer
-from tfc_dash import demo
+from tfc_dash.ingest import demo
 
 PAGE = "pages/volunteers.py"
 

@@ -21,7 +21,7 @@ def stack(*frames: str) -> list[str]:
     ]
 
 
-CACHED = ("query@/repo/tfc_dash/cache.py", "wrapper@~/streamlit/runtime/caching/cache_utils.py")
+CACHED = ("query@/repo/tfc_dash/web/cache.py", "wrapper@~/streamlit/runtime/caching/cache_utils.py")
 CHART = "altair_chart@~/streamlit/elements/vega_charts.py"
 TABLE = "dataframe@~/streamlit/elements/arrow.py"
 
@@ -29,7 +29,8 @@ TABLE = "dataframe@~/streamlit/elements/arrow.py"
 @pytest.mark.parametrize(
     ("frames", "kind"),
     [
-        ((*CACHED, "project_counts@/repo/tfc_dash/queries.py", "execute@~/sqlalchemy/engine.py"),
+        ((*CACHED, "project_counts@/repo/tfc_dash/figures/queries.py",
+          "execute@~/sqlalchemy/engine.py"),
          "queries (SQL and frames from rows)"),
         ((*CACHED, "loads@~/pandas/io/pickle.py"),
          "st.cache_data hits (hashing arguments, copying results)"),
@@ -37,7 +38,7 @@ TABLE = "dataframe@~/streamlit/elements/arrow.py"
         ((TABLE, "convert@~/streamlit/dataframe_util.py", "write@~/pyarrow/ipc.py"),
          "serialization: Arrow"),
         (("metric@~/streamlit/elements/metric.py",), "Streamlit element overhead"),
-        (("breakdown@/repo/tfc_dash/metrics.py", "groupby@~/pandas/core/frame.py"),
+        (("breakdown@/repo/tfc_dash/figures/metrics.py", "groupby@~/pandas/core/frame.py"),
          "pandas and figures in tfc_dash"),
         (("_find_and_load@<frozen importlib._bootstrap>",), "imports (first run)"),
         (("get_bytecode@~/streamlit/runtime/scriptrunner/script_cache.py",),

@@ -1,13 +1,16 @@
 """What limits the pace: stores built to be limited by intake, staffing or completion, each
-named by the rule (tfc_dash.bottleneck), with the funnel's counts and medians from the rows."""
+named by the rule (tfc_dash.figures.bottleneck),
+with the funnel's counts and medians from the rows."""
 
 from datetime import date
 
 import pytest
 
 from tests.builders import assignment, campaign, project, volunteer
-from tfc_dash import bottleneck, catalogue, store
-from tfc_dash.filters import Filters
+from tfc_dash.core import catalogue
+from tfc_dash.figures import bottleneck
+from tfc_dash.figures.filters import Filters
+from tfc_dash.store import database
 
 AS_OF = date(2018, 9, 1)
 VIEW = Filters(cycle=2018)
@@ -22,7 +25,7 @@ def bench(n: int, start: int = 0) -> list[dict]:
 
 
 def limit_of(make_store, **tables) -> bottleneck.Bottleneck:
-    engine = store.make_engine(make_store(goals=GOALS, **tables))
+    engine = database.make_engine(make_store(goals=GOALS, **tables))
     try:
         return bottleneck.limiting_step(engine, VIEW, AS_OF)
     finally:
@@ -107,7 +110,7 @@ def test_the_funnel_counts_each_stage_and_its_median_weeks(make_store):
             project("O1", cid="C2", start="2017-08-01"),  # another cycle
         ],
     )
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     frame = bottleneck.funnel(engine, VIEW, AS_OF).set_index("stage")
     engine.dispose()
     assert frame["projects"].to_dict() == {"scoping": 2, "active": 3, "completed": 1}
@@ -146,7 +149,7 @@ def test_a_past_cycle_with_nothing_running_says_it_is_over(make_store):
         ],
         volunteers=bench(3),
     )
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     found = bottleneck.limiting_step(engine, Filters(cycle=2017), AS_OF)
     engine.dispose()
     assert found.cause == bottleneck.OVER

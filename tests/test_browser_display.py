@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from tests.browser_helpers import wait_for_script
-from tfc_dash import catalogue, contract, policy
-from tfc_dash.models import CATEGORIES
+from tfc_dash.core import catalogue
+from tfc_dash.figures import policy
+from tfc_dash.ingest import contract
+from tfc_dash.store.models import CATEGORIES
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.browser_helpers import metric_value, open_from_home, wait_for_charts
-from tfc_dash import catalogue
+from tfc_dash.core import catalogue
 
 pytestmark = pytest.mark.browser
 

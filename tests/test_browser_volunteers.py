@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from tests.browser_helpers import metric_value, open_from_home, wait_for_charts
-from tfc_dash import demo
+from tfc_dash.ingest import demo
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tfc_dash import catalogue, glossary, queries, rules
-from tfc_dash.catalogue import COLUMNS, FIGURES, FORMATS, GOAL_METRICS
 from tfc_dash.cli import main
-from tfc_dash.filters import Filters
+from tfc_dash.core import catalogue
+from tfc_dash.core.catalogue import COLUMNS, FIGURES, FORMATS, GOAL_METRICS
+from tfc_dash.figures import glossary, queries, rules
+from tfc_dash.figures.filters import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,7 +56,7 @@ def test_headline_snapshot_names_are_catalogue_figures(demo_engine):
 
 def test_every_figure_function_runs_on_the_demo(demo_engine):
     for f in FIGURES.values():
-        if f.compute.startswith("tfc_dash.figures:"):
+        if f.compute.startswith("tfc_dash.figures.compute:"):
             value = f.value(demo_engine, Filters(cycle=2018), date(2018, 9, 14))
             assert value is None or isinstance(value, int | float), f.name
 
@@ -113,7 +114,7 @@ def test_a_race_is_decided_from_election_day(as_of, result, decided):
 
 def test_cancelled_and_scoping_projects_never_count(make_store):
     from tests import builders as b
-    from tfc_dash import store
+    from tfc_dash.store import database
 
     url = make_store(
         campaigns=[b.campaign("C1")],
@@ -125,7 +126,7 @@ def test_cancelled_and_scoping_projects_never_count(make_store):
             b.project("P5", start="2018-10-01"),  # after the as-of date
         ],
     )
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     day = date(2018, 9, 14)
     assert FIGURES["projects_started"].value(engine, Filters(), day) == 2
     assert FIGURES["projects_completed"].value(engine, Filters(), day) == 1

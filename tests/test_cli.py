@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from tfc_dash import store
 from tfc_dash.cli import main
+from tfc_dash.store import database
 
 
 def test_ensure_store_creates_and_seeds_once(new_store_url, capsys):
@@ -12,11 +12,11 @@ def test_ensure_store_creates_and_seeds_once(new_store_url, capsys):
     out, err = capsys.readouterr()
     assert "Creating the store's tables" in err and "filling the store with the demo data" in err
     assert "projects of demo data" in out
-    version = store.store_version(store.make_engine(url))
+    version = database.store_version(database.make_engine(url))
     assert main(["ensure-store", "--db", url]) == 0
     out, err = capsys.readouterr()
     assert err == "" and "Store ready" in out
-    assert store.store_version(store.make_engine(url)) == version  # nothing rewritten
+    assert database.store_version(database.make_engine(url)) == version  # nothing rewritten
 
 
 def test_seed_demo_reports_counts(new_store_url, capsys):
@@ -24,7 +24,7 @@ def test_seed_demo_reports_counts(new_store_url, capsys):
     assert main(["seed-demo", "--db", url]) == 0
     out = capsys.readouterr().out
     assert "Seeded demo data (scale 1)" in out and "projects" in out
-    status = store.check_store(store.make_engine(url))
+    status = database.check_store(database.make_engine(url))
     assert status.is_demo and status.projects > 400
 
 
@@ -66,7 +66,7 @@ def test_sync_exit_codes(fake_sheets, empty_store, tmp_path: Path, capsys, monke
     args = ["sync", "--db", empty_store, "--secrets", str(secrets)]
     assert main([*args, "--dry-run"]) == 0
     assert "Dry run (nothing written)" in capsys.readouterr().out
-    assert store.store_version(store.make_engine(empty_store)) == 0
+    assert database.store_version(database.make_engine(empty_store)) == 0
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "Sync run 1" in out and "Sheets API requests: 2;" in out

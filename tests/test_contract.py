@@ -1,11 +1,11 @@
-"""The README's contract section says what tfc_dash.contract enforces."""
+"""The README's contract section says what tfc_dash.ingest.contract enforces."""
 
 import re
 from pathlib import Path
 
 import pytest
 
-from tfc_dash import contract
+from tfc_dash.ingest import contract
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 SECTION = README[README.index("## The spreadsheet contract") : README.index("## Layout")]

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine
 
-from tfc_dash import coverage, reference
-from tfc_dash.filters import Filters
+from tfc_dash.figures import coverage, reference
+from tfc_dash.figures.filters import Filters
 
 AS_OF = date(2018, 9, 14)
 

@@ -10,10 +10,10 @@ import pytest
 
 from tests.conftest import downloads
 from tests.payloads import FORMULAS, PAYLOAD_PROJECT, build_payload_store, formula_cells
-from tfc_dash import health
-from tfc_dash.catalogue import column_label
 from tfc_dash.cli import main
-from tfc_dash.csv_files import csv_text, neutralize
+from tfc_dash.core.catalogue import column_label
+from tfc_dash.core.csv_files import csv_text, neutralize
+from tfc_dash.ingest import health
 
 
 @pytest.mark.parametrize("formula", FORMULAS)

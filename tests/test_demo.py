@@ -5,9 +5,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from tfc_dash import demo
-from tfc_dash.models import CATEGORIES
-from tfc_dash.reference import legislative_chambers
+from tfc_dash.figures.reference import legislative_chambers
+from tfc_dash.ingest import demo
+from tfc_dash.store.models import CATEGORIES
 
 
 @pytest.fixture(scope="module")

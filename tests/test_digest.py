@@ -10,22 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.smtp_server import Handler, SmtpServer, closing_server, free_port, self_signed_cert
-from tfc_dash import (
-    bottleneck,
-    catalogue,
-    coverage,
-    digest,
-    goals,
-    kit,
-    metrics,
-    policy,
-    queries,
-    staffing,
-    store,
-)
-from tfc_dash.catalogue import label
 from tfc_dash.cli import main
-from tfc_dash.filters import STATE_NAMES, Filters
+from tfc_dash.core import catalogue
+from tfc_dash.core.catalogue import label
+from tfc_dash.figures import bottleneck, coverage, goals, metrics, policy, queries, staffing
+from tfc_dash.figures.filters import STATE_NAMES, Filters
+from tfc_dash.kit import digest, fundraising_kit
+from tfc_dash.store import database
 
 FOUNDER, FUNDRAISER, LEAD = "ann@example.org", "fred@example.org", "val@example.org"
 AS_OF = date(2018, 8, 31)  # a Friday, two weeks before the demo's last day
@@ -112,7 +103,7 @@ def test_one_email_per_recipient_and_a_second_run_sends_nothing(sent):
     assert sorted(sent["messages"]) == [FOUNDER, FUNDRAISER, LEAD]
     assert all(len(r.rcpt_tos) == 1 for r in sent["received"])
     assert sent["again"] == 0 and sent["second"] == []
-    engine = store.make_engine(sent["url"])
+    engine = database.make_engine(sent["url"])
     assert digest.sent_this_week(engine, date(2018, 8, 27)) == {FOUNDER, FUNDRAISER, LEAD}
 
 
@@ -128,7 +119,7 @@ def test_every_email_says_demo_data_in_its_subject_and_first_line(sent):
 def test_founders_figures_are_the_progress_pages(sent):
     message = sent["messages"][FOUNDER]
     plain, body, images = parts(message)
-    engine = store.make_engine(sent["url"])
+    engine = database.make_engine(sent["url"])
     cycle = queries.cycles(engine)[0]
     view = Filters(cycle=cycle)
     goal = goals.goal_for(engine, goals.PROJECTS, cycle)
@@ -172,10 +163,12 @@ def test_founders_figures_are_the_progress_pages(sent):
 def test_fundraising_gets_the_kit_inline_and_no_volunteer(sent, demo_db_url):
     message = sent["messages"][FUNDRAISER]
     plain, body, images = parts(message)
-    engine = store.make_engine(sent["url"])
-    bundle = kit.build_kit(engine, Filters(cycle=queries.cycles(engine)[0]), AS_OF, png=False)
+    engine = database.make_engine(sent["url"])
+    bundle = fundraising_kit.build_kit(
+        engine, Filters(cycle=queries.cycles(engine)[0]), AS_OF, png=False
+    )
     assert bundle.headline in plain and html.escape(bundle.headline) in body
-    funds = kit.crowdfunding(engine, AS_OF)
+    funds = fundraising_kit.crowdfunding(engine, AS_OF)
     raised = catalogue.format_value("crowdfunding_usd", funds.raised)
     assert f"{label('crowdfunding_usd')}: {raised}" in plain
 
@@ -183,7 +176,7 @@ def test_fundraising_gets_the_kit_inline_and_no_volunteer(sent, demo_db_url):
     assert len(images) == len(drawn) == 5
     for cid in images:
         assert f"src='cid:{cid}'" in body
-    sizes = sorted(png_size(kit.chart_png(c)) for c in drawn)
+    sizes = sorted(png_size(fundraising_kit.chart_png(c)) for c in drawn)
     assert sorted(png_size(d) for d in images.values()) == sizes
     assert all(w >= 600 and h >= 300 for w, h in sizes)
 
@@ -198,7 +191,7 @@ def test_fundraising_gets_the_kit_inline_and_no_volunteer(sent, demo_db_url):
 def test_a_state_lead_gets_their_states_only(sent):
     message = sent["messages"][LEAD]
     plain, body, images = parts(message)
-    engine = store.make_engine(sent["url"])
+    engine = database.make_engine(sent["url"])
     cycle = queries.cycles(engine)[0]
     cycles = coverage.chamber_cycles(engine, Filters(states=("VA",)), "lower")
     shown, _ = coverage.view_cycle(cycle, cycles)
@@ -264,7 +257,7 @@ def test_a_wrong_password_fails_in_one_line_without_printing_it(demo_db_url, tmp
     assert line.startswith("error: the mail server at 127.0.0.1:")
     assert "refused the login of 'digest'" in line and "535" in line
     assert wrong not in out + err and PASSWORD not in out + err
-    assert digest.sent_this_week(store.make_engine(url), date(2018, 8, 27)) == set()
+    assert digest.sent_this_week(database.make_engine(url), date(2018, 8, 27)) == set()
 
 
 def test_a_refused_recipient_is_reported_and_the_others_still_go(demo_db_url, tmp_path, capsys):
@@ -276,7 +269,7 @@ def test_a_refused_recipient_is_reported_and_the_others_still_go(demo_db_url, tm
     out, err = capsys.readouterr()
     assert f"refused: {FOUNDER}: 550 5.1.1 No such mailbox here" in err
     assert "Sent 1 of 2 digests for the week of 2018-08-27; 1 refused." in out
-    assert digest.sent_this_week(store.make_engine(url), date(2018, 8, 27)) == {LEAD}
+    assert digest.sent_this_week(database.make_engine(url), date(2018, 8, 27)) == {LEAD}
 
 
 def test_a_server_that_closes_the_connection_fails_in_one_line(demo_db_url, tmp_path, capsys):
@@ -320,7 +313,7 @@ def test_without_send_it_writes_eml_files_and_sends_nothing(demo_db_url, tmp_pat
     assert main(digest_cli(url, path, "--out", str(out_dir), "--to", LEAD)) == 0
     assert [p.name for p in out_dir.iterdir()] == [f"digest-2018-08-27-{LEAD}.eml"]
     assert "Wrote 1 digests" in capsys.readouterr().out
-    assert digest.sent_this_week(store.make_engine(url), date(2018, 8, 27)) == set()
+    assert digest.sent_this_week(database.make_engine(url), date(2018, 8, 27)) == set()
 
 
 @pytest.mark.parametrize(
@@ -373,7 +366,7 @@ def small_store(make_store) -> str:
 
 
 def test_sheet_text_is_escaped_in_the_html(small_store):
-    engine = store.make_engine(small_store)
+    engine = database.make_engine(small_store)
     founder = policy.Viewer(policy.Role.FOUNDER, FOUNDER)
     (made,) = digest.build_digests(engine, [founder], date(2018, 6, 1), APP_URL)
     body = made.html()
@@ -383,7 +376,7 @@ def test_sheet_text_is_escaped_in_the_html(small_store):
 
 
 def test_sends_are_recorded_in_either_store(small_store):
-    engine = store.make_engine(small_store)
+    engine = database.make_engine(small_store)
     founder = policy.Viewer(policy.Role.FOUNDER, FOUNDER.upper())
     made = digest.build_digests(engine, [founder], date(2018, 6, 1), APP_URL)
     with SmtpServer(Handler()) as server:

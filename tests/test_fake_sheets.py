@@ -11,7 +11,7 @@ import pytest
 from gspread.exceptions import APIError
 
 from tests.fake_sheets import FakeSheetsServer, FakeSpreadsheet, FakeTab, Formula
-from tfc_dash import sheets
+from tfc_dash.ingest import sheets
 
 # Recorded by the gspread project (see data/README.md for provenance).
 SAMPLES_PATH = Path(__file__).resolve().parent / "data" / "sheets_api_samples.json"
@@ -150,7 +150,7 @@ def test_serial_dates_under_unformatted_value_are_days_since_1899_12_30():
         "test_get_all_values_date_time_render_options",
         "UNFORMATTED_VALUE&dateTimeRenderOption=SERIAL_NUMBER",
     )
-    from tfc_dash.parsing import as_date
+    from tfc_dash.ingest.parsing import as_date
 
     assert as_date(s["body"]["values"][0][1]) == date(2020, 1, 1)
     assert as_date(s["body"]["values"][1][2]) == date(1999, 1, 2)

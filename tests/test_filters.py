@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from tfc_dash.filters import Filters, LinkState, link_params, make_filters, parse_link
+from tfc_dash.figures.filters import Filters, LinkState, link_params, make_filters, parse_link
 
 CYCLES = ["2018", "2017", "all"]
 STATES = ["PA", "VA"]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tfc_dash import coverage, geo
+from tfc_dash.figures import coverage, geo
 
 GEO = Path(__file__).resolve().parent.parent / "data" / "geo"
 

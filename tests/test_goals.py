@@ -10,9 +10,12 @@ import pytest
 
 from tests.dbtools import rows, scalar
 from tests.fake_sheets import reader_for, small_workbook, spreadsheet_from_rows
-from tfc_dash import catalogue, contract, goals, store, sync
 from tfc_dash.cli import main, seed_demo
-from tfc_dash.parsing import parse_tab
+from tfc_dash.core import catalogue
+from tfc_dash.figures import goals
+from tfc_dash.ingest import contract, sync
+from tfc_dash.ingest.parsing import parse_tab
+from tfc_dash.store import database
 
 HEADER = ["Cycle", "Metric", "Target", "Deadline", "Label"]
 
@@ -36,7 +39,7 @@ def workbook(goal_rows: list[list] | None = None) -> dict[str, list[list]]:
 def run_sync(fake, url, tabs) -> sync.SyncReport:
     fake.spreadsheets.clear()
     fake.add(spreadsheet_from_rows(tabs))
-    return sync.sync_sheets(store.make_engine(url), reader_for(fake))
+    return sync.sync_sheets(database.make_engine(url), reader_for(fake))
 
 
 def stored_goals(url: str) -> set[tuple]:
@@ -157,7 +160,7 @@ def test_the_first_real_sync_replaces_the_demo_goals(fake_sheets, new_store_url)
     report = run_sync(fake_sheets, without, workbook())  # no Goals tab: no goal at all
     assert "No Goals tab: that table is empty (no goal is set)." in report.message
     assert scalar(without, "select count(*) from goals") == 0
-    engine = store.make_engine(without)
+    engine = database.make_engine(without)
     assert goals.goal_for(engine, goals.PROJECTS, 2018) is None
     assert goals.goal_for(engine, goals.CROWDFUNDING, None, date(2018, 9, 14)) is None
 
@@ -211,7 +214,7 @@ def test_goal_for_picks_the_cycle_or_the_next_deadline(make_store):
             {"cycle": 2018, "metric": "projects", "target": 500, "deadline": date(2018, 11, 6)},
         ]
     )
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     assert goals.goal_for(engine, "projects", 2017).target == 50
     assert goals.goal_for(engine, "projects", 2019) is None
     assert goals.goal_for(engine, "projects", None, date(2018, 1, 1)).cycle == 2018

@@ -13,7 +13,9 @@ import pytest
 
 from tests.dbtools import rows, scalar
 from tests.fake_sheets import reader_for, small_workbook, spreadsheet_from_rows
-from tfc_dash import history, queries, store, sync
+from tfc_dash.figures import queries
+from tfc_dash.ingest import history, sync
+from tfc_dash.store import database
 
 WEEK = date(2018, 8, 6)  # a Monday: the past week the second sync revises
 LATER = date(2018, 8, 22)  # the week of 20 Aug: where the edited project moves to
@@ -51,7 +53,7 @@ def started_by(tabs: dict[str, list[list]], day: date) -> int:
 def sync_tabs(fake, url: str, tabs, **kwargs) -> sync.SyncReport:
     fake.spreadsheets.clear()
     fake.add(spreadsheet_from_rows(tabs))
-    return sync.sync_sheets(store.make_engine(url), reader_for(fake), **kwargs)
+    return sync.sync_sheets(database.make_engine(url), reader_for(fake), **kwargs)
 
 
 @pytest.fixture
@@ -89,7 +91,7 @@ def test_the_sync_records_the_rows_it_changed_in_its_own_run(two_syncs):
 
 
 def test_history_shows_each_figure_as_each_sync_saw_it(two_syncs):
-    engine = store.make_engine(two_syncs["url"])
+    engine = database.make_engine(two_syncs["url"])
     said = history.headline_history(engine)
     started = history.figure_history(said, "projects_started")
     assert list(started["run"]) == [two_syncs["second"].run_id, two_syncs["first"].run_id]
@@ -106,7 +108,7 @@ def test_history_shows_each_figure_as_each_sync_saw_it(two_syncs):
 
 
 def test_a_past_week_revised_and_the_rows_behind_it(two_syncs):
-    engine = store.make_engine(two_syncs["url"])
+    engine = database.make_engine(two_syncs["url"])
     first, second = two_syncs["first"].run_id, two_syncs["second"].run_id
     week_end = WEEK + timedelta(days=6)
     before = started_by(two_syncs["first_tabs"], week_end)
@@ -146,7 +148,7 @@ def test_a_resync_that_changes_nothing_revises_nothing(fake_sheets, empty_store)
     tabs = busy_workbook()
     sync_tabs(fake_sheets, empty_store, tabs)
     again = sync_tabs(fake_sheets, empty_store, tabs)
-    engine = store.make_engine(empty_store)
+    engine = database.make_engine(empty_store)
     assert history.revisions(engine, "projects_started").empty
     assert history.run_changes(engine, again.run_id).empty
     said = history.figure_history(history.headline_history(engine), "projects_started")
@@ -162,7 +164,7 @@ def test_the_record_is_capped_and_says_how_many_were_left_out(fake_sheets, empty
         row[8] = 9  # volunteers_needed, every project
     changed["Projects"].pop()  # and one project removed
     report = sync_tabs(fake_sheets, empty_store, changed, limits=sync.Limits(max_changes=3))
-    engine = store.make_engine(empty_store)
+    engine = database.make_engine(empty_store)
     recorded, made = history.change_counts(engine, report.run_id)
     assert recorded == 3 and made == len(changed["Projects"]) - 1 + 1
     kinds = [k for (k,) in rows(empty_store, "select kind from sync_changes "
@@ -184,7 +186,7 @@ def test_runs_that_change_nothing_are_left_out_between_two_that_do(fake_sheets, 
     idle = sync_tabs(fake_sheets, empty_store, first_tabs)  # nothing changed: no weekly series
     third = sync_tabs(fake_sheets, empty_store, second_tabs)
     assert scalar(empty_store, "select weekly from sync_runs where id = :r", r=idle.run_id) is None
-    engine = store.make_engine(empty_store)
+    engine = database.make_engine(empty_store)
     said = history.figure_history(history.headline_history(engine), "projects_started")
     assert list(said["run"]) == [third.run_id, first.run_id]
     revised = history.revisions(engine, "projects_started")

@@ -13,9 +13,11 @@ import pytest
 from tests.dbtools import rows, scalar
 from tests.fake_sheets import reader_for, small_workbook, spreadsheet_from_rows
 from tests.test_sync_kill import everything
-from tfc_dash import config, health, store, sync
 from tfc_dash.cli import main
-from tfc_dash.demo import build_demo
+from tfc_dash.core import config
+from tfc_dash.ingest import health, sync
+from tfc_dash.ingest.demo import build_demo
+from tfc_dash.store import database
 
 HEADER = ["state", "chamber", "district", "winnability", "targeted", "incumbent_party",
           "previous_margin"]  # fmt: skip
@@ -43,7 +45,7 @@ def write_csv(path: Path, frame: pd.DataFrame | None, extra: list[list] = ()) ->
 
 
 def import_districts(url: str, path: Path, **kwargs) -> sync.SyncReport:
-    return sync.import_csv(store.make_engine(url), "Districts", path, **kwargs)
+    return sync.import_csv(database.make_engine(url), "Districts", path, **kwargs)
 
 
 def live_districts(url: str) -> int:
@@ -126,7 +128,7 @@ def test_the_cli_says_how_many_rows_would_go_and_how_to_proceed(
 
 
 def test_a_sync_that_would_empty_a_table_is_refused_and_logged(fake_sheets, empty_store):
-    engine = store.make_engine(empty_store)
+    engine = database.make_engine(empty_store)
     fake_sheets.add(spreadsheet_from_rows(small_workbook()))
     sync.sync_sheets(engine, reader_for(fake_sheets))
     tabs = small_workbook()
@@ -165,7 +167,9 @@ def test_a_tab_over_the_row_limit_is_refused(fake_sheets, empty_store):
     before = everything(empty_store)
     with pytest.raises(sync.SyncError, match="The Campaigns tab has 2 rows: more than the 1 "):
         sync.sync_sheets(
-            store.make_engine(empty_store), reader_for(fake_sheets), limits=sync.Limits(max_rows=1)
+            database.make_engine(empty_store),
+            reader_for(fake_sheets),
+            limits=sync.Limits(max_rows=1),
         )
     assert everything(empty_store)[0] == before[0]
 
@@ -177,7 +181,7 @@ def test_a_run_stores_its_first_problems_and_counts_them_all(districts_store, di
     assert (report.problem_count, report.quarantined_rows, len(report.problems)) == (40, 40, 5)
     assert "The first 5 of 40 problems are kept" in report.message
     assert scalar(districts_store, "select count(*) from quarantine") == 5
-    engine = store.make_engine(districts_store)
+    engine = database.make_engine(districts_store)
     runs = health.sync_runs(engine)
     assert runs.iloc[0]["quarantined"] == 40  # the count, not the rows stored
     assert health.problem_count(engine, report.run_id) == 40

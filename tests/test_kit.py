@@ -12,8 +12,9 @@ from xml.etree import ElementTree
 import pytest
 import sqlalchemy as sa
 
-from tfc_dash import kit, store
-from tfc_dash.filters import Filters
+from tfc_dash.figures.filters import Filters
+from tfc_dash.kit import fundraising_kit
+from tfc_dash.store import database
 
 AS_OF = date(2018, 9, 14)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -22,7 +23,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def demo_kit(sqlite_demo_engine):
-    return kit.build_kit(sqlite_demo_engine, Filters(cycle=2018), AS_OF)
+    return fundraising_kit.build_kit(sqlite_demo_engine, Filters(cycle=2018), AS_OF)
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -80,7 +81,7 @@ def test_no_personal_data_in_any_file(demo_kit, demo_db_url):
 
 # --- the files -----------------------------------------------------------------------------------
 def test_every_chart_is_ready_with_title_subtitle_and_source(demo_kit):
-    assert [c.key for c in demo_kit.charts] == list(kit.CHARTS)
+    assert [c.key for c in demo_kit.charts] == list(fundraising_kit.CHARTS)
     assert demo_kit.missing == []
     for chart in demo_kit.charts:
         assert chart.ready, chart.key
@@ -89,7 +90,7 @@ def test_every_chart_is_ready_with_title_subtitle_and_source(demo_kit):
         assert "DEMO DATA" in chart.caption.source  # a demo chart says so wherever it goes
 
 
-@pytest.mark.parametrize("key", list(kit.CHARTS))
+@pytest.mark.parametrize("key", list(fundraising_kit.CHARTS))
 def test_png_is_twice_the_svg_and_names_its_chart(demo_kit, key):
     chart = next(c for c in demo_kit.charts if c.key == key)
     root, texts = svg_texts(chart.svg)
@@ -98,7 +99,7 @@ def test_png_is_twice_the_svg_and_names_its_chart(demo_kit, key):
     assert width >= 700  # big enough for a social post
     assert chart.caption.title in texts and chart.caption.subtitle in texts
     assert chart.caption.source in texts
-    assert kit.png_text(chart.png) == {
+    assert fundraising_kit.png_text(chart.png) == {
         "Title": chart.caption.title,
         "Description": chart.caption.subtitle,
         "Source": chart.caption.source,
@@ -116,13 +117,15 @@ def test_titles_say_the_figures(demo_kit):
 
 
 def test_the_same_figures_give_the_same_bytes(demo_engine, demo_kit):
-    again = kit.build_kit(demo_engine, Filters(cycle=2018), AS_OF)
+    again = fundraising_kit.build_kit(demo_engine, Filters(cycle=2018), AS_OF)
     assert again.files() == demo_kit.files()
 
 
 def test_files_are_named_by_chart_and_day(demo_kit, tmp_path):
     seen = []
-    written = kit.export_kit(demo_kit, tmp_path, progress=lambda d, t, n: seen.append((d, t, n)))
+    written = fundraising_kit.export_kit(
+        demo_kit, tmp_path, progress=lambda d, t, n: seen.append((d, t, n))
+    )
     names = sorted(p.name for p in written)
     assert "tfc-headline-2018-09-14.txt" in names
     assert "tfc-races-2018-09-14.png" in names and "tfc-races-2018-09-14.svg" in names
@@ -192,13 +195,13 @@ def test_headline_numbers_equal_the_store(demo_kit, demo_db_url):
     ("facts", "expected"),
     [
         (
-            kit.HeadlineFacts(date(2018, 9, 14), 1, 1, 1, 1),
+            fundraising_kit.HeadlineFacts(date(2018, 9, 14), 1, 1, 1, 1),
             "Every cycle: Projects started: 1; Campaigns supported: 1; States reached: 1; Ever "
             "placed: 1 volunteer. (As of 14 Sep 2018.)",
         ),
         (
-            kit.HeadlineFacts(date(2018, 11, 1), 510, 200, 14, 900, since=2018, goal_target=500,
-                              goal_started=510, goal_cycle=2018, raised=260_000.4,
+            fundraising_kit.HeadlineFacts(date(2018, 11, 1), 510, 200, 14, 900, since=2018,
+                              goal_target=500, goal_started=510, goal_cycle=2018, raised=260_000.4,
                               raise_goal=250_000, days_left=0),
             "Since 2018, every cycle: Projects started: 510; Campaigns supported: 200; States "
             "reached: 14; Ever placed: 900 volunteers. Goal reached for the 2018 cycle: Projects "
@@ -208,7 +211,7 @@ def test_headline_numbers_equal_the_store(demo_kit, demo_db_url):
     ],
 )  # fmt: skip
 def test_headline_text(facts, expected):
-    assert kit.headline_text(facts) == expected
+    assert fundraising_kit.headline_text(facts) == expected
 
 
 # --- bad input -----------------------------------------------------------------------------------
@@ -229,8 +232,8 @@ FUNDS = [{"date": "2018-08-06", "raised_usd": 1000.0, "backers": 10, "goal_usd":
 
 
 def kit_for(make_store, as_of=AS_OF, **tables):
-    engine = store.make_engine(make_store(**tables))
-    return kit.build_kit(engine, Filters(cycle=2018), as_of)
+    engine = database.make_engine(make_store(**tables))
+    return fundraising_kit.build_kit(engine, Filters(cycle=2018), as_of)
 
 
 def by_key(bundle):
@@ -254,10 +257,10 @@ def test_no_fundraising_rows(make_store):
 
 def test_no_fundraising_table(make_store):
     url = make_store(campaigns=[campaign("C1")], projects=[project("P1", "C1")])
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("drop table fundraising"))
-    bundle = kit.build_kit(engine, Filters(cycle=2018), AS_OF)
+    bundle = fundraising_kit.build_kit(engine, Filters(cycle=2018), AS_OF)
     charts = by_key(bundle)
     assert "no fundraising table" in charts["crowdfunding"].missing
     assert charts["progress"].ready and charts["races"].ready
@@ -304,7 +307,7 @@ def test_a_chart_that_cannot_be_drawn(make_store, monkeypatch):
     def broken(spec, scale=1):
         raise ValueError("Vega-Lite to PNG conversion failed:\nError: something")
 
-    monkeypatch.setattr(kit.vlc, "svg_to_png", broken)
+    monkeypatch.setattr(fundraising_kit.vlc, "svg_to_png", broken)
     bundle = kit_for(make_store, campaigns=[campaign("C1")], projects=[project("P1", "C1")])
     charts = by_key(bundle)
     assert "could not be drawn (Vega-Lite to PNG conversion failed:)" in charts["states"].missing
@@ -312,7 +315,7 @@ def test_a_chart_that_cannot_be_drawn(make_store, monkeypatch):
 
 
 def test_a_state_view_has_no_program_wide_goal_or_signups(demo_engine):
-    bundle = kit.build_kit(demo_engine, Filters(cycle=2018, states=("PA",)), AS_OF)
+    bundle = fundraising_kit.build_kit(demo_engine, Filters(cycle=2018, states=("PA",)), AS_OF)
     charts = by_key(bundle)
     assert "program-wide goal is 500" in charts["progress"].caption.subtitle
     assert list(charts["volunteers"].data.columns) == ["day", "placed"]
@@ -323,27 +326,27 @@ def test_a_state_view_has_no_program_wide_goal_or_signups(demo_engine):
 
 # --- posting sizes ------------------------------------------------------------------------------
 @pytest.mark.parametrize("state", [None, "VA"])
-@pytest.mark.parametrize("size", [kit.CURRENT, *kit.SIZES])
+@pytest.mark.parametrize("size", [fundraising_kit.CURRENT, *fundraising_kit.SIZES])
 def test_every_png_has_the_exact_size_for_one_state_or_all(demo_engine, state, size):
     view = Filters(cycle=2018, states=(state,) if state else None)
-    bundle = kit.build_page_kit(demo_engine, view, AS_OF)
+    bundle = fundraising_kit.build_page_kit(demo_engine, view, AS_OF)
     ready = [c for c in bundle.charts if c.ready]
     assert len(ready) >= 4
     for chart in ready:
-        png = kit.chart_png(chart, size)
+        png = fundraising_kit.chart_png(chart, size)
         assert png[:8] == PNG_SIGNATURE
-        if size == kit.CURRENT:  # the wide chart: twice its SVG
+        if size == fundraising_kit.CURRENT:  # the wide chart: twice its SVG
             root, _ = svg_texts(chart.svg)
             expected = (round(2 * float(root.get("width"))), round(2 * float(root.get("height"))))
         else:
-            expected = (kit.SIZES[size].width, kit.SIZES[size].height)
+            expected = (fundraising_kit.SIZES[size].width, fundraising_kit.SIZES[size].height)
         assert png_size(png) == expected, (chart.key, size)
-        assert kit.png_text(png)["Title"] == chart.caption.title
+        assert fundraising_kit.png_text(png)["Title"] == chart.caption.title
 
 
 def test_a_state_kit_says_the_state_and_keeps_cycle_colours(demo_engine):
-    one = kit.build_page_kit(demo_engine, Filters(states=("VA",)), AS_OF)
-    every = kit.build_page_kit(demo_engine, Filters(), AS_OF)
+    one = fundraising_kit.build_page_kit(demo_engine, Filters(states=("VA",)), AS_OF)
+    every = fundraising_kit.build_page_kit(demo_engine, Filters(), AS_OF)
     assert one.scope == "Virginia"
     states = next(c for c in one.charts if c.key == "states")
     assert states.caption.title == "Projects started in Virginia"

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from tfc_dash import coverage, geo, maps
-from tfc_dash.filters import Filters
+from tfc_dash.charts import maps
+from tfc_dash.figures import coverage, geo
+from tfc_dash.figures.filters import Filters
 
 AS_OF = date(2018, 9, 14)
 SPEC_LIMIT = 50_000

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from tfc_dash import metrics
+from tfc_dash.figures import metrics
 
 
 def timeline(rows: list[tuple[str, int, int]]) -> pd.DataFrame:

@@ -19,9 +19,10 @@ from sqlmodel import SQLModel
 from tests.dbtools import connect, rows, scalar
 from tests.fake_sheets import small_workbook, spreadsheet_from_rows
 from tests.test_sync_kill import write_secrets
-from tfc_dash import migrate, models, queries, store
 from tfc_dash.cli import main
-from tfc_dash.demo import build_demo
+from tfc_dash.figures import queries
+from tfc_dash.ingest.demo import build_demo
+from tfc_dash.store import database, migrate, models
 
 AS_OF = date(2018, 9, 14)
 OLDER = migrate.revisions()[:-1]  # every revision a store may still be at
@@ -44,7 +45,7 @@ def fill(url: str, demo) -> None:
             if table is None:
                 continue
             model = models.SYNCED_TABLES.get(name, models.Goal)
-            records = store.frame_records(model, frame)
+            records = database.frame_records(model, frame)
             keep = set(table.columns.keys())
             conn.execute(
                 table.insert(), [{k: v for k, v in r.items() if k in keep} for r in records]
@@ -101,14 +102,14 @@ def test_a_store_made_by_an_older_revision_upgrades_with_all_its_data(
     new_store_url, demo, revision
 ):
     url = new_store_url()
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     assert migrate.upgrade(engine, revision) == (None, revision)
     fill(url, demo)
     before = snapshot(url)
     assert len(before["projects"][1]) == len(demo.frames["projects"]) > 400
     headline = queries.headline_metrics(engine, AS_OF)
 
-    assert store.init_schema(engine) == (revision, migrate.head())
+    assert database.init_schema(engine) == (revision, migrate.head())
 
     after = snapshot(url)
     for name, (columns, found) in before.items():
@@ -119,7 +120,7 @@ def test_a_store_made_by_an_older_revision_upgrades_with_all_its_data(
     for name in after.keys() - before.keys():
         assert after[name][1] == [], name  # new tables start empty
     assert queries.headline_metrics(engine, AS_OF) == headline
-    status = store.check_store(engine)
+    status = database.check_store(engine)
     assert status.is_demo and status.projects == len(demo.frames["projects"])
     assert schema_differences(url) == []
     engine.dispose()
@@ -132,7 +133,7 @@ def test_head_is_the_newest_revision_file():
 
 def test_the_migrations_build_exactly_the_models_schema(new_store_url):
     url = new_store_url()
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     migrate.upgrade(engine)  # every migration from nothing, not create_all
     assert schema_differences(url) == []
     assert scalar(url, "select version_num from alembic_version") == migrate.head()
@@ -156,7 +157,7 @@ def test_a_store_made_before_migrations_is_recognised_and_upgraded(
     new_store_url, demo, capsys, found
 ):
     url = new_store_url()
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     # The schema the models of that time made (the migrations up to it build exactly that),
     # without alembic_version: today's models have tables and columns that did not exist then.
     migrate.upgrade(engine, found)
@@ -183,7 +184,7 @@ def test_a_store_made_before_migrations_is_recognised_and_upgraded(
 
 def test_instances_upgrading_at_once_upgrade_once(new_store_url, demo):
     url = new_store_url()
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     migrate.upgrade(engine, migrate.revisions()[0])
     fill(url, demo)
     before = snapshot(url)
@@ -191,10 +192,10 @@ def test_instances_upgrading_at_once_upgrade_once(new_store_url, demo):
     barrier = threading.Barrier(4)
 
     def upgrade() -> None:
-        own = store.make_engine(url)  # an app instance of its own
+        own = database.make_engine(url)  # an app instance of its own
         barrier.wait()
         try:
-            results.append(store.init_schema(own)[1])
+            results.append(database.init_schema(own)[1])
         except Exception as exc:  # collected: a thread's exception would be lost
             results.append(exc)
         own.dispose()
@@ -268,7 +269,7 @@ def test_the_cli_refuses_a_newer_store_and_changes_nothing(
 def older_store(new_store_url, demo) -> str:
     """A store at the first revision, filled with the demo data."""
     url = new_store_url()
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     migrate.upgrade(engine, migrate.revisions()[0])
     engine.dispose()
     fill(url, demo)
@@ -313,7 +314,7 @@ def test_the_app_refuses_a_newer_store_with_a_message(run_app, newer_store):
 
 def test_the_app_upgrades_an_older_store_and_shows_it(run_app, new_store_url, demo):
     url = new_store_url()
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     migrate.upgrade(engine, migrate.revisions()[0])
     fill(url, demo)
     engine.dispose()
@@ -341,7 +342,7 @@ def test_0003_sync_changes_goes_down_and_up_again(new_store_url, demo):
     from alembic import command
 
     url = new_store_url()
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     migrate.upgrade(engine, "0002")
     fill(url, demo)
     before = snapshot(url)
@@ -352,7 +353,7 @@ def test_0003_sync_changes_goes_down_and_up_again(new_store_url, demo):
         assert "weekly" in {c["name"] for c in inspector.get_columns("sync_runs")}
     assert rows(url, "select weekly from sync_runs") == [(None,)]  # older runs kept none
 
-    with store.exclusive(engine) as conn:
+    with database.exclusive(engine) as conn:
         command.downgrade(migrate.config(conn), "0002")
     with connect(url) as conn:
         inspector = sa.inspect(conn)
@@ -361,6 +362,6 @@ def test_0003_sync_changes_goes_down_and_up_again(new_store_url, demo):
     assert snapshot(url) == before  # every row of 0002's tables still there
     assert scalar(url, "select version_num from alembic_version") == "0002"
 
-    assert store.init_schema(engine) == ("0002", migrate.head())
+    assert database.init_schema(engine) == ("0002", migrate.head())
     assert schema_differences(url) == []
     engine.dispose()

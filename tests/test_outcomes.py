@@ -7,9 +7,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from tfc_dash import outcomes, store
-from tfc_dash.filters import Filters
-from tfc_dash.reference import VA_RESULTS_PATH
+from tfc_dash.figures import outcomes
+from tfc_dash.figures.filters import Filters
+from tfc_dash.figures.reference import VA_RESULTS_PATH
+from tfc_dash.store import database
 
 ELECTION = "2018-11-06"
 
@@ -29,7 +30,7 @@ def project(pid, cid, start="2018-06-01", status="active", category="digital_bas
 
 @pytest.fixture
 def races_store(make_store):
-    return store.make_engine(
+    return database.make_engine(
         make_store(
             campaigns=[
                 campaign("C1", "won", held="R", share=0.55),  # a flip
@@ -211,7 +212,7 @@ def metrics_store(make_store):
     def outcome(pid, metric, value, as_of):
         return {"project_id": pid, "metric": metric, "value": value, "as_of": as_of}
 
-    return store.make_engine(
+    return database.make_engine(
         make_store(
             campaigns=[campaign("C1"), campaign("C2", state="MI", district="2")],
             projects=[

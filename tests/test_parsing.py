@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from tfc_dash import contract, parsing
-from tfc_dash.contract import Column, Kind
-from tfc_dash.parsing import CellError, ContractError, parse_cell, parse_tab
+from tfc_dash.ingest import contract, parsing
+from tfc_dash.ingest.contract import Column, Kind
+from tfc_dash.ingest.parsing import CellError, ContractError, parse_cell, parse_tab
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 import pandas as pd
 
-from tfc_dash.filters import Filters
-from tfc_dash.policy import (
+from tfc_dash.figures.filters import Filters
+from tfc_dash.figures.policy import (
     DIGEST_SECTIONS,
     LOCAL_VIEWER,
     AccessConfig,

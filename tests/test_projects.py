@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from tests.builders import assignment, campaign, project, volunteer
-from tfc_dash import projects, store
-from tfc_dash.filters import Filters
+from tfc_dash.figures import projects
+from tfc_dash.figures.filters import Filters
+from tfc_dash.store import database
 
 AS_OF = date(2018, 9, 14)
 
@@ -46,7 +47,7 @@ def engine(make_store):
             {"project_id": "P1", "metric": "spend_usd", "value": 42, "as_of": None},
         ],
     )  # fmt: skip
-    return store.make_engine(url)
+    return database.make_engine(url)
 
 
 EVERYTHING = Filters()

@@ -12,8 +12,9 @@ import pytest
 
 from tests.dbtools import rows, scalar
 from tests.fake_sheets import reader_for, small_workbook, spreadsheet_from_rows
-from tfc_dash import migrate, provision, refresh, sheets, store
-from tfc_dash.provision import Outcome
+from tfc_dash.ingest import provision, refresh, sheets
+from tfc_dash.ingest.provision import Outcome
+from tfc_dash.store import database, migrate
 
 TTL = timedelta(minutes=10)
 T = TypeVar("T")
@@ -25,7 +26,7 @@ def sync_runs(url: str) -> list[tuple[str, str]]:
 
 def test_a_new_store_is_created_at_the_newest_schema_and_seeded_with_the_demo(new_store_url):
     url = new_store_url()  # SQLite: no file; PostgreSQL: a schema with no table in it
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     said: list[str] = []
     result = provision.prepare_store(engine, None, progress=said.append)
     assert result.outcome is Outcome.SEEDED and result.ready
@@ -33,11 +34,11 @@ def test_a_new_store_is_created_at_the_newest_schema_and_seeded_with_the_demo(ne
     assert scalar(url, "select version_num from alembic_version") == migrate.head()
     assert any("Creating the store's tables" in m for m in said)
     assert any("demo data" in m for m in said)
-    version = store.store_version(engine)
+    version = database.store_version(engine)
 
     again = provision.prepare_store(engine, None, progress=said.append)
     assert again.outcome is Outcome.READY
-    assert store.store_version(engine) == version  # nothing rewritten
+    assert database.store_version(engine) == version  # nothing rewritten
     assert sync_runs(url) == [("demo", "ok")]
 
 
@@ -46,7 +47,9 @@ def test_with_a_spreadsheet_the_first_sync_fills_it_and_never_the_demo(fake_shee
     reader = reader_for(fake_sheets)
     url = new_store_url()
     said: list[str] = []
-    result = provision.prepare_store(store.make_engine(url), lambda: reader, progress=said.append)
+    result = provision.prepare_store(
+        database.make_engine(url), lambda: reader, progress=said.append
+    )
     assert result.outcome is Outcome.SYNCED and result.report is not None
     assert not result.status.is_demo and result.status.projects == 2
     assert sync_runs(url) == [("sheets", "ok")]
@@ -57,7 +60,7 @@ def test_with_a_spreadsheet_the_first_sync_fills_it_and_never_the_demo(fake_shee
 def test_a_store_that_holds_other_rows_is_not_written_over(make_store):
     district = {"state": "VA", "chamber": "lower", "district": "13", "winnability": 60.0}
     url = make_store(districts=[district])
-    result = provision.prepare_store(store.make_engine(url), None)
+    result = provision.prepare_store(database.make_engine(url), None)
     assert result.outcome is Outcome.EMPTY and not result.ready
     assert scalar(url, "select count(*) from districts") == 1
     assert scalar(url, "select count(*) from sync_runs where source = 'demo'") == 0
@@ -68,7 +71,7 @@ def test_a_failed_first_sync_is_an_outcome_tried_again_once_per_ttl(fake_sheets,
     sheet = fake_sheets.add(spreadsheet_from_rows(small_workbook()))
     sheet.shared_with = {"someone-else@example.org"}
     reader = reader_for(fake_sheets)
-    engine = store.make_engine(empty_store)
+    engine = database.make_engine(empty_store)
     now = [datetime.now(UTC)]
     first = provision.prepare_store(engine, lambda: reader, ttl=TTL, clock=lambda: now[0])
     assert first.outcome is Outcome.SYNC_FAILED and "not shared" in (first.problem or "")
@@ -93,7 +96,7 @@ def test_incomplete_secrets_fail_before_any_request_or_lease(fake_sheets, empty_
     def reader() -> sheets.SheetsReader:
         return sheets.SheetsReader(sheets.settings_from_secrets({"spreadsheet": "x" * 44}))
 
-    result = provision.prepare_store(store.make_engine(empty_store), reader)
+    result = provision.prepare_store(database.make_engine(empty_store), reader)
     assert result.outcome is Outcome.SYNC_FAILED
     assert "lacks the service account's" in (result.problem or "")
     assert fake_sheets.api_requests() == []
@@ -122,7 +125,7 @@ def at_once(count: int, work: Callable[[], T]) -> list[T | Exception]:
 
 def instance(url: str, reader: provision.ReaderFactory | None, **options: Any):
     """An app instance preparing the store, with an engine of its own."""
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     try:
         return provision.prepare_store(engine, reader, **options)
     finally:
@@ -148,16 +151,16 @@ def test_a_store_locked_by_another_instance_is_waited_for(new_store_url, monkeyp
     """SQLite says "locked" at once when another instance is writing: prepare waits, then
     starts again, instead of failing the app."""
     url = new_store_url()
-    real = store.check_store
+    real = database.check_store
     calls = {"n": 0}
 
     def locked_twice(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] <= 2:
-            raise store.StoreBusy("The SQLite store is busy: database is locked.")
+            raise database.StoreBusy("The SQLite store is busy: database is locked.")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(store, "check_store", locked_twice)
+    monkeypatch.setattr(database, "check_store", locked_twice)
     said: list[str] = []
     waits: list[float] = []
     result = instance(url, None, progress=said.append, sleep=waits.append)
@@ -167,7 +170,7 @@ def test_a_store_locked_by_another_instance_is_waited_for(new_store_url, monkeyp
 
 def test_instances_seeding_at_once_seed_once(new_store_url):
     url = new_store_url()
-    store.init_schema(store.make_engine(url))
+    database.init_schema(database.make_engine(url))
     results = at_once(3, lambda: instance(url, None))
     assert sorted(str(getattr(r, "outcome", r)) for r in results) == [
         "Outcome.READY", "Outcome.READY", "Outcome.SEEDED",
@@ -177,7 +180,7 @@ def test_instances_seeding_at_once_seed_once(new_store_url):
 
 def test_the_preparer_runs_once_however_many_sessions_begin(tmp_path):
     url = f"sqlite:///{tmp_path / 'tfc.db'}"
-    preparer = provision.Preparer(store.make_engine(url))
+    preparer = provision.Preparer(database.make_engine(url))
     runs = at_once(8, lambda: preparer.begin(None))
     assert len({id(r) for r in runs}) == 1 and preparer.runs == 1
     run = runs[0]
@@ -196,7 +199,7 @@ def test_the_preparer_runs_once_however_many_sessions_begin(tmp_path):
 
 
 def test_the_preparer_reports_a_store_it_cannot_use(newer_store_url):
-    preparer = provision.Preparer(store.make_engine(newer_store_url))
+    preparer = provision.Preparer(database.make_engine(newer_store_url))
     ready: list[str] = []
     preparer.after_ready.append(lambda engine: ready.append("warm"))
     run = preparer.begin(None)
@@ -208,7 +211,7 @@ def test_the_preparer_reports_a_store_it_cannot_use(newer_store_url):
 
 def test_the_preparer_reports_a_store_address_it_cannot_read():
     def wrong_address():
-        return store.make_engine(store.parse_url("postgresql+psycopg:/u:secret@127.0.0.1/x"))
+        return database.make_engine(database.parse_url("postgresql+psycopg:/u:secret@127.0.0.1/x"))
 
     run = provision.Preparer(wrong_address).begin(None)
     assert run.done.wait(30), "a wrong address must end the run, not leave sessions waiting"
@@ -217,7 +220,7 @@ def test_the_preparer_reports_a_store_address_it_cannot_read():
 
 
 def test_start_up_work_runs_after_the_store_is_ready(tmp_path):
-    preparer = provision.Preparer(store.make_engine(f"sqlite:///{tmp_path / 'tfc.db'}"))
+    preparer = provision.Preparer(database.make_engine(f"sqlite:///{tmp_path / 'tfc.db'}"))
     warmed = threading.Event()
     preparer.after_ready.append(lambda engine: warmed.set())
     preparer.after_ready.insert(0, lambda engine: 1 / 0)  # a failing step stops no other
@@ -230,7 +233,7 @@ def test_start_up_work_runs_after_the_store_is_ready(tmp_path):
 def newer_store_url(empty_store: str) -> str:
     import sqlalchemy as sa
 
-    engine = store.make_engine(empty_store)
+    engine = database.make_engine(empty_store)
     with engine.begin() as conn:
         conn.execute(sa.text("update alembic_version set version_num = '9999'"))
     engine.dispose()

@@ -2,8 +2,9 @@ from datetime import date, datetime
 
 import pytest
 
-from tfc_dash import goals, queries, store
-from tfc_dash.filters import Filters
+from tfc_dash.figures import goals, queries
+from tfc_dash.figures.filters import Filters
+from tfc_dash.store import database
 
 AS_OF = date(2018, 9, 14)
 
@@ -46,7 +47,7 @@ def tiny(make_store):
                      assignment("P2", "V2", "2018-09-10"), assignment("P3", "V3", "2018-09-13"),
                      assignment("P7", "V4", "2018-10-01"), assignment("P4", "V5", "2018-08-01")],
     )  # fmt: skip
-    return store.make_engine(url)
+    return database.make_engine(url)
 
 
 def as_dict(frame):
@@ -121,13 +122,13 @@ def test_latest_data_date_counts_results_and_completions_not_plans_or_removed_ro
     removed = project("P3", "C2", "digital_basics", "completed", "2018-09-02", "2019-01-05",
                       removed=datetime(2019, 2, 1))  # fmt: skip
     url = make_store(campaigns=[decided, pending], projects=[done, planned, removed])
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     later = date(2030, 1, 1)
     assert queries.latest_data_date(engine, today=later) == date(2018, 9, 1)
     assert queries.latest_data_date(engine, today=date(2018, 1, 1)) == election
     assert queries.latest_data_date(engine, today=date(2017, 11, 6)) == date(2017, 9, 1)
     # without the later project: the election day (results in) and the completion
-    store_two = store.make_engine(make_store(campaigns=[decided], projects=[done]))
+    store_two = database.make_engine(make_store(campaigns=[decided], projects=[done]))
     assert queries.latest_data_date(store_two, today=later) == election
     bounds = queries.as_of_bounds(store_two, later)
     assert bounds == queries.AsOfBounds(date(2017, 9, 1), election, later)
@@ -152,7 +153,7 @@ def test_headline_metrics(tiny):
 
 
 def test_empty_store(make_store):
-    engine = store.make_engine(make_store())
+    engine = database.make_engine(make_store())
     assert queries.project_counts(engine, Filters(), AS_OF).empty
     assert queries.project_timeline(engine, Filters()).empty
     assert queries.latest_data_date(engine) is None

@@ -10,8 +10,11 @@ import pandas as pd
 import pytest
 
 from tests.fake_sheets import reader_for, spreadsheet_from_rows
-from tfc_dash import catalogue, clock, goals, store, sync
 from tfc_dash.cli import seed_demo
+from tfc_dash.core import catalogue, clock
+from tfc_dash.figures import goals
+from tfc_dash.ingest import sync
+from tfc_dash.store import database
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "data" / "va_hod_2017_results.csv"  # data/README.md: the certified results
@@ -73,7 +76,7 @@ def today(monkeypatch: pytest.MonkeyPatch) -> date:
 def synced(fake, url: str, tabs) -> str:
     fake.spreadsheets.clear()
     fake.add(spreadsheet_from_rows(tabs))
-    report = sync.sync_sheets(store.make_engine(url), reader_for(fake))  # as the CLI's sync does
+    report = sync.sync_sheets(database.make_engine(url), reader_for(fake))  # as the CLI's sync does
     assert report.problems == [], report.summary()
     return url
 
@@ -171,7 +174,7 @@ def test_the_goals_tab_sets_the_goal_progress_and_the_kit_track(
         [2017, "crowdfunding_usd", 20000, date(2017, 10, 31), None],
         [2017, "volunteers_deployed", 10, date(2017, 11, 7), None],
     ]))  # fmt: skip
-    goal = goals.goal_for(store.make_engine(url), goals.PROJECTS, 2017)
+    goal = goals.goal_for(database.make_engine(url), goals.PROJECTS, 2017)
     assert goal == goals.Goal(2017, "projects", target, date(2017, 11, 7), "Every House race")
 
     progress = run_app(url=url)

@@ -9,14 +9,15 @@ import pytest
 
 from tests.dbtools import scalar
 from tests.fake_sheets import reader_for, small_workbook, spreadsheet_from_rows
-from tfc_dash import refresh, store
+from tfc_dash.ingest import refresh
+from tfc_dash.store import database
 
 TTL = timedelta(minutes=10)
 T0 = datetime(2018, 9, 14, 12, 0, tzinfo=UTC)
 
 
 def test_the_lease_goes_to_exactly_one_of_many_contenders(empty_store):
-    engines = [store.make_engine(empty_store) for _ in range(4)]  # four "app instances"
+    engines = [database.make_engine(empty_store) for _ in range(4)]  # four "app instances"
     wins: list[bool] = []
     barrier = threading.Barrier(16)
 
@@ -36,7 +37,7 @@ def test_the_lease_goes_to_exactly_one_of_many_contenders(empty_store):
 
 def test_any_number_of_sessions_cause_one_sync_per_ttl(fake_sheets, empty_store):
     fake_sheets.add(spreadsheet_from_rows(small_workbook()))
-    engine = store.make_engine(empty_store)
+    engine = database.make_engine(empty_store)
     now = [datetime.now(UTC)]
     refreshers = [refresh.AutoRefresher(clock=lambda: now[0]) for _ in range(3)]  # 3 processes
     reader = reader_for(fake_sheets)
@@ -56,7 +57,7 @@ def test_any_number_of_sessions_cause_one_sync_per_ttl(fake_sheets, empty_store)
 
 def test_data_older_than_the_ttl_is_synced_again(fake_sheets, empty_store):
     fake_sheets.add(spreadsheet_from_rows(small_workbook()))
-    engine = store.make_engine(empty_store)
+    engine = database.make_engine(empty_store)
     reader = reader_for(fake_sheets)
     state = refresh.sync_state(engine)
     assert refresh.is_due(state, TTL, T0)
@@ -71,7 +72,7 @@ def test_data_older_than_the_ttl_is_synced_again(fake_sheets, empty_store):
 
 def test_a_failing_sheet_is_logged_and_tried_once_per_ttl(fake_sheets, empty_store):
     # the spreadsheet is not there: 404
-    engine = store.make_engine(empty_store)
+    engine = database.make_engine(empty_store)
     now = [T0]
     r = refresh.AutoRefresher(clock=lambda: now[0])
     reader = reader_for(fake_sheets)
@@ -88,7 +89,7 @@ def test_a_failing_sheet_is_logged_and_tried_once_per_ttl(fake_sheets, empty_sto
 
 
 def test_an_unexpected_error_in_the_background_is_logged_not_lost(empty_store):
-    engine = store.make_engine(empty_store)
+    engine = database.make_engine(empty_store)
 
     def broken():
         raise RuntimeError("boom")

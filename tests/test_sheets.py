@@ -12,7 +12,7 @@ from tests.fake_sheets import (
     small_workbook,
     spreadsheet_from_rows,
 )
-from tfc_dash import sheets
+from tfc_dash.ingest import sheets
 
 
 @pytest.fixture

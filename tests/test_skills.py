@@ -3,7 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from tfc_dash import demo, skills
+from tfc_dash.figures import skills
+from tfc_dash.ingest import demo
 
 
 @pytest.mark.parametrize(

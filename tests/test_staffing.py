@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from tests.builders import assignment, campaign, project, volunteer
-from tfc_dash import policy, staffing, store
-from tfc_dash.filters import Filters
+from tfc_dash.figures import policy, staffing
+from tfc_dash.figures.filters import Filters
+from tfc_dash.store import database
 
 AS_OF = date(2018, 9, 14)
 FUNDRAISING = policy.Viewer(policy.Role.FUNDRAISING, "money@example.org")
@@ -41,7 +42,7 @@ def gaps_store(make_store):
             assignment("P7", "V7", "2018-08-01", "2018-08-02"),
         ],
     )  # fmt: skip
-    return store.make_engine(url)
+    return database.make_engine(url)
 
 
 def test_running_projects_and_their_open_seats(gaps_store):
@@ -185,7 +186,7 @@ def test_suggestions_from_the_store(make_store):
         assignments=[assignment("P1", "V1", "2018-08-01"),
                      assignment("P2", "V8", "2018-08-01", "2018-08-20")],
     )  # fmt: skip
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     bench = staffing.bench_volunteers(engine, AS_OF)
     assert set(bench["volunteer_id"]) == {"V2", "V7", "V8"}
     assert bench.set_index("volunteer_id").loc["V8", "placements"] == 1

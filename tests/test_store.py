@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tfc_dash import config, models, store
+from tfc_dash.core import config
+from tfc_dash.store import database, models
 
 
 def test_database_url_order(tmp_path: Path):
@@ -32,9 +33,9 @@ def test_redact_url_hides_the_password():
 
 
 def test_missing_file_is_a_store_to_create(tmp_path: Path):
-    engine = store.make_engine(f"sqlite:///{tmp_path / 'nope.db'}")
-    with pytest.raises(store.StoreMissing, match="There is no store at") as err:
-        store.check_store(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'nope.db'}")
+    with pytest.raises(database.StoreMissing, match="There is no store at") as err:
+        database.check_store(engine)
     assert "ensure-store" in err.value.hint
     assert not (tmp_path / "nope.db").exists()  # checking must not create it
 
@@ -42,9 +43,9 @@ def test_missing_file_is_a_store_to_create(tmp_path: Path):
 def test_corrupt_file(tmp_path: Path):
     path = tmp_path / "corrupt.db"
     path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(store.StoreError, match="damaged or is not a database") as err:
-        store.check_store(store.make_engine(f"sqlite:///{path}"))
-    assert not isinstance(err.value, store.StoreMissing)
+    with pytest.raises(database.StoreError, match="damaged or is not a database") as err:
+        database.check_store(database.make_engine(f"sqlite:///{path}"))
+    assert not isinstance(err.value, database.StoreMissing)
     assert "Move it aside" in err.value.hint
 
 
@@ -52,17 +53,17 @@ def test_database_without_tables_is_a_store_to_create(tmp_path: Path):
     path = tmp_path / "other.db"
     with sa.create_engine(f"sqlite:///{path}").begin() as conn:
         conn.execute(sa.text("create table unrelated (x int)"))
-    with pytest.raises(store.StoreMissing, match="no dashboard tables"):
-        store.check_store(store.make_engine(f"sqlite:///{path}"))
-    with pytest.raises(store.StoreMissing, match="no dashboard tables"):
-        store.store_version(store.make_engine(f"sqlite:///{path}"))
+    with pytest.raises(database.StoreMissing, match="no dashboard tables"):
+        database.check_store(database.make_engine(f"sqlite:///{path}"))
+    with pytest.raises(database.StoreMissing, match="no dashboard tables"):
+        database.store_version(database.make_engine(f"sqlite:///{path}"))
 
 
 def test_sqlite_file_in_a_folder_that_cannot_be_made(tmp_path: Path):
     (tmp_path / "file").write_text("a file, not a folder")
-    engine = store.make_engine(f"sqlite:///{tmp_path / 'file' / 'tfc.db'}")
-    with pytest.raises(store.StoreError, match="cannot be created") as err:
-        store.init_schema(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'file' / 'tfc.db'}")
+    with pytest.raises(database.StoreError, match="cannot be created") as err:
+        database.init_schema(engine)
     assert "TFC_DATABASE_URL" in err.value.hint
 
 
@@ -77,9 +78,9 @@ SETTING = "TFC_DATABASE_URL (or `[database] url` in the secrets)"
     ],
 )
 def test_a_server_that_does_not_answer_is_named_with_its_setting(address, message):
-    engine = store.make_engine(f"postgresql+psycopg://{address}?connect_timeout=2")
-    with pytest.raises(store.StoreError, match=message) as err:
-        store.check_store(engine)
+    engine = database.make_engine(f"postgresql+psycopg://{address}?connect_timeout=2")
+    with pytest.raises(database.StoreError, match=message) as err:
+        database.check_store(engine)
     assert SETTING in err.value.hint
     assert "pw@" not in str(err.value) and "SELECT" not in str(err.value).upper()
 
@@ -87,8 +88,8 @@ def test_a_server_that_does_not_answer_is_named_with_its_setting(address, messag
 def test_an_empty_postgresql_database_is_a_store_to_create(postgres_server):
     url = postgres_server.new_store_url()  # a schema with nothing in it
     try:
-        with pytest.raises(store.StoreMissing, match="has no dashboard tables yet") as err:
-            store.store_version(store.make_engine(url))
+        with pytest.raises(database.StoreMissing, match="has no dashboard tables yet") as err:
+            database.store_version(database.make_engine(url))
         text = str(err.value)
         assert "damaged" not in text and "LINE" not in text and "sync_runs" not in text
         assert "file" not in text
@@ -108,9 +109,9 @@ def test_server_problems_say_what_to_change(postgres_server):
          "search_path) does not exist", "create schema"),
     ]  # fmt: skip
     for url, message, hint in cases:
-        engine = store.make_engine(url.render_as_string(hide_password=False))
-        with pytest.raises(store.StoreError) as err:
-            store.init_schema(engine)
+        engine = database.make_engine(url.render_as_string(hide_password=False))
+        with pytest.raises(database.StoreError) as err:
+            database.init_schema(engine)
         assert message in err.value.message and hint in err.value.hint, err.value
         assert SETTING in err.value.hint
         assert "LINE" not in str(err.value) and "file" not in str(err.value)
@@ -119,16 +120,16 @@ def test_server_problems_say_what_to_change(postgres_server):
 
 @pytest.mark.parametrize("url", ["not a url", "nosuchdialect://x/y"])
 def test_bad_urls(url: str):
-    with pytest.raises(store.StoreError):
-        store.make_engine(url)
+    with pytest.raises(database.StoreError):
+        database.make_engine(url)
 
 
 def test_empty_store(new_store_url):
-    engine = store.make_engine(new_store_url())
-    store.init_schema(engine)
-    status = store.check_store(engine)
+    engine = database.make_engine(new_store_url())
+    database.init_schema(engine)
+    status = database.check_store(engine)
     assert status.is_empty and not status.is_demo
-    assert store.store_version(engine) == 0
+    assert database.store_version(engine) == 0
 
 
 def test_replace_dataset_records_a_run_with_a_snapshot(make_store, tmp_path: Path):
@@ -140,9 +141,9 @@ def test_replace_dataset_records_a_run_with_a_snapshot(make_store, tmp_path: Pat
                    "start_date": "2018-09-01"}],
         meta={"demo": "true"},
     )  # fmt: skip
-    engine = store.make_engine(url)
-    assert store.store_version(engine) == 1
-    status = store.check_store(engine)
+    engine = database.make_engine(url)
+    assert database.store_version(engine) == 1
+    status = database.check_store(engine)
     assert status.is_demo and status.projects == 1 and status.campaigns == 1
     runs = models.SyncRun.__table__
     with engine.connect() as conn:
@@ -169,9 +170,9 @@ def test_bulk_writes_leave_postgresql_planner_statistics(postgres_server, fake_s
     # Right after a bulk load PostgreSQL's planner takes the tables for empty (reltuples -1)
     # until autovacuum analyzes them, and some page queries pick slow plans meanwhile.
     from tests.fake_sheets import reader_for, small_workbook, spreadsheet_from_rows
-    from tfc_dash import sync
     from tfc_dash.cli import seed_demo
-    from tfc_dash.demo import build_demo
+    from tfc_dash.ingest import sync
+    from tfc_dash.ingest.demo import build_demo
 
     seeded, synced = postgres_server.new_store_url(), postgres_server.new_store_url()
     try:
@@ -182,7 +183,7 @@ def test_bulk_writes_leave_postgresql_planner_statistics(postgres_server, fake_s
             assert stats[table] == len(demo.frames[table]), table
 
         fake_sheets.add(spreadsheet_from_rows(small_workbook()))
-        engine = store.make_engine(synced)
+        engine = database.make_engine(synced)
         sync.sync_sheets(engine, reader_for(fake_sheets))
         engine.dispose()
         stats = reltuples(synced)

@@ -12,15 +12,16 @@ import sqlalchemy as sa
 
 from tests.dbtools import connect, dump, rows, scalar
 from tests.fake_sheets import SPREADSHEET_KEY, reader_for, small_workbook, spreadsheet_from_rows
-from tfc_dash import models, store, sync
 from tfc_dash.cli import seed_demo
-from tfc_dash.demo import build_demo
+from tfc_dash.ingest import sync
+from tfc_dash.ingest.demo import build_demo
+from tfc_dash.store import database, models
 
 
 def run_sync(fake, url, tabs=None, **kwargs) -> sync.SyncReport:
     fake.spreadsheets.clear()
     fake.add(spreadsheet_from_rows(tabs or small_workbook()))
-    return sync.sync_sheets(store.make_engine(url), reader_for(fake), **kwargs)
+    return sync.sync_sheets(database.make_engine(url), reader_for(fake), **kwargs)
 
 
 def test_two_requests_and_everything_lands(fake_sheets, empty_store):
@@ -177,14 +178,14 @@ def test_dry_run_writes_nothing_and_reports_what_would_change(fake_sheets, empty
 def test_the_first_real_sync_replaces_the_demo_and_says_so(fake_sheets, new_store_url):
     url = new_store_url()
     seed_demo(url)
-    version = store.store_version(store.make_engine(url))
+    version = database.store_version(database.make_engine(url))
     report = run_sync(fake_sheets, url)
     assert report.replaced_demo and report.message.startswith("Replaced the demo data.")
-    status = store.check_store(store.make_engine(url))
+    status = database.check_store(database.make_engine(url))
     assert not status.is_demo and status.projects == 2 and status.volunteers == 2
     assert scalar(url, "select count(*) from sync_runs where source='demo'") == 0
     assert scalar(url, "select count(*) from projects") == 2  # demo rows gone, not marked
-    assert store.store_version(store.make_engine(url)) > version  # caches see the change
+    assert database.store_version(database.make_engine(url)) > version  # caches see the change
     # the demo's goals go with the rest: this sheet has no Goals tab, so no goal is set
     assert len(build_demo().goals) > 0
     assert scalar(url, "select count(*) from goals") == 0
@@ -200,7 +201,7 @@ def test_csv_import_goes_through_the_same_gate(fake_sheets, empty_store, tmp_pat
         "VA,lower,999,50,x\n"
         "ZZ,upper,1,50,\n"
     )
-    report = sync.import_csv(store.make_engine(empty_store), "districts", path)
+    report = sync.import_csv(database.make_engine(empty_store), "districts", path)
     assert report.rows == {"districts": 2}
     assert sorted((p.row, p.cell) for p in report.problems) == [(4, "C4"), (5, "A5")]
     assert scalar(empty_store, "select winnability from districts where district='13'") == 70
@@ -216,8 +217,8 @@ def test_csv_import_checks_references_against_the_store(fake_sheets, empty_store
     # The file's one good row replaces the store's one outcome: that is all of the table, so
     # the import says so unless asked to replace (see test_import_limits.py).
     with pytest.raises(sync.SyncError, match="would remove 1 of the 1 outcomes rows"):
-        sync.import_csv(store.make_engine(empty_store), "Outcomes", path)
-    report = sync.import_csv(store.make_engine(empty_store), "Outcomes", path, replace=True)
+        sync.import_csv(database.make_engine(empty_store), "Outcomes", path)
+    report = sync.import_csv(database.make_engine(empty_store), "Outcomes", path, replace=True)
     assert [p.reason for p in report.problems] == [
         "project_id P9 is not in Projects (in the store)"
     ]
@@ -227,9 +228,9 @@ def test_csv_import_checks_references_against_the_store(fake_sheets, empty_store
 
 def test_unknown_tab_and_unreadable_file_are_clear_errors(empty_store, tmp_path: Path):
     with pytest.raises(sync.SyncError, match="no 'Budget' tab"):
-        sync.import_csv(store.make_engine(empty_store), "Budget", tmp_path / "x.csv")
+        sync.import_csv(database.make_engine(empty_store), "Budget", tmp_path / "x.csv")
     with pytest.raises(sync.SyncError, match="Cannot read"):
-        sync.import_csv(store.make_engine(empty_store), "Districts", tmp_path / "missing.csv")
+        sync.import_csv(database.make_engine(empty_store), "Districts", tmp_path / "missing.csv")
 
 
 def test_a_nul_character_is_a_bad_cell_not_a_crash(fake_sheets, empty_store):
@@ -256,7 +257,7 @@ def test_syncs_started_at_once_run_one_after_the_other(fake_sheets, empty_store)
     account = fake_sheets.service_account()  # one key: each new one would replace the last
 
     def one() -> None:
-        engine, reader = store.make_engine(empty_store), reader_for(fake_sheets, account=account)
+        engine, reader = database.make_engine(empty_store), reader_for(fake_sheets, account=account)
         barrier.wait()
         try:
             reports.append(sync.sync_sheets(engine, reader))

@@ -9,8 +9,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tfc_dash import contract, store, sync
-from tfc_dash.parsing import parse_tab
+from tfc_dash.ingest import contract, sync
+from tfc_dash.ingest.parsing import parse_tab
+from tfc_dash.store import database
 
 cells = st.one_of(
     st.none(),
@@ -70,7 +71,7 @@ def test_parsing_never_crashes_and_accounts_for_every_filled_row(values):
 )
 def test_sync_of_arbitrary_rows_never_crashes_and_reports_each_rejection(new_store_url, rows):
     url = new_store_url()
-    engine = store.make_engine(url)
+    engine = database.make_engine(url)
     campaigns = [["campaign_id", "candidate", "state", "chamber", "district", "election_date"],
                  ["C1", "Ann", "VA", "lower", "13", date(2017, 11, 7)]]  # fmt: skip
     header = ["project_id", "campaign_id", "name", "category", "status", "start_date"]

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from tests.builders import assignment, campaign, project, volunteer
-from tfc_dash import store, volunteering
-from tfc_dash.filters import Filters
+from tfc_dash.figures import volunteering
+from tfc_dash.figures.filters import Filters
+from tfc_dash.store import database
 
 AS_OF = date(2018, 9, 14)
 EVERYONE = Filters()
@@ -24,7 +25,7 @@ def engine_for(make_store):
             [project("P1", start="2018-08-01", end="2018-10-15"),
              project("P2", start="2018-09-01", end="2018-10-30")],
         )  # fmt: skip
-        return store.make_engine(make_store(**tables))
+        return database.make_engine(make_store(**tables))
 
     return build
 

@@ -1,6 +1,6 @@
 """Tech for Campaigns program dashboard: the logic behind the Streamlit pages.
 
-Everything here runs without Streamlit except :mod:`tfc_dash.cache`, the one module of Streamlit
+Everything here runs without Streamlit except :mod:`tfc_dash.web.cache`, the one module of Streamlit
 caching wrappers.
 """
 

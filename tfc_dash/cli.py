@@ -34,10 +34,14 @@ from typing import NoReturn, TextIO
 
 from sqlalchemy.engine import Engine
 
-from tfc_dash import clock, config, digest, policy, provision, queries, refresh, sheets, store, sync
-from tfc_dash.demo import DEFAULT_SEED
-from tfc_dash.filters import make_filters
-from tfc_dash.models import CATEGORIES
+from tfc_dash.core import clock, config
+from tfc_dash.figures import policy, queries
+from tfc_dash.figures.filters import make_filters
+from tfc_dash.ingest import provision, refresh, sheets, sync
+from tfc_dash.ingest.demo import DEFAULT_SEED
+from tfc_dash.kit import digest
+from tfc_dash.store import database
+from tfc_dash.store.models import CATEGORIES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED = 0, 1, 2, 3
 DEBUG_ENV = "TFC_DEBUG"  # set to 1 to see the traceback of an unexpected error
@@ -51,11 +55,11 @@ def seed_demo(
     url: str, scale: int = 1, seed: int = DEFAULT_SEED, force: bool = False
 ) -> int | None:
     """Fill the store at ``url`` with the demo dataset; returns the sync run id."""
-    engine = store.make_engine(url)
-    store.init_schema(engine)
-    status = store.check_store(engine)
+    engine = database.make_engine(url)
+    database.init_schema(engine)
+    status = database.check_store(engine)
     if not status.is_empty and not status.is_demo and not force:
-        raise store.StoreError(
+        raise database.StoreError(
             f"The store at {status.url} holds real data ({status.projects} projects).",
             "Seeding demo data would replace it: pass --force if that is what you want.",
         )
@@ -66,7 +70,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     url = args.db or config.database_url()
     began = time.perf_counter()
     run_id = seed_demo(url, scale=args.scale, seed=args.seed, force=args.force)
-    status = store.check_store(store.make_engine(url))
+    status = database.check_store(database.make_engine(url))
     print(
         f"Seeded demo data (scale {args.scale}) into {status.url} in "
         f"{time.perf_counter() - began:.1f} s: {status.projects} projects, "
@@ -80,7 +84,7 @@ def cmd_ensure_store(args: argparse.Namespace) -> int:
     empty, sync the spreadsheet, or without one, seed the demo data."""
     secrets = config.load_secrets(Path(args.secrets)) if args.secrets else config.load_secrets()
     section = config.gsheets_section(secrets)
-    engine = store.make_engine(args.db or config.database_url(secrets))
+    engine = database.make_engine(args.db or config.database_url(secrets))
     result = provision.prepare_store(
         engine,
         (lambda: sheets.SheetsReader(sheets.settings_from_secrets(section))) if section else None,
@@ -112,7 +116,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     secrets = _secrets(args.secrets)
     settings = sheets.settings_from_secrets((secrets.get("connections") or {}).get("gsheets"))
     limits = sync.Limits.from_settings(config.sync_settings(secrets))
-    engine = store.make_engine(args.db or config.database_url(secrets))
+    engine = database.make_engine(args.db or config.database_url(secrets))
     report = sync.sync_sheets(
         engine,
         sheets.SheetsReader(settings),
@@ -140,7 +144,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Load one tab's rows from a CSV file, through the same checks as a sync."""
     secrets = _secrets(args.secrets)
     limits = sync.Limits.from_settings(config.sync_settings(secrets))
-    engine = store.make_engine(args.db or config.database_url(secrets))
+    engine = database.make_engine(args.db or config.database_url(secrets))
     report = sync.import_csv(
         engine,
         args.tab,
@@ -175,7 +179,7 @@ class ProgressBar:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the fundraising kit: every chart as PNG and SVG, its figures as CSV, the headline."""
-    from tfc_dash import kit  # the charts' imports are not needed by other commands
+    from tfc_dash.kit import fundraising_kit
 
     engine = _filled_store(args.db or config.database_url(), "export")
     as_of = _as_of(engine, args.as_of)
@@ -184,8 +188,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     filters = make_filters(cycle, args.state, args.category)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)  # fail on an unwritable folder before drawing
-    bundle = kit.build_kit(engine, filters, as_of, progress=ProgressBar("Drawing"))
-    written = kit.export_kit(bundle, out, progress=ProgressBar("Writing"))
+    bundle = fundraising_kit.build_kit(engine, filters, as_of, progress=ProgressBar("Drawing"))
+    written = fundraising_kit.export_kit(bundle, out, progress=ProgressBar("Writing"))
     for missing in bundle.missing:
         print(f"note: not in the kit: {missing}", file=sys.stderr)
     for note in bundle.goal_notes:
@@ -251,7 +255,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_glossary(args: argparse.Namespace) -> int:
     """Print the glossary as markdown, or rewrite (--check: compare) the README's copy."""
-    from tfc_dash import glossary
+    from tfc_dash.figures import glossary
 
     if args.readme is None:
         if args.check:
@@ -270,7 +274,7 @@ def cmd_glossary(args: argparse.Namespace) -> int:
     if args.check:
         print(
             f"error: {path}: the glossary is out of step with the metric catalogue "
-            f"(tfc_dash/catalogue.py); run `python -m tfc_dash glossary --readme {path}` and "
+            f"(tfc_dash/core/catalogue.py); run `python -m tfc_dash glossary --readme {path}` and "
             "commit the result.",
             file=sys.stderr,
         )
@@ -282,8 +286,8 @@ def cmd_glossary(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Upgrade the store's schema to the newest revision, keeping its data."""
     url = args.db or config.database_url()
-    store.require_sqlite_file(url)
-    before, after = store.init_schema(store.make_engine(url))
+    database.require_sqlite_file(url)
+    before, after = database.init_schema(database.make_engine(url))
     if before == after:
         print(f"The store is up to date (revision {after}).")
     else:
@@ -422,7 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except (
-        store.StoreError,
+        database.StoreError,
         config.ConfigError,
         sheets.SheetsError,
         sync.SyncError,
@@ -454,10 +458,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _filled_store(url: str, nothing_to: str) -> Engine:
     """The store at ``url``, upgraded; an empty one is an error (nothing to export or report)."""
-    engine = store.make_engine(url)
-    status = store.check_store(engine, upgrade=True)
+    engine = database.make_engine(url)
+    status = database.check_store(engine, upgrade=True)
     if status.is_empty:
-        raise store.StoreError(
+        raise database.StoreError(
             f"The store at {status.url} is empty: there is nothing to {nothing_to}.",
             "Fill it with `python -m tfc_dash seed-demo` or a sync first.",
         )

@@ -11,7 +11,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.payloads import PAYLOAD
-from tfc_dash.text import md_escape
+from tfc_dash.core.text import md_escape
 
 shown = md_escape(PAYLOAD)
 st.title(shown)

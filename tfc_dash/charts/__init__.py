@@ -1,0 +1,1 @@
+"""tfc_dash.charts: see the README, Layout."""

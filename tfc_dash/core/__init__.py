@@ -1,0 +1,1 @@
+"""tfc_dash.core: see the README, Layout."""

@@ -1,0 +1,1 @@
+"""tfc_dash.figures: see the README, Layout."""

@@ -1,0 +1,1 @@
+"""tfc_dash.ingest: see the README, Layout."""

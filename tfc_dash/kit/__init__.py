@@ -1,0 +1,1 @@
+"""tfc_dash.kit: see the README, Layout."""

@@ -1,0 +1,1 @@
+"""tfc_dash.store: see the README, Layout."""

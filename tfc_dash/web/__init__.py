@@ -1,0 +1,1 @@
+"""tfc_dash.web: see the README, Layout."""
