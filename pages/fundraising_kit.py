@@ -5,7 +5,7 @@ import functools
 import streamlit as st
 
 from tfc_dash.core.text import day_label
-from tfc_dash.kit import fundraising_kit
+from tfc_dash.kit import drawing, fundraising_kit, headline
 from tfc_dash.web import ui
 
 ctx = ui.page_context()
@@ -40,7 +40,7 @@ left, right = st.columns([3, 1])
 left.caption("Copy it with the button at the top right of the box, or download it.")
 right.download_button(
     "Headline (TXT)",
-    fundraising_kit.headline_bytes(bundle.headline),
+    headline.headline_bytes(bundle.headline),
     file_name=bundle.headline_file,
     mime="text/plain",
     key="kit_headline",
@@ -51,9 +51,9 @@ right.download_button(
 st.subheader("Charts")
 png_size = st.segmented_control(
     "PNG size",
-    list(fundraising_kit.SIZE_LABELS),
-    format_func=fundraising_kit.SIZE_LABELS.__getitem__,
-    default=fundraising_kit.CURRENT,
+    list(drawing.SIZE_LABELS),
+    format_func=drawing.SIZE_LABELS.__getitem__,
+    default=drawing.CURRENT,
     required=True,
     key="kit_png_size",
     help="Each size is laid out for its shape: 1200 × 675 for link posts, 1080 × 1080 for "
@@ -63,9 +63,9 @@ for start in range(0, len(bundle.charts), 2):
     for column, chart in zip(st.columns(2), bundle.charts[start : start + 2], strict=False):
         with column.container(border=True):
             st.markdown(f"**{chart.name}**")
-            if chart.ready and png_size != fundraising_kit.CURRENT:
+            if chart.ready and png_size != drawing.CURRENT:
                 # A posting size: its own layout, as the PNG will be.
-                st.image(fundraising_kit.chart_png(chart, png_size), width="stretch")
+                st.image(drawing.chart_png(chart, png_size), width="stretch")
             elif chart.ready:
                 # The SVG file itself: crisp at any size, and cheap to send on every rerun.
                 st.image(chart.svg.decode("utf-8"), width="stretch")
@@ -75,9 +75,7 @@ for start in range(0, len(bundle.charts), 2):
             if chart.ready:
                 png.download_button(
                     "PNG",
-                    functools.partial(
-                        fundraising_kit.chart_png, chart, png_size
-                    ),  # made when asked for
+                    functools.partial(drawing.chart_png, chart, png_size),  # made when asked for
                     file_name=bundle.file_name(chart.key, "png", png_size),
                     mime="image/png",
                     key=f"kit_png_{chart.key}",

@@ -138,7 +138,7 @@ else:
     wide = outcomes.metrics_by(long, by)
     choices = [c for c in wide.columns if c not in (by, "label")]
     metric = st.selectbox(
-        "Metric to chart", choices, format_func=outcomes.metric_label, key="outcomes_metric"
+        "Metric to chart", choices, format_func=catalogue.metric_label, key="outcomes_metric"
     )
     st.altair_chart(outcome_charts.metric_chart(wide, by, metric), width="stretch")
     ui.dataframe(
@@ -149,7 +149,7 @@ else:
             "label": st.column_config.Column(by.title()),
             **{
                 c: st.column_config.NumberColumn(
-                    outcomes.metric_label(c),
+                    catalogue.metric_label(c),
                     format="dollar" if c in ("spend_usd", "cost_per_contact") else "localized",
                 )
                 for c in choices

@@ -3,13 +3,14 @@
 import streamlit as st
 
 from tfc_dash.charts import progress_charts
+from tfc_dash.core import catalogue
 from tfc_dash.core.text import day_label
 from tfc_dash.figures import goals, metrics, queries
 from tfc_dash.web import ui
 
 ctx = ui.page_context()
 filters, as_of = ctx.filters, ctx.as_of
-before = queries.four_weeks_before(as_of)
+before = catalogue.change_since(as_of)
 
 goal = None
 if filters.cycle is not None:  # a goal is one cycle's

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import downloads
 from tests.test_kit import PNG_SIGNATURE, personal_data_in, png_size, svg_texts, volunteers
 from tfc_dash.cli import main
-from tfc_dash.kit import fundraising_kit
+from tfc_dash.kit import drawing, fundraising_kit, png_meta
 
 PAGE = "pages/fundraising_kit.py"
 
@@ -33,7 +33,7 @@ def test_page_offers_every_chart_and_the_headline(run_app, served):
         assert png[:8] == PNG_SIGNATURE
         root, texts = svg_texts(svg)
         assert png_size(png)[0] == round(2 * float(root.get("width")))
-        assert fundraising_kit.png_text(png)["Title"] in texts
+        assert png_meta.png_text(png)["Title"] in texts
 
 
 def test_headline_numbers_equal_the_store(run_app, demo_db_url):
@@ -73,7 +73,7 @@ def test_cli_export_writes_the_page_downloads(run_app, served, demo_db_url, tmp_
     at = run_app(page=PAGE, query=query)
     assert not at.exception
     page_files = downloads(at, served)
-    for size in fundraising_kit.SIZES:  # each posting size picked on the page
+    for size in drawing.SIZES:  # each posting size picked on the page
         at.segmented_control(key="kit_png_size").set_value(size).run()
         assert not at.exception
         page_files |= downloads(at, served)
@@ -87,9 +87,9 @@ def test_cli_export_writes_the_page_downloads(run_app, served, demo_db_url, tmp_
 def test_reruns_reuse_the_rendered_charts(run_app, monkeypatch):
     at = run_app(page=PAGE)
     calls = []
-    original = fundraising_kit.vlc.vegalite_to_svg
+    original = drawing.vlc.vegalite_to_svg
     monkeypatch.setattr(
-        fundraising_kit.vlc, "vegalite_to_svg", lambda *a, **k: calls.append(1) or original(*a, **k)
+        drawing.vlc, "vegalite_to_svg", lambda *a, **k: calls.append(1) or original(*a, **k)
     )
     at.run()
     assert not at.exception and len(at.get("image")) == 5
@@ -122,7 +122,7 @@ def test_missing_fundraising_still_offers_the_rest(run_app, served, make_store):
 @pytest.mark.parametrize("query", [{}, {"state": "VA", "cycle": "2017"}])
 def test_the_picked_size_is_the_downloaded_png(run_app, served, query):
     at = run_app(page=PAGE, query=query)
-    for key, size in fundraising_kit.SIZES.items():
+    for key, size in drawing.SIZES.items():
         at.segmented_control(key="kit_png_size").set_value(key).run()
         files = downloads(at, served)
         pngs = {n: d for n, d in files.items() if n.endswith(f"{size.suffix}.png")}

@@ -182,3 +182,18 @@ def test_glossary_page_opens_for_every_role(run_app):
     assert at.title[0].value == "Glossary"
     shown = "\n".join(el.value for el in at.markdown)
     assert all(f.label in shown for f in FIGURES.values())
+
+
+@pytest.mark.parametrize(
+    ("metric", "label"),
+    [
+        ("spend_usd", "Spend (USD)"),
+        ("cost_per_contact", "Cost per contact (USD)"),
+        ("calls_made", "Calls made"),
+        ("match_usd", "Match (USD)"),
+    ],
+)
+def test_one_metric_label_for_every_page(metric, label):
+    assert catalogue.metric_label(metric) == label
+    if metric in catalogue.FIGURES:
+        assert label == catalogue.label(metric)

@@ -24,7 +24,7 @@ def test_fifty_states_have_99_chambers_and_7383_seats():
     table = coverage.coverage_table(
         reference.chambers_frame(),
         pd.DataFrame(columns=["state", "chamber", "district", "winnability", "targeted"]),
-        coverage.race_outcomes(pd.DataFrame(columns=coverage.RACE_COLUMNS), AS_OF),
+        coverage.campaign_outcomes(pd.DataFrame(columns=coverage.RACE_COLUMNS), AS_OF),
     )
     assert len(table) == 99
     assert table["state"].nunique() == 50
@@ -98,8 +98,8 @@ def race(cid, district, result, held="R", party="D", election="2018-11-06", proj
         (race("A", "1", "pending"), date(2018, 12, 1), "pending", True, False),
     ],
 )
-def test_race_outcomes_as_known_on_the_day(campaign, as_of, outcome, is_race, flipped):
-    frame = coverage.race_outcomes(pd.DataFrame([campaign]), as_of).iloc[0]
+def test_campaign_outcomes_as_known_on_the_day(campaign, as_of, outcome, is_race, flipped):
+    frame = coverage.campaign_outcomes(pd.DataFrame([campaign]), as_of).iloc[0]
     assert (frame["outcome"], frame["is_race"], frame["flipped"]) == (outcome, is_race, flipped)
     if outcome == "pending":
         assert pd.isna(frame["vote_share"])  # a result not yet known is not shown
@@ -121,7 +121,7 @@ def scores(*targeted: str, scored: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 def test_district_status_precedence():
-    campaigns = coverage.race_outcomes(
+    campaigns = coverage.campaign_outcomes(
         pd.DataFrame(
             [
                 race("A", "1", "won"),
@@ -160,7 +160,7 @@ def test_district_status_precedence():
 
 def test_uncovered_targets_rank_by_winnability():
     frame = scores("1", "2", "3", "4")  # winnability 50, 51, 52, 53
-    campaigns = coverage.race_outcomes(pd.DataFrame([race("A", "3", "pending")]), AS_OF)
+    campaigns = coverage.campaign_outcomes(pd.DataFrame([race("A", "3", "pending")]), AS_OF)
     statuses = coverage.district_statuses("VA", "lower", frame, campaigns)
     targets = coverage.targets_display(statuses)
     assert list(targets["district"]) == ["District 4", "District 2", "District 1"]
@@ -168,7 +168,7 @@ def test_uncovered_targets_rank_by_winnability():
 
 
 def test_chamber_results_count_races_wins_and_flips():
-    campaigns = coverage.race_outcomes(
+    campaigns = coverage.campaign_outcomes(
         pd.DataFrame(
             [
                 race("A", "1", "won"),

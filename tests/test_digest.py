@@ -13,9 +13,18 @@ from tests.smtp_server import Handler, SmtpServer, closing_server, free_port, se
 from tfc_dash.cli import main
 from tfc_dash.core import catalogue
 from tfc_dash.core.catalogue import label
-from tfc_dash.figures import bottleneck, coverage, goals, metrics, policy, queries, staffing
+from tfc_dash.figures import (
+    bottleneck,
+    coverage,
+    goals,
+    kit_queries,
+    metrics,
+    policy,
+    queries,
+    staffing,
+)
 from tfc_dash.figures.filters import STATE_NAMES, Filters
-from tfc_dash.kit import digest, fundraising_kit
+from tfc_dash.kit import digest, drawing, fundraising_kit
 from tfc_dash.store import database
 
 FOUNDER, FUNDRAISER, LEAD = "ann@example.org", "fred@example.org", "val@example.org"
@@ -133,7 +142,7 @@ def test_founders_figures_are_the_progress_pages(sent):
         f"{'behind' if gap > 0 else 'ahead of'} pace"
     )
 
-    def cards(before: date) -> list[metrics.Scorecard]:
+    def cards(before: date) -> list[catalogue.Scorecard]:
         return metrics.progress_scorecards(
             queries.project_counts(engine, view, AS_OF),
             queries.project_counts(engine, view, before),
@@ -146,7 +155,7 @@ def test_founders_figures_are_the_progress_pages(sent):
         return f"{n:+,}" if n else "0"
 
     week = cards(date(2018, 8, 24))
-    month = cards(queries.four_weeks_before(AS_OF))
+    month = cards(catalogue.change_since(AS_OF))
     for w, m in zip(week, month, strict=True):
         assert f"{w.label} | {w.value:,} | {signed(w.delta)} | {signed(m.delta)}" in plain
 
@@ -168,7 +177,7 @@ def test_fundraising_gets_the_kit_inline_and_no_volunteer(sent, demo_db_url):
         engine, Filters(cycle=queries.cycles(engine)[0]), AS_OF, png=False
     )
     assert bundle.headline in plain and html.escape(bundle.headline) in body
-    funds = fundraising_kit.crowdfunding(engine, AS_OF)
+    funds = kit_queries.crowdfunding(engine, AS_OF)
     raised = catalogue.format_value("crowdfunding_usd", funds.raised)
     assert f"{label('crowdfunding_usd')}: {raised}" in plain
 
@@ -176,7 +185,7 @@ def test_fundraising_gets_the_kit_inline_and_no_volunteer(sent, demo_db_url):
     assert len(images) == len(drawn) == 5
     for cid in images:
         assert f"src='cid:{cid}'" in body
-    sizes = sorted(png_size(fundraising_kit.chart_png(c)) for c in drawn)
+    sizes = sorted(png_size(drawing.chart_png(c)) for c in drawn)
     assert sorted(png_size(d) for d in images.values()) == sizes
     assert all(w >= 600 and h >= 300 for w, h in sizes)
 

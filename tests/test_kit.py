@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from tfc_dash.figures.filters import Filters
-from tfc_dash.kit import fundraising_kit
+from tfc_dash.kit import drawing, fundraising_kit, headline, png_meta
 from tfc_dash.store import database
 
 AS_OF = date(2018, 9, 14)
@@ -99,7 +99,7 @@ def test_png_is_twice_the_svg_and_names_its_chart(demo_kit, key):
     assert width >= 700  # big enough for a social post
     assert chart.caption.title in texts and chart.caption.subtitle in texts
     assert chart.caption.source in texts
-    assert fundraising_kit.png_text(chart.png) == {
+    assert png_meta.png_text(chart.png) == {
         "Title": chart.caption.title,
         "Description": chart.caption.subtitle,
         "Source": chart.caption.source,
@@ -195,14 +195,14 @@ def test_headline_numbers_equal_the_store(demo_kit, demo_db_url):
     ("facts", "expected"),
     [
         (
-            fundraising_kit.HeadlineFacts(date(2018, 9, 14), 1, 1, 1, 1),
+            headline.HeadlineFacts(date(2018, 9, 14), 1, 1, 1, 1),
             "Every cycle: Projects started: 1; Campaigns supported: 1; States reached: 1; Ever "
             "placed: 1 volunteer. (As of 14 Sep 2018.)",
         ),
         (
-            fundraising_kit.HeadlineFacts(date(2018, 11, 1), 510, 200, 14, 900, since=2018,
-                              goal_target=500, goal_started=510, goal_cycle=2018, raised=260_000.4,
-                              raise_goal=250_000, days_left=0),
+            headline.HeadlineFacts(date(2018, 11, 1), 510, 200, 14, 900, since=2018,
+                                   goal_target=500, goal_started=510, goal_cycle=2018,
+                                   raised=260_000.4, raise_goal=250_000, days_left=0),
             "Since 2018, every cycle: Projects started: 510; Campaigns supported: 200; States "
             "reached: 14; Ever placed: 900 volunteers. Goal reached for the 2018 cycle: Projects "
             "started: 510 of 500. Raised in crowdfunding: $260,000 of our $250,000 goal, campaign "
@@ -211,7 +211,7 @@ def test_headline_numbers_equal_the_store(demo_kit, demo_db_url):
     ],
 )  # fmt: skip
 def test_headline_text(facts, expected):
-    assert fundraising_kit.headline_text(facts) == expected
+    assert headline.headline_text(facts) == expected
 
 
 # --- bad input -----------------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def test_a_chart_that_cannot_be_drawn(make_store, monkeypatch):
     def broken(spec, scale=1):
         raise ValueError("Vega-Lite to PNG conversion failed:\nError: something")
 
-    monkeypatch.setattr(fundraising_kit.vlc, "svg_to_png", broken)
+    monkeypatch.setattr(drawing.vlc, "svg_to_png", broken)
     bundle = kit_for(make_store, campaigns=[campaign("C1")], projects=[project("P1", "C1")])
     charts = by_key(bundle)
     assert "could not be drawn (Vega-Lite to PNG conversion failed:)" in charts["states"].missing
@@ -326,22 +326,22 @@ def test_a_state_view_has_no_program_wide_goal_or_signups(demo_engine):
 
 # --- posting sizes ------------------------------------------------------------------------------
 @pytest.mark.parametrize("state", [None, "VA"])
-@pytest.mark.parametrize("size", [fundraising_kit.CURRENT, *fundraising_kit.SIZES])
+@pytest.mark.parametrize("size", [drawing.CURRENT, *drawing.SIZES])
 def test_every_png_has_the_exact_size_for_one_state_or_all(demo_engine, state, size):
     view = Filters(cycle=2018, states=(state,) if state else None)
     bundle = fundraising_kit.build_page_kit(demo_engine, view, AS_OF)
     ready = [c for c in bundle.charts if c.ready]
     assert len(ready) >= 4
     for chart in ready:
-        png = fundraising_kit.chart_png(chart, size)
+        png = drawing.chart_png(chart, size)
         assert png[:8] == PNG_SIGNATURE
-        if size == fundraising_kit.CURRENT:  # the wide chart: twice its SVG
+        if size == drawing.CURRENT:  # the wide chart: twice its SVG
             root, _ = svg_texts(chart.svg)
             expected = (round(2 * float(root.get("width"))), round(2 * float(root.get("height"))))
         else:
-            expected = (fundraising_kit.SIZES[size].width, fundraising_kit.SIZES[size].height)
+            expected = (drawing.SIZES[size].width, drawing.SIZES[size].height)
         assert png_size(png) == expected, (chart.key, size)
-        assert fundraising_kit.png_text(png)["Title"] == chart.caption.title
+        assert png_meta.png_text(png)["Title"] == chart.caption.title
 
 
 def test_a_state_kit_says_the_state_and_keeps_cycle_colours(demo_engine):

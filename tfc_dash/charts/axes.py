@@ -58,6 +58,45 @@ def legend(labels: Iterable[str] = (), **options: Any) -> alt.Legend:
     )
 
 
+def stacked_bars(
+    data: Any,
+    *,
+    order: Sequence[str],
+    value: str,
+    value_title: str,
+    color: alt.Color,
+    stack_order: alt.Order,
+    tooltip: Sequence[alt.Tooltip],
+    step: int,
+    label_limit: int = 220,
+) -> alt.Chart:
+    """The breakdown charts' shape: a horizontal bar per ``label`` (in ``order``), its count
+    ``value`` stacked by ``color`` in ``stack_order``, ``step`` pixels a bar."""
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=list(order), axis=alt.Axis(labelLimit=label_limit)),
+            x=alt.X(f"{value}:Q", title=value_title, stack="zero", axis=count_axis()),
+            color=color,
+            order=stack_order,
+            tooltip=list(tooltip),
+        )
+        .properties(height=alt.Step(step))
+        .configure_view(stroke=None)
+    )
+
+
+def drawn_colour(
+    field: str, domain: Sequence[Any], colours: Sequence[Any], drawn: Iterable[Any]
+) -> alt.Color:
+    """The colour of nominal ``field``: each ``domain`` value its colour, the legend (above the
+    chart, untitled) listing only what ``drawn`` holds (:func:`drawn_scale`)."""
+    return alt.Color(
+        f"{field}:N", title=None, scale=drawn_scale(domain, colours, drawn), legend=legend()
+    )
+
+
 def drawn_scale(domain: Sequence[Any], colours: Sequence[Any], drawn: Iterable[Any]) -> alt.Scale:
     """A colour (or dash) scale of the ``domain`` values that ``drawn`` holds, each keeping its
     colour: the legend then lists only what the chart draws (no "Pace needed" without its line).

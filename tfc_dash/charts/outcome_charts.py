@@ -9,10 +9,16 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from tfc_dash.charts.axes import count_axis, drawn_scale, large_axis, legend, money_axis
+from tfc_dash.charts.axes import (
+    count_axis,
+    drawn_colour,
+    large_axis,
+    legend,
+    money_axis,
+)
 from tfc_dash.charts.theme import Brand, brand
-from tfc_dash.core.catalogue import column_label
-from tfc_dash.figures.outcomes import OUTCOMES, metric_label
+from tfc_dash.core.catalogue import column_label, metric_label
+from tfc_dash.figures.outcomes import OUTCOMES
 
 
 def outcome_colors(b: Brand) -> list[str]:
@@ -36,12 +42,7 @@ def results_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
             x=alt.X(
                 "races:Q", title=column_label("races_supported"), stack="zero", axis=count_axis()
             ),
-            color=alt.Color(
-                "outcome:N",
-                title=None,
-                scale=drawn_scale(list(OUTCOMES), outcome_colors(b), data["outcome"]),
-                legend=legend(),
-            ),
+            color=drawn_colour("outcome", list(OUTCOMES), outcome_colors(b), data["outcome"]),
             order=alt.Order("order:Q"),
             tooltip=[
                 alt.Tooltip(f"{by}:N", title=column_label(by)),
@@ -130,15 +131,11 @@ def comparison_chart(districts: pd.DataFrame) -> alt.Chart:
                 axis=alt.Axis(format="+.0%"),
             ),
             y=alt.Y("group:N", title=None, sort=["Supported", "Not supported"]),
-            color=alt.Color(
-                "district_outcome:N",
-                title=None,
-                scale=drawn_scale(
-                    outcomes,
-                    [b.primary, b.positive, b.accent, b.grey],
-                    contested["district_outcome"],
-                ),
-                legend=legend(),
+            color=drawn_colour(
+                "district_outcome",
+                outcomes,
+                [b.primary, b.positive, b.accent, b.grey],
+                contested["district_outcome"],
             ),
             tooltip=[
                 alt.Tooltip("district:N", title="District"),

@@ -8,7 +8,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from tfc_dash.charts.axes import count_axis, drawn_scale, legend, time_axis
+from tfc_dash.charts.axes import (
+    count_axis,
+    drawn_colour,
+    drawn_scale,
+    stacked_bars,
+    time_axis,
+)
 from tfc_dash.charts.theme import brand
 from tfc_dash.core.catalogue import column_label, format_value, label
 from tfc_dash.core.text import day_label
@@ -50,12 +56,7 @@ def burnup_chart(
     styles = [style for style in styles if style[0] in drawn]
     domain = [name for name, _, _ in styles]
     colors = [colour for _, colour, _ in styles]
-    color = alt.Color(
-        "line:N",
-        title=None,
-        scale=drawn_scale(domain, colors, lines["line"]),
-        legend=legend(),
-    )
+    color = drawn_colour("line", domain, colors, lines["line"])
     dash = alt.StrokeDash(
         "line:N",
         scale=drawn_scale(domain, [dash for _, _, dash in styles], lines["line"]),
@@ -112,35 +113,22 @@ def breakdown_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
     """
     b = brand()
     order = frame.drop_duplicates("label").sort_values("total", ascending=False)["label"].tolist()
-    return (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
-            x=alt.X(
-                "projects:Q",
-                title=column_label("projects_started"),
-                stack="zero",
-                axis=count_axis(),
-            ),
-            color=alt.Color(
-                "status:N",
-                title=None,
-                scale=drawn_scale(
-                    ["Completed", "Active"], [b.positive, b.primary], frame["status"]
-                ),
-                legend=legend(),
-            ),
-            order=alt.Order("status:N", sort="descending"),
-            tooltip=[
-                alt.Tooltip("label:N", title=column_label(by)),
-                alt.Tooltip("status:N", title=column_label("status")),
-                alt.Tooltip("projects:Q", title=column_label("projects_in_group")),
-                alt.Tooltip("total:Q", title=column_label("projects_started")),
-            ],
-        )
-        .properties(height=alt.Step(24))
-        .configure_view(stroke=None)
+    return stacked_bars(
+        frame,
+        order=order,
+        value="projects",
+        value_title=column_label("projects_started"),
+        color=drawn_colour(
+            "status", ["Completed", "Active"], [b.positive, b.primary], frame["status"]
+        ),
+        stack_order=alt.Order("status:N", sort="descending"),
+        tooltip=[
+            alt.Tooltip("label:N", title=column_label(by)),
+            alt.Tooltip("status:N", title=column_label("status")),
+            alt.Tooltip("projects:Q", title=column_label("projects_in_group")),
+            alt.Tooltip("total:Q", title=column_label("projects_started")),
+        ],
+        step=24,
     )
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from tfc_dash.charts.axes import count_axis, drawn_scale, legend, time_axis
+from tfc_dash.charts.axes import drawn_colour, legend, stacked_bars, time_axis
 from tfc_dash.charts.theme import brand
 from tfc_dash.core.catalogue import column_label
 from tfc_dash.core.text import day_label
@@ -24,37 +24,25 @@ def status_chart(frame: pd.DataFrame) -> alt.Chart:
     b = brand()
     order = frame.drop_duplicates("label")["label"].tolist()
     data = frame.assign(stack=frame["status"].map({s: k for k, s in enumerate(STATUS_ORDER)}))
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
-            x=alt.X(
-                "projects:Q",
-                title=column_label("projects_any_status"),
-                stack="zero",
-                axis=count_axis(),
-            ),
-            color=alt.Color(
-                "status:N",
-                title=None,
-                scale=drawn_scale(
-                    STATUS_ORDER,
-                    [b.positive, b.primary, b.palette[3], b.grey],
-                    data.loc[data["projects"] > 0, "status"],
-                ),
-                legend=legend(),
-            ),
-            order=alt.Order("stack:Q"),
-            tooltip=[
-                alt.Tooltip("label:N", title=column_label("category")),
-                alt.Tooltip("status:N", title=column_label("status")),
-                alt.Tooltip("projects:Q", title=column_label("projects_in_group")),
-                alt.Tooltip("total:Q", title=column_label("projects_any_status")),
-            ],
-        )
-        .properties(height=alt.Step(28))
-        .configure_view(stroke=None)
+    return stacked_bars(
+        data,
+        order=order,
+        value="projects",
+        value_title=column_label("projects_any_status"),
+        color=drawn_colour(
+            "status",
+            STATUS_ORDER,
+            [b.positive, b.primary, b.palette[3], b.grey],
+            data.loc[data["projects"] > 0, "status"],
+        ),
+        stack_order=alt.Order("stack:Q"),
+        tooltip=[
+            alt.Tooltip("label:N", title=column_label("category")),
+            alt.Tooltip("status:N", title=column_label("status")),
+            alt.Tooltip("projects:Q", title=column_label("projects_in_group")),
+            alt.Tooltip("total:Q", title=column_label("projects_any_status")),
+        ],
+        step=28,
     )
 
 

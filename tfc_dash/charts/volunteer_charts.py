@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from tfc_dash.charts.axes import count_axis, legend, time_axis
+from tfc_dash.charts.axes import count_axis, legend, stacked_bars, time_axis
 from tfc_dash.charts.theme import brand
 from tfc_dash.core.catalogue import column_label, label
 from tfc_dash.store.models import CATEGORIES, CATEGORY_LABELS
@@ -70,25 +70,21 @@ def pool_breakdown_chart(frame: pd.DataFrame, title: str, limit_rows: int = 30) 
     data = frame[frame["label"].isin(order)].assign(
         stack=frame["group"].map({DEPLOYED: 0, BENCH: 1})
     )
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
-            x=alt.X(
-                "volunteers:Q", title=label("volunteers_active"), stack="zero", axis=count_axis()
-            ),
-            color=alt.Color("group:N", scale=_groups(), legend=_legend()),
-            order=alt.Order("stack:Q"),
-            tooltip=[
-                alt.Tooltip("label:N", title=title),
-                alt.Tooltip("group:N", title=column_label("group")),
-                alt.Tooltip("volunteers:Q", title=column_label("volunteers_in_group"), format=","),
-                alt.Tooltip("total:Q", title=label("volunteers_active"), format=","),
-            ],
-        )
-        .properties(height=alt.Step(20))
-        .configure_view(stroke=None)
+    return stacked_bars(
+        data,
+        order=order,
+        value="volunteers",
+        value_title=label("volunteers_active"),
+        color=alt.Color("group:N", scale=_groups(), legend=_legend()),
+        stack_order=alt.Order("stack:Q"),
+        tooltip=[
+            alt.Tooltip("label:N", title=title),
+            alt.Tooltip("group:N", title=column_label("group")),
+            alt.Tooltip("volunteers:Q", title=column_label("volunteers_in_group"), format=","),
+            alt.Tooltip("total:Q", title=label("volunteers_active"), format=","),
+        ],
+        step=20,
+        label_limit=200,
     )
 
 

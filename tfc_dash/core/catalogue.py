@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 # How a value is written: ``count`` 1,234; ``usd`` $1,234; ``usd_cents`` $0.71; ``percent``
@@ -30,13 +31,24 @@ FORMATS = ("count", "usd", "usd_cents", "percent", "days", "weeks", "number", "r
 MISSING = "—"
 
 
+# A scorecard's change is over this many weeks, up to the as-of day (see :func:`change_since`).
+CHANGE_WEEKS = 4
+
+
+def change_since(as_of: date) -> date:
+    """The day a scorecard's change counts from: :data:`CHANGE_WEEKS` weeks before ``as_of``."""
+    return as_of - timedelta(weeks=CHANGE_WEEKS)
+
+
 @dataclass(frozen=True)
 class Scorecard:
     """One scorecard as a page draws it (label, value, change, help)."""
 
     label: str
-    value: int | None  # None: no value to show (a rate without a denominator, say)
-    delta: int | None
+    # None: no value to show (a rate without a denominator, say); a str: the value already
+    # written (a compact figure such as "1.2M", its exact value in the help).
+    value: int | str | None
+    delta: int | None  # the change since :func:`change_since`
     help: str
     suffix: str = ""
 
@@ -741,6 +753,16 @@ def figure(name: str) -> Figure:
 
 def label(name: str) -> str:
     return figure(name).label
+
+
+def metric_label(metric: str) -> str:
+    """An outcome metric's label, the same on every page: the catalogue's for a figure it has
+    (``spend_usd`` -> ``Spend (USD)``), else its words (``calls_made`` -> ``Calls made``,
+    ``match_usd`` -> ``Match (USD)``)."""
+    if metric in FIGURES:
+        return FIGURES[metric].label
+    words = str(metric).replace("_usd", " (USD)").replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 def definition(name: str) -> str:

@@ -11,6 +11,11 @@ def day_label(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 volunteer``, ``1,200 volunteers`` (``many`` when adding an s is wrong)."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 # Streamlit renders titles, captions, alerts, metric labels, help tooltips, expander and status
 # labels and segmented-control options with react-markdown, remark-gfm and plugins of its own
 # (frontend/lib/src/components/shared/StreamlitMarkdown). Two kinds of construct must be defused:

@@ -25,13 +25,11 @@ import pandas as pd
 import sqlalchemy as sa
 
 from tfc_dash.core import catalogue
+from tfc_dash.core.text import plural
 from tfc_dash.figures import goals, metrics, queries, rules, staffing, volunteering
 from tfc_dash.figures.filters import Filters
-from tfc_dash.store import models
 from tfc_dash.store.database import Bind, read_frame
-
-P = models.Project.__table__
-C = models.Campaign.__table__
+from tfc_dash.store.models import C, P
 
 PACE_WINDOW = metrics.PACE_WINDOW
 OVERDUE_SHARE = 1 / 3
@@ -193,10 +191,6 @@ class Bottleneck:
         )
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
-
-
 def decide(
     *,
     per_week: float,
@@ -226,7 +220,7 @@ def decide(
         return Bottleneck(
             OVER,
             f"The {cycle_over} cycle is over: its elections are past and "
-            f"{_plural(completed, 'project')} {'was' if completed == 1 else 'were'} "
+            f"{plural(completed, 'project')} {'was' if completed == 1 else 'were'} "
             f"completed{took}. Pick the current cycle to see what limits the pace now.",
             DETAIL_PAGE[OVER],
             {"projects_completed": completed, "weeks_to_complete": weeks_to_complete},
@@ -247,14 +241,14 @@ def decide(
         }
         verb = "has" if short_skills == 1 else "have"
         skills = (
-            f"; {_plural(short_skills, 'skill')} the seats need {verb} fewer bench volunteers "
+            f"; {plural(short_skills, 'skill')} the seats need {verb} fewer bench volunteers "
             "than seats"
             if short_skills
             else ""
         )
         body = (
-            f"{_plural(open_seats, 'open seat')} on {_plural(understaffed, 'understaffed project')}"
-            f" against {_plural(bench, 'volunteer')} on the bench at {util} utilization{skills}."
+            f"{plural(open_seats, 'open seat')} on {plural(understaffed, 'understaffed project')}"
+            f" against {plural(bench, 'volunteer')} on the bench at {util} utilization{skills}."
         )
     elif active and overdue / active >= OVERDUE_SHARE:
         cause = COMPLETION
@@ -267,7 +261,7 @@ def decide(
         median = catalogue.format_value("weeks_to_complete", weeks_to_complete)
         took = f", and completed projects took a median {median}" if weeks_to_complete else ""
         body = (
-            f"{overdue:,} of {_plural(active, 'active project')} are past their planned end"
+            f"{overdue:,} of {plural(active, 'active project')} are past their planned end"
             f"{took}; their volunteers are not free for new projects."
         )
     else:
@@ -289,8 +283,8 @@ def decide(
         )
         body = (
             f"{rate} projects started a week over the last 4 weeks{against}, while "
-            f"{_plural(bench, 'volunteer')} wait on the bench at {util} utilization and "
-            f"{_plural(scoping, 'project')} {'is' if scoping == 1 else 'are'} in scoping."
+            f"{plural(bench, 'volunteer')} wait on the bench at {util} utilization and "
+            f"{plural(scoping, 'project')} {'is' if scoping == 1 else 'are'} in scoping."
         )
     if on_track:
         head = f"On pace; the step that would limit it first is {CAUSE_NAMES[cause].lower()}: "

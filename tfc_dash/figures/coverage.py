@@ -21,6 +21,7 @@ reported by :func:`district_problems` and left out of every figure.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -34,14 +35,14 @@ from tfc_dash.core.catalogue import Scorecard, scorecard
 from tfc_dash.core.text import md_escape
 from tfc_dash.figures import reference, rules
 from tfc_dash.figures.filters import FIFTY_STATES, STATE_NAMES, Filters
-from tfc_dash.figures.queries import campaign_conditions, read_frame
-from tfc_dash.store import models
+from tfc_dash.figures.queries import (
+    campaign_conditions,
+    read_frame,
+    started_project_conditions,
+    volunteers_placed,
+)
 from tfc_dash.store.database import Bind
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-A = models.Assignment.__table__
-D = models.District.__table__
+from tfc_dash.store.models import C, D, P
 
 LEGISLATIVE: tuple[str, ...] = ("lower", "upper")
 
@@ -116,13 +117,6 @@ def chamber_districts(state: str, chamber: str) -> tuple[str, ...]:
 
 
 # --- queries -------------------------------------------------------------------------------------
-def _project_scope(filters: Filters, as_of: date) -> list[sa.ColumnElement[bool]]:
-    conditions = [P.c.removed_at.is_(None), *rules.project_started_sql(as_of)]
-    if filters.categories is not None:
-        conditions.append(P.c.category.in_(filters.categories))
-    return conditions
-
-
 def _campaign_scope(filters: Filters) -> list[sa.ColumnElement[bool]]:
     return [*campaign_conditions(filters), C.c.chamber.in_(LEGISLATIVE)]
 
@@ -135,20 +129,15 @@ def legislative_campaigns(bind: Bind, filters: Filters, as_of: date) -> pd.DataF
     ``as_of``), counted in SQL; then ``outcome`` (won, lost, pending or withdrawn, as known on
     ``as_of``), ``is_race`` and ``flipped``.
     """
-    scope = _project_scope(filters, as_of)
+    scope = started_project_conditions(filters, as_of)
     projects = (
         sa.select(P.c.campaign_id, sa.func.count().label("projects"))
+        .select_from(P.join(C, C.c.campaign_id == P.c.campaign_id))
         .where(*scope)
         .group_by(P.c.campaign_id)
         .subquery()
     )
-    volunteers = (
-        sa.select(P.c.campaign_id, sa.func.count(sa.distinct(A.c.volunteer_id)).label("n"))
-        .select_from(A.join(P, A.c.project_id == P.c.project_id))
-        .where(*scope, A.c.removed_at.is_(None), A.c.start_date <= as_of)
-        .group_by(P.c.campaign_id)
-        .subquery()
-    )
+    volunteers = volunteers_placed(filters, as_of, P.c.campaign_id).subquery()
     statement = (
         sa.select(
             C.c.campaign_id,
@@ -163,7 +152,7 @@ def legislative_campaigns(bind: Bind, filters: Filters, as_of: date) -> pd.DataF
             C.c.vote_share,
             C.c.seat_held_by,
             sa.func.coalesce(projects.c.projects, 0),
-            sa.func.coalesce(volunteers.c.n, 0),
+            sa.func.coalesce(volunteers.c.volunteers, 0),
         )
         .select_from(
             C.outerjoin(projects, projects.c.campaign_id == C.c.campaign_id).outerjoin(
@@ -173,10 +162,10 @@ def legislative_campaigns(bind: Bind, filters: Filters, as_of: date) -> pd.DataF
         .where(*_campaign_scope(filters))
         .order_by(C.c.state, C.c.chamber, C.c.campaign_id)
     )
-    return race_outcomes(read_frame(bind, statement, RACE_COLUMNS), as_of)
+    return campaign_outcomes(read_frame(bind, statement, RACE_COLUMNS), as_of)
 
 
-def race_outcomes(campaigns: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def campaign_outcomes(campaigns: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Add ``outcome``, ``is_race`` and ``flipped`` to campaign rows, as known on ``as_of``."""
     frame = campaigns.copy()
     frame["district"] = frame["district"].map(
@@ -184,21 +173,11 @@ def race_outcomes(campaigns: pd.DataFrame, as_of: date) -> pd.DataFrame:
     )
     frame["projects"] = frame["projects"].astype("int64")
     frame["volunteers"] = frame["volunteers"].astype("int64")
-    decided = rules.results_known(frame["election_date"], as_of) & frame["result"].isin(
-        rules.DECIDED_RESULTS
-    )
-    withdrawn = frame["result"].eq("withdrawn")
-    outcome = pd.Series("pending", index=frame.index, dtype="object")
-    outcome[decided] = frame.loc[decided, "result"]
-    outcome[withdrawn] = "withdrawn"
-    frame["outcome"] = outcome
-    frame["is_race"] = (frame["projects"] > 0) & ~withdrawn
-    held = frame["seat_held_by"].fillna("").astype(str).str.upper()
-    party = frame["party"].fillna("").astype(str).str.upper()
-    frame["flipped"] = (
-        frame["is_race"] & frame["outcome"].eq("won") & held.ne("") & party.ne("") & held.ne(party)
-    )
-    frame["vote_share"] = frame["vote_share"].where(decided)
+    frame["outcome"] = rules.race_outcome(frame["election_date"], frame["result"], as_of)
+    frame["is_race"] = (frame["projects"] > 0) & frame["outcome"].ne("withdrawn")
+    flipped = rules.seat_flipped(frame["outcome"], frame["party"], frame["seat_held_by"])
+    frame["flipped"] = frame["is_race"] & flipped
+    frame["vote_share"] = frame["vote_share"].where(frame["outcome"].isin(rules.DECIDED_RESULTS))
     return frame
 
 
@@ -235,11 +214,7 @@ def program_by_state(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     One row per state of the 50 (those of the filters when set): ``state``, ``name``,
     ``projects``, ``campaigns``, ``volunteers``; zeros where the program has no project.
     """
-    scope = [*_project_scope(filters, as_of), C.c.removed_at.is_(None)]
-    if filters.cycle is not None:
-        scope.append(C.c.cycle == filters.cycle)
-    if filters.states is not None:
-        scope.append(C.c.state.in_(filters.states))
+    scope = started_project_conditions(filters, as_of)
     joined = P.join(C, P.c.campaign_id == C.c.campaign_id)
     counts = (
         sa.select(
@@ -251,14 +226,7 @@ def program_by_state(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
         .where(*scope)
         .group_by(C.c.state)
     )
-    people = (
-        sa.select(C.c.state, sa.func.count(sa.distinct(A.c.volunteer_id)).label("volunteers"))
-        .select_from(
-            A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
-        )
-        .where(*scope, A.c.removed_at.is_(None), A.c.start_date <= as_of)
-        .group_by(C.c.state)
-    )
+    people = volunteers_placed(filters, as_of, C.c.state)
     by_state = read_frame(bind, counts, ["state", "projects", "campaigns"]).merge(
         read_frame(bind, people, ["state", "volunteers"]), on="state", how="outer"
     )
@@ -467,7 +435,7 @@ def district_statuses(
 
 
 def _result_text(race: Any) -> str:
-    if race.outcome in ("won", "lost"):
+    if race.outcome in rules.DECIDED_RESULTS:
         share = f", {race.vote_share:.1%}" if pd.notna(race.vote_share) else ""
         flip = " (flipped)" if race.flipped else ""
         return f"{race.outcome.title()}{share}{flip}"
@@ -505,7 +473,7 @@ def chamber_results(campaigns: pd.DataFrame) -> dict[str, int]:
     races = races[races["is_race"]]
     return {
         "races": len(races),
-        "decided": int(races["outcome"].isin(["won", "lost"]).sum()),
+        "decided": int(races["outcome"].isin(rules.DECIDED_RESULTS).sum()),
         "won": int((races["outcome"] == "won").sum()),
         "lost": int((races["outcome"] == "lost").sum()),
         "pending": int((races["outcome"] == "pending").sum()),
@@ -513,15 +481,18 @@ def chamber_results(campaigns: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def results_sentence(results: dict[str, int]) -> str:
-    """The chamber's results in a sentence (:func:`chamber_results`)."""
+def results_sentence(results: Mapping[str, int], markdown: bool = True) -> str:
+    """The chamber's results in a sentence (:func:`chamber_results`), its two figures in bold
+    (plain text without ``markdown``, as the digest writes it)."""
     races = results["races"]
     if results["decided"] == 0:
         return f"{races} race(s), none decided yet by the as-of date."
     pending = f", {results['pending']} pending" if results["pending"] else ""
+    bold = "**" if markdown else ""
     return (
-        f"**{results['won']} won** of {results['decided']} races decided ({results['lost']} lost"
-        f"{pending}); **{results['flipped']} seat(s) flipped** against the previous election."
+        f"{bold}{results['won']} won{bold} of {results['decided']} races decided "
+        f"({results['lost']} lost{pending}); {bold}{results['flipped']} seat(s) flipped{bold} "
+        "against the previous election."
     )
 
 

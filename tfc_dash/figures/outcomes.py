@@ -18,25 +18,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
 from tfc_dash.core import catalogue
-from tfc_dash.core.catalogue import Scorecard, scorecard
+from tfc_dash.core.catalogue import Scorecard, metric_label, scorecard
 from tfc_dash.core.text import day_label
 from tfc_dash.figures import reference, rules
 from tfc_dash.figures.filters import Filters
-from tfc_dash.figures.queries import STARTED_ON, read_frame, started_project_conditions
-from tfc_dash.store import models
+from tfc_dash.figures.queries import read_frame, started_project_conditions
+from tfc_dash.figures.rules import STARTED_ON
 from tfc_dash.store.database import Bind
-from tfc_dash.store.models import CATEGORY_LABELS
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-D = models.District.__table__
-OUT = models.Outcome.__table__
+from tfc_dash.store.models import CATEGORY_LABELS, OUT, C, D, P
 
 # Stacked-bar segments, in drawing order: a win splits into a flipped seat and a held one.
 OUTCOMES = ("Won, seat flipped", "Won, seat held", "Lost", "Pending", "Withdrawn")
@@ -77,11 +73,7 @@ def supported_races(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     """
     counts = _supported_campaigns(filters, as_of)
     known = rules.results_known_sql(C.c.election_date, as_of)
-    result = sa.case(
-        (C.c.result == "withdrawn", "withdrawn"),
-        (sa.and_(known, C.c.result.in_(("won", "lost"))), C.c.result),
-        else_="pending",
-    )
+    result = rules.race_outcome_sql(C.c.election_date, C.c.result, as_of)
     statement = (
         sa.select(
             C.c.campaign_id,
@@ -173,11 +165,7 @@ def race_outcomes(races: pd.DataFrame, margins: pd.DataFrame | None = None) -> p
     previous election, on the candidate's side) and ``change`` (margin minus previous margin).
     """
     out = races.copy()
-    party = out["party"].astype("string").str.upper()
-    held_by = out["seat_held_by"].astype("string").str.upper()
-    won = out["result"] == "won"
-    out["flipped"] = (won & party.notna() & held_by.notna() & (party != held_by)).fillna(False)
-    out["flipped"] = out["flipped"].astype(bool)
+    out["flipped"] = rules.seat_flipped(out["result"], out["party"], out["seat_held_by"])
     outcome = out["result"].map(
         {"won": OUTCOMES[1], "lost": OUTCOMES[2], "pending": OUTCOMES[3], "withdrawn": OUTCOMES[4]}
     )
@@ -273,7 +261,7 @@ def margin_changes(races: pd.DataFrame) -> pd.DataFrame:
                "change", "margin_source"]  # fmt: skip
     if races.empty:
         return pd.DataFrame(columns=columns)
-    decided = races[races["result"].isin(("won", "lost"))]
+    decided = races[races["result"].isin(rules.DECIDED_RESULTS)]
     both = decided.dropna(subset=["margin", "previous_margin"])
     return both[columns].sort_values("change", ascending=False).reset_index(drop=True)
 
@@ -440,37 +428,29 @@ def program_metrics(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
         ),
     )
     spent = sa.select(latest.c.project_id).where(latest.c.metric == "spend_usd")
-    by_metric = (
-        sa.select(
-            C.c.cycle,
-            C.c.state,
-            P.c.category,
-            OUT.c.metric,
-            sa.func.sum(OUT.c.value),
-            sa.func.count(sa.distinct(OUT.c.project_id)),
+    keys = (C.c.cycle, C.c.state, P.c.category)
+
+    projects = sa.func.count(sa.distinct(OUT.c.project_id))
+
+    def summed(metric: Any, group_by: tuple[Any, ...], *where: Any) -> sa.Select[Any]:
+        return (
+            sa.select(*keys, metric, sa.func.sum(OUT.c.value), projects)
+            .select_from(latest_rows)
+            .where(*scope, *where)
+            .group_by(*keys, *group_by)
         )
-        .select_from(latest_rows)
-        .where(*scope)
-        .group_by(C.c.cycle, C.c.state, P.c.category, OUT.c.metric)
-    )
-    paid_contacts = (
-        sa.select(
-            C.c.cycle,
-            C.c.state,
-            P.c.category,
-            sa.func.sum(OUT.c.value),
-            sa.func.count(sa.distinct(OUT.c.project_id)),
-        )
-        .select_from(latest_rows)
-        .where(*scope, OUT.c.metric == "voters_contacted", OUT.c.project_id.in_(spent))
-        .group_by(C.c.cycle, C.c.state, P.c.category)
+
+    by_metric = summed(OUT.c.metric, (OUT.c.metric,))
+    paid_contacts = summed(
+        sa.literal(PAID_CONTACTS, sa.String).label("metric"),
+        (),
+        OUT.c.metric == "voters_contacted",
+        OUT.c.project_id.in_(spent),
     )
     frame = pd.concat(
         [
             read_frame(bind, by_metric, PROGRAM_METRIC_COLUMNS),
-            read_frame(
-                bind, paid_contacts, ["cycle", "state", "category", "value", "projects"]
-            ).assign(metric=PAID_CONTACTS)[PROGRAM_METRIC_COLUMNS],
+            read_frame(bind, paid_contacts, PROGRAM_METRIC_COLUMNS),
         ],
         ignore_index=True,
     )
@@ -485,12 +465,6 @@ def metric_names(long: pd.DataFrame) -> list[str]:
     present = set(long["metric"]) - {PAID_CONTACTS} if not long.empty else set()
     known = [m for m in METRIC_LABELS if m in present]
     return known + sorted(present - set(known))
-
-
-def metric_label(metric: str) -> str:
-    if metric == COST_PER_CONTACT:
-        return catalogue.label(COST_PER_CONTACT)
-    return METRIC_LABELS.get(metric, metric.replace("_", " ").capitalize())
 
 
 def metrics_by(long: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -593,14 +567,7 @@ def compact_number(value: float, money: bool = False) -> str:
     return f"{sign}{value:,.0f}"
 
 
-@dataclass(frozen=True)
-class MetricCard:
-    label: str
-    value: str
-    help: str
-
-
-def metric_cards(totals: dict[str, float]) -> list[MetricCard]:
+def metric_cards(totals: dict[str, float]) -> list[Scorecard]:
     """A card per program metric, with the exact figure in its help."""
     cards = []
     for metric, value in totals.items():
@@ -616,5 +583,5 @@ def metric_cards(totals: dict[str, float]) -> list[MetricCard]:
             )
         )
         how += f" Exactly: {exact}."
-        cards.append(MetricCard(metric_label(metric), compact_number(value, money), how))
+        cards.append(Scorecard(metric_label(metric), compact_number(value, money), None, how))
     return cards

@@ -19,27 +19,16 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from tfc_dash.core.catalogue import Scorecard, scorecard
+from tfc_dash.core.catalogue import Scorecard, metric_label, scorecard
+from tfc_dash.core.clock import as_day_or_none
 from tfc_dash.core.text import day_label
 from tfc_dash.figures.filters import Filters
-from tfc_dash.figures.queries import COMPLETED_ON, STARTED_ON, project_conditions
-from tfc_dash.figures.staffing import team_on
-from tfc_dash.figures.volunteering import (
-    ASSIGNMENT_END,
-    MAX_HOURS_PER_WEEK,
-    PROJECT_END,
-    assignments_joined,
-    valid_assignment,
-)
-from tfc_dash.store import models
+from tfc_dash.figures.queries import PROJECT_IDENTITY, project_conditions, project_identity
+from tfc_dash.figures.rules import ASSIGNMENT_END, COMPLETED_ON, STARTED_ON
+from tfc_dash.figures.staffing import team_ever, team_on
+from tfc_dash.figures.volunteering import MAX_HOURS_PER_WEEK, PROJECT_END, valid_assignment
 from tfc_dash.store.database import Bind, read_frame
-from tfc_dash.store.models import CATEGORY_LABELS
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-V = models.Volunteer.__table__
-A = models.Assignment.__table__
-O = models.Outcome.__table__  # noqa: E741
+from tfc_dash.store.models import CATEGORY_LABELS, OUT, A, C, P, V
 
 PAGE_SIZE = 50
 STATUS_LABELS: dict[str, str] = {
@@ -56,13 +45,7 @@ CHAMBER_LABELS: dict[str, str] = {
     "local": "Local",
 }
 LIST_COLUMNS = [
-    "project_id",
-    "project_name",
-    "candidate",
-    "state",
-    "chamber",
-    "district",
-    "category",
+    *PROJECT_IDENTITY,
     "status",
     "start_date",
     "end_date",
@@ -95,16 +78,7 @@ def project_list(
     """Projects in the view on ``as_of``: the shared filters, then chambers and statuses (empty:
     all) and a free text found in the project's ID or name, the candidate, the campaign ID or
     the district. Columns: :data:`LIST_COLUMNS`; newest start first, scoping last."""
-    ever = (
-        sa.select(
-            A.c.project_id.label("project_id"),
-            sa.func.count(sa.distinct(A.c.volunteer_id)).label("ever"),
-        )
-        .select_from(assignments_joined())
-        .where(*valid_assignment(), A.c.start_date <= as_of)
-        .group_by(A.c.project_id)
-        .subquery("ever")
-    )
+    ever = team_ever(as_of)
     now = team_on(as_of)
     status = status_on(as_of).label("status")
     conditions = project_conditions(filters)
@@ -123,13 +97,7 @@ def project_list(
         )
     inner = (
         sa.select(
-            P.c.project_id,
-            P.c.name.label("project_name"),
-            C.c.candidate,
-            C.c.state,
-            C.c.chamber,
-            C.c.district,
-            P.c.category,
+            *project_identity(),
             status,
             STARTED_ON.label("start_date"),
             P.c.end_date,
@@ -251,20 +219,14 @@ def project_detail(bind: Bind, project_id: str) -> pd.DataFrame:
     """The project and its campaign, one row (none when unknown). Columns: DETAIL_COLUMNS."""
     statement = (
         sa.select(
-            P.c.project_id,
-            P.c.name.label("project_name"),
-            P.c.category,
+            *project_identity(),
             P.c.status,
             P.c.start_date,
             P.c.end_date,
             P.c.completed_date,
             P.c.volunteers_needed,
             C.c.campaign_id,
-            C.c.candidate,
             C.c.party,
-            C.c.state,
-            C.c.chamber,
-            C.c.district,
             C.c.election_date,
             C.c.cycle,
             C.c.result,
@@ -282,23 +244,13 @@ def project_status_on(detail: Mapping[Hashable, Any], as_of: date) -> str:
     status = str(detail["status"])
     if status in ("scoping", "cancelled"):
         return status
-    started = _date(detail["start_date"]) or _date(detail["completed_date"])
-    completed = _date(detail["completed_date"]) or _date(detail["end_date"])
+    started = as_day_or_none(detail["start_date"]) or as_day_or_none(detail["completed_date"])
+    completed = as_day_or_none(detail["completed_date"]) or as_day_or_none(detail["end_date"])
     if status == "completed" and completed is not None and completed <= as_of:
         return "completed"
     if started is not None and started <= as_of:
         return "active"
     return "not started yet" if started is not None else status
-
-
-def _date(value: Any) -> date | None:
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 TEAM_COLUMNS = [
@@ -355,9 +307,9 @@ def team_on_day(team: pd.DataFrame, as_of: date) -> pd.DataFrame:
     def standing(row: pd.Series) -> str:
         if not row["valid"]:
             return "bad data"
-        start = _date(row["start_date"])
-        end = _date(row["end_date"])
-        planned = _date(row["project_end"])
+        start = as_day_or_none(row["start_date"])
+        end = as_day_or_none(row["end_date"])
+        planned = as_day_or_none(row["project_end"])
         if start is not None and start > as_of:
             return "starts later"
         if end is None or end >= as_of:
@@ -379,11 +331,13 @@ BAD_TEAM_NOTE = (
 def project_outcomes(bind: Bind, project_id: str) -> pd.DataFrame:
     """Outcome rows of the project: ``metric``, ``value``, ``as_of``, ``state``."""
     statement = (
-        sa.select(O.c.metric, O.c.value, O.c.as_of, C.c.state)
+        sa.select(OUT.c.metric, OUT.c.value, OUT.c.as_of, C.c.state)
         .select_from(
-            O.join(P, P.c.project_id == O.c.project_id).join(C, C.c.campaign_id == P.c.campaign_id)
+            OUT.join(P, P.c.project_id == OUT.c.project_id).join(
+                C, C.c.campaign_id == P.c.campaign_id
+            )
         )
-        .where(O.c.project_id == project_id, O.c.removed_at.is_(None))
+        .where(OUT.c.project_id == project_id, OUT.c.removed_at.is_(None))
     )
     return read_frame(bind, statement).reindex(columns=["metric", "value", "as_of", "state"])
 
@@ -396,7 +350,7 @@ def latest_outcomes(outcomes: pd.DataFrame, as_of: date) -> pd.DataFrame:
     columns = ["metric", "label", "value", "as_of"]
     if outcomes.empty:
         return pd.DataFrame(columns=columns)
-    days = outcomes["as_of"].map(_date)
+    days = outcomes["as_of"].map(as_day_or_none)
     known = outcomes.assign(day=days)
     known = known[known["day"].map(lambda d: d is None or d <= as_of)]
     if known.empty:
@@ -408,12 +362,6 @@ def latest_outcomes(outcomes: pd.DataFrame, as_of: date) -> pd.DataFrame:
     return latest[columns]
 
 
-def metric_label(metric: str) -> str:
-    """``texts_sent`` -> ``Texts sent``; ``spend_usd`` -> ``Spend (USD)``."""
-    words = str(metric).replace("_usd", " (USD)").replace("_", " ")
-    return words[:1].upper() + words[1:]
-
-
 def timeline_frame(detail: Mapping[Hashable, Any], team: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Bars for the timeline chart: the project, then each assignment.
 
@@ -421,8 +369,8 @@ def timeline_frame(detail: Mapping[Hashable, Any], team: pd.DataFrame, as_of: da
     ``order``. An open end is drawn to the as-of day.
     """
     rows: list[dict[str, Any]] = []
-    start = _date(detail["start_date"]) or _date(detail["completed_date"])
-    end = _date(detail["completed_date"]) or _date(detail["end_date"])
+    start = as_day_or_none(detail["start_date"]) or as_day_or_none(detail["completed_date"])
+    end = as_day_or_none(detail["completed_date"]) or as_day_or_none(detail["end_date"])
     if start is not None:
         rows.append(
             {"row": "Project", "start": start, "end": end or as_of, "kind": "Project", "order": 0}
@@ -437,10 +385,10 @@ def timeline_frame(detail: Mapping[Hashable, Any], team: pd.DataFrame, as_of: da
         zip(standing.to_dict("records"), names.tolist(), strict=True), start=1
     ):
         label = name if isinstance(name, str) and name else str(member["volunteer_id"])
-        member_start = _date(member["start_date"])
+        member_start = as_day_or_none(member["start_date"])
         if member_start is None:
             continue
-        member_end = _date(member["end_date"]) or max(as_of, member_start)
+        member_end = as_day_or_none(member["end_date"]) or max(as_of, member_start)
         rows.append(
             {
                 "row": f"{label} ({member.get('role') or 'member'})",
@@ -460,7 +408,7 @@ def timeline_frame(detail: Mapping[Hashable, Any], team: pd.DataFrame, as_of: da
 def campaign_facts(detail: Mapping[Hashable, Any]) -> list[tuple[str, str]]:
     """The campaign and the project as (label, value) pairs, for the detail view."""
     share = detail.get("vote_share")
-    election = _date(detail.get("election_date"))
+    election = as_day_or_none(detail.get("election_date"))
 
     def text(value: Any) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -468,7 +416,7 @@ def campaign_facts(detail: Mapping[Hashable, Any]) -> list[tuple[str, str]]:
         return str(value)
 
     def day(value: Any) -> str:
-        d = _date(value)
+        d = as_day_or_none(value)
         return day_label(d) if d else "—"
 
     return [
@@ -521,7 +469,7 @@ def detail_scorecards(
     open_seats = (
         max(needed - counts["on_team"], 0) if needed is not None and status == "active" else None
     )
-    election = _date(detail.get("election_date"))
+    election = as_day_or_none(detail.get("election_date"))
     days_left = (election - as_of).days if election and election >= as_of else None
     return [
         scorecard(
@@ -588,9 +536,9 @@ TEAM_LABELS: dict[str, str] = {
 
 
 def election_day(detail: Mapping[Hashable, Any]) -> date | None:
-    return _date(detail.get("election_date"))
+    return as_day_or_none(detail.get("election_date"))
 
 
 def outcome_note(outcome: Mapping[Hashable, Any]) -> str:
-    day = _date(outcome.get("as_of"))
+    day = as_day_or_none(outcome.get("as_of"))
     return f"Reported {day_label(day)}." if day else "Reported without a date."

@@ -12,7 +12,7 @@ every figure be computed as the program stood on any past day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -20,22 +20,12 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from tfc_dash.core import clock
+from tfc_dash.core.clock import week_of
 from tfc_dash.figures import rules
 from tfc_dash.figures.filters import Filters
-from tfc_dash.store import models
+from tfc_dash.figures.rules import COMPLETED_ON, COUNTED_STATUSES, STARTED_ON
 from tfc_dash.store.database import Bind, connection, engine_of, read_frame, translate_errors
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-V = models.Volunteer.__table__
-A = models.Assignment.__table__
-
-F = models.Fundraising.__table__
-
-# The rules' names, kept here for the modules that import them from the queries.
-COUNTED_STATUSES = rules.COUNTED_STATUSES
-STARTED_ON = rules.STARTED_ON
-COMPLETED_ON = rules.COMPLETED_ON
+from tfc_dash.store.models import A, C, F, P, V
 
 
 def campaign_conditions(filters: Filters) -> list[ColumnElement[bool]]:
@@ -64,6 +54,25 @@ def counted_project_conditions(filters: Filters) -> list[ColumnElement[bool]]:
 def started_project_conditions(filters: Filters, as_of: date) -> list[ColumnElement[bool]]:
     """:func:`project_conditions` for the projects started by ``as_of`` (rules.py)."""
     return [*project_conditions(filters), *rules.project_started_sql(as_of)]
+
+
+# A project as every list names it (the columns of :func:`project_identity`).
+PROJECT_IDENTITY = (
+    "project_id", "project_name", "candidate", "state", "chamber", "district", "category",
+)  # fmt: skip
+
+
+def project_identity() -> list[ColumnElement[Any]]:
+    """A project as every list names it, joined to its campaign: :data:`PROJECT_IDENTITY`."""
+    return [
+        P.c.project_id,
+        P.c.name.label("project_name"),
+        C.c.candidate,
+        C.c.state,
+        C.c.chamber,
+        C.c.district,
+        P.c.category,
+    ]
 
 
 def _projects_with_campaigns() -> sa.FromClause:
@@ -103,17 +112,24 @@ def reach_counts(bind: Bind, filters: Filters, as_of: date) -> dict[str, int]:
         .select_from(_projects_with_campaigns())
         .where(*scope)
     )
-    volunteers = (
-        sa.select(sa.func.count(sa.distinct(A.c.volunteer_id)))
-        .select_from(
-            A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
-        )
-        .where(*project_conditions(filters), *rules.ever_placed_sql(as_of))
-    )
+    volunteers = volunteers_placed(filters, as_of)
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         campaigns, states = conn.execute(campaigns_states).one()
         deployed = conn.execute(volunteers).scalar_one()
     return {"campaigns": int(campaigns), "states": int(states), "volunteers": int(deployed)}
+
+
+def volunteers_placed(filters: Filters, as_of: date, *by: Any) -> sa.Select[Any]:
+    """Distinct volunteers "Ever placed" by ``as_of`` on the projects in view (column
+    ``volunteers``), per value of the ``by`` columns (none: one count)."""
+    return (
+        sa.select(*by, sa.func.count(sa.distinct(A.c.volunteer_id)).label("volunteers"))
+        .select_from(
+            A.join(P, A.c.project_id == P.c.project_id).join(C, P.c.campaign_id == C.c.campaign_id)
+        )
+        .where(*project_conditions(filters), *rules.ever_placed_sql(as_of))
+        .group_by(*by)
+    )
 
 
 def project_timeline(bind: Bind, filters: Filters) -> pd.DataFrame:
@@ -174,7 +190,7 @@ def cycle_end(bind: Bind, filters: Filters) -> date | None:
     statement = sa.select(sa.func.max(C.c.election_date)).where(*campaign_conditions(filters))
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         value = conn.execute(statement).scalar()
-    return None if value is None else _as_date(value)
+    return None if value is None else clock.as_day(value)
 
 
 def states_in_data(bind: Bind) -> list[str]:
@@ -198,8 +214,7 @@ def latest_data_date(bind: Bind, today: date | None = None) -> date | None:
         sa.select(sa.func.max(COMPLETED_ON)).where(live_projects, COMPLETED_ON <= today),
         sa.select(sa.func.max(C.c.election_date)).where(
             C.c.removed_at.is_(None),
-            C.c.result.in_(rules.DECIDED_RESULTS),
-            C.c.election_date <= today,
+            rules.race_decided_sql(C.c.election_date, C.c.result, today),
         ),
         sa.select(sa.func.max(V.c.signed_up)).where(
             V.c.removed_at.is_(None), V.c.signed_up <= today
@@ -210,7 +225,7 @@ def latest_data_date(bind: Bind, today: date | None = None) -> date | None:
     ]
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         found = [conn.execute(q).scalar() for q in events]
-    days = [_as_date(d) for d in found if d is not None]
+    days = [clock.as_day(d) for d in found if d is not None]
     return max(days) if days else None
 
 
@@ -245,12 +260,6 @@ def as_of_bounds(bind: Bind, today: date) -> AsOfBounds:
     return AsOfBounds(first=min(first, today), default=min(latest, today), last=today)
 
 
-def _as_date(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 def headline_metrics(bind: Bind, as_of: date) -> dict[str, Any]:
     """The program's headline figures on ``as_of``, as stored with each sync run."""
     everything = Filters()
@@ -267,11 +276,6 @@ def headline_metrics(bind: Bind, as_of: date) -> dict[str, Any]:
         "volunteers_deployed": reach["volunteers"],
         "volunteers_enrolled": enrolled,
     }
-
-
-def week_of(day: date) -> date:
-    """The Monday that starts ``day``'s week."""
-    return day - timedelta(days=day.weekday())
 
 
 # The headline figures kept per week with every sync run (SyncRun.weekly), by the timeline column
@@ -330,7 +334,3 @@ def crowdfunding_raised(bind: Bind, as_of: date) -> float | None:
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
         value = conn.execute(statement).scalar()
     return None if value is None else float(value)
-
-
-def four_weeks_before(day: date) -> date:
-    return day - timedelta(weeks=4)

@@ -22,10 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from tfc_dash.store import models
-
-P = models.Project.__table__
-A = models.Assignment.__table__
+from tfc_dash.store.models import A, P
 
 COUNTED_STATUSES = ("active", "completed")
 DECIDED_RESULTS = ("won", "lost")
@@ -55,6 +52,39 @@ def results_known(election_date: pd.Series, as_of: date) -> pd.Series:
 def results_known_sql(election_date: ColumnElement[Any], as_of: date) -> ColumnElement[bool]:
     """:func:`results_known` in SQL."""
     return election_date <= as_of
+
+
+def race_outcome(election_date: pd.Series, result: pd.Series, as_of: date) -> pd.Series:
+    """Per race, its result as known on ``as_of``: ``withdrawn``; ``won`` or ``lost`` once
+    decided (:func:`race_decided`); else ``pending``."""
+    decided = results_known(election_date, as_of) & result.isin(DECIDED_RESULTS)
+    outcome = pd.Series("pending", index=result.index, dtype="object")
+    outcome[decided] = result[decided]
+    outcome[result.eq("withdrawn")] = "withdrawn"
+    return outcome
+
+
+def race_outcome_sql(
+    election_date: ColumnElement[Any], result: ColumnElement[Any], as_of: date
+) -> ColumnElement[Any]:
+    """:func:`race_outcome` in SQL."""
+    decided = race_decided_sql(election_date, result, as_of)
+    return sa.case((result == "withdrawn", "withdrawn"), (decided, result), else_="pending")
+
+
+def race_decided_sql(
+    election_date: ColumnElement[Any], result: ColumnElement[Any], as_of: date
+) -> ColumnElement[bool]:
+    """:func:`race_decided` in SQL."""
+    return sa.and_(results_known_sql(election_date, as_of), result.in_(DECIDED_RESULTS))
+
+
+def seat_flipped(outcome: pd.Series, party: pd.Series, held_by: pd.Series) -> pd.Series:
+    """Per race: won a seat that another party held before the election (both parties known,
+    compared without case)."""
+    party = party.fillna("").astype(str).str.upper()
+    held = held_by.fillna("").astype(str).str.upper()
+    return (outcome.eq("won") & held.ne("") & party.ne("") & held.ne(party)).astype(bool)
 
 
 # --- projects ---------------------------------------------------------------------------------

@@ -29,29 +29,24 @@ import pandas as pd
 import sqlalchemy as sa
 
 from tfc_dash.core import catalogue
+from tfc_dash.core.catalogue import Scorecard
 from tfc_dash.figures import rules
 from tfc_dash.figures.filters import Filters
-from tfc_dash.figures.metrics import Scorecard
-from tfc_dash.figures.queries import COMPLETED_ON, STARTED_ON, project_conditions
+from tfc_dash.figures.queries import PROJECT_IDENTITY, project_conditions, project_identity
+from tfc_dash.figures.rules import ASSIGNMENT_END, COMPLETED_ON, STARTED_ON
 from tfc_dash.figures.skills import SKILLS_BY_CATEGORY, parse_skills, skill_label, skills_for
 from tfc_dash.figures.volunteering import (
     ACTIVE_STATUS,
-    ASSIGNMENT_END,
     PROJECT_END,
     assignments_joined,
     per_skill,
     running_on,
+    running_volunteers,
     valid_assignment,
     valid_volunteer,
 )
-from tfc_dash.store import models
 from tfc_dash.store.database import Bind, read_frame
-from tfc_dash.store.models import CATEGORY_LABELS
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-V = models.Volunteer.__table__
-A = models.Assignment.__table__
+from tfc_dash.store.models import CATEGORY_LABELS, A, C, P, V
 
 STATE_MATTERS_CHAMBERS: tuple[str, ...] = ("lower", "upper", "local")
 POINTS_PER_SKILL = 2
@@ -61,13 +56,7 @@ POINTS_FINISHED_BEFORE = 1
 CANDIDATES_PER_SEAT = 3
 
 PROJECT_COLUMNS = [
-    "project_id",
-    "project_name",
-    "candidate",
-    "state",
-    "chamber",
-    "district",
-    "category",
+    *PROJECT_IDENTITY,
     "start_date",
     "end_date",
     "volunteers_needed",
@@ -91,16 +80,27 @@ NO_MATCH = "No bench volunteer lists a skill this category needs."
 
 
 def team_on(as_of: date) -> sa.Subquery:
-    """Per project, the distinct volunteers with a valid assignment running on ``as_of``."""
+    """Per project, the distinct volunteers with a valid assignment running on ``as_of``
+    (columns ``project_id``, ``team``)."""
+    return _team_where(running_on(as_of), "team")
+
+
+def team_ever(as_of: date) -> sa.Subquery:
+    """Per project, the distinct volunteers with a valid assignment started by ``as_of``
+    (columns ``project_id``, ``ever``)."""
+    return _team_where(A.c.start_date <= as_of, "ever")
+
+
+def _team_where(condition: sa.ColumnElement[bool], name: str) -> sa.Subquery:
     return (
         sa.select(
             A.c.project_id.label("project_id"),
-            sa.func.count(sa.distinct(A.c.volunteer_id)).label("team"),
+            sa.func.count(sa.distinct(A.c.volunteer_id)).label(name),
         )
         .select_from(assignments_joined())
-        .where(*valid_assignment(), running_on(as_of))
+        .where(*valid_assignment(), condition)
         .group_by(A.c.project_id)
-        .subquery("team")
+        .subquery(name)
     )
 
 
@@ -113,13 +113,7 @@ def running_projects(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     team = team_on(as_of)
     statement = (
         sa.select(
-            P.c.project_id,
-            P.c.name.label("project_name"),
-            C.c.candidate,
-            C.c.state,
-            C.c.chamber,
-            C.c.district,
-            P.c.category,
+            *project_identity(),
             STARTED_ON.label("start_date"),
             P.c.end_date,
             P.c.volunteers_needed,
@@ -166,13 +160,7 @@ def bench_volunteers(bind: Bind, as_of: date) -> pd.DataFrame:
     ``placements`` (assignments started before), ``finished`` (of those, the ones that ran to
     their project's planned end by ``as_of``).
     """
-    running = (
-        sa.select(A.c.volunteer_id.label("volunteer_id"))
-        .select_from(assignments_joined())
-        .where(*valid_assignment(), running_on(as_of))
-        .distinct()
-        .subquery("running")
-    )
+    running = running_volunteers(as_of)
     over = sa.and_(
         ASSIGNMENT_END <= as_of, ASSIGNMENT_END >= PROJECT_END, P.c.status != "cancelled"
     )
@@ -512,26 +500,12 @@ def shortage_summary(supply: pd.DataFrame, gaps: pd.DataFrame) -> tuple[bool, st
     )
 
 
+# What ops downloads: the project's and the volunteer's columns, less the campaign's candidate,
+# the project's start date and the volunteer's sign-up day.
 WHO_TO_ASK_COLUMNS = [
-    "project_id",
-    "project_name",
-    "state",
-    "chamber",
-    "district",
-    "category",
-    "end_date",
-    "volunteers_needed",
-    "team",
-    "open_seats",
-    "rank",
-    "volunteer_id",
-    "volunteer_name",
-    "volunteer_email",
-    "home_state",
-    "skills",
-    "hours_per_week",
-    "score",
-    "why",
+    c
+    for c in (*PROJECT_COLUMNS, *CANDIDATE_COLUMNS)
+    if c not in ("candidate", "start_date", "signed_up")
 ]
 
 
@@ -544,28 +518,9 @@ def who_to_ask(suggestions: pd.DataFrame) -> pd.DataFrame:
 
 
 MAX_ROWS_SHOWN = 200
-# Column labels for the table (Streamlit takes a plain string as a column's label).
-COLUMN_LABELS: dict[str, str] = {
-    "project_id": "Project",
-    "project_name": "Project name",
-    "state": "State",
-    "chamber": "Chamber",
-    "district": "District",
-    "category": "Category",
-    "end_date": "Ends",
-    "volunteers_needed": "Needed",
-    "team": "Team",
-    "open_seats": "Open seats",
-    "rank": "Rank",
-    "volunteer_id": "Volunteer",
-    "volunteer_name": "Name",
-    "volunteer_email": "Email",
-    "home_state": "Home state",
-    "skills": "Skills",
-    "hours_per_week": "Hours a week",
-    "score": "Points",
-    "why": "Why",
-}
+# Column labels for the table (Streamlit takes a plain string as a column's label): the
+# catalogue's, as on every page.
+COLUMN_LABELS: dict[str, str] = {c: catalogue.column_label(c) for c in WHO_TO_ASK_COLUMNS}
 OPEN_SEATS_HELP = (
     "Open seats (the volunteers needed − the team on the as-of date) of understaffed running "
     "projects, "

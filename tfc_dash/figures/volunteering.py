@@ -32,24 +32,18 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from tfc_dash.core.catalogue import Scorecard, label, scorecard
+from tfc_dash.core import clock
+from tfc_dash.core.catalogue import Scorecard, change_since, label, scorecard
 from tfc_dash.figures.filters import Filters
 from tfc_dash.figures.rules import ASSIGNMENT_END, on_project_now_sql
 from tfc_dash.figures.skills import has_any_skill, parse_skills, skill_label, skills_for
-from tfc_dash.store import models
 from tfc_dash.store.database import Bind, read_frame
-from tfc_dash.store.models import CATEGORY_LABELS
-
-P = models.Project.__table__
-C = models.Campaign.__table__
-V = models.Volunteer.__table__
-A = models.Assignment.__table__
+from tfc_dash.store.models import CATEGORY_LABELS, A, C, P, V
 
 MAX_HOURS_PER_WEEK = 80
 # The pool's two groups, as charts name them.
 GROUP_LABELS = {"deployed": label("volunteers_on_project"), "bench": label("volunteers_bench")}
 WEEK = timedelta(weeks=1)
-DELTA_WINDOW = timedelta(weeks=4)
 # SQLite allows 500 terms in a compound SELECT: the week days go to the database in chunks.
 _DAYS_PER_QUERY = 200
 
@@ -93,6 +87,18 @@ def running_on(day: Any) -> ColumnElement[bool]:
     return on_project_now_sql(day)
 
 
+def running_volunteers(as_of: date) -> sa.Subquery:
+    """The distinct volunteers (column ``volunteer_id``) with a valid assignment running on
+    ``as_of``: the deployed ones, whoever is not on the bench."""
+    return (
+        sa.select(A.c.volunteer_id.label("volunteer_id"))
+        .select_from(assignments_joined())
+        .where(*valid_assignment(), running_on(as_of))
+        .distinct()
+        .subquery("running")
+    )
+
+
 def volunteer_scope(filters: Filters) -> list[ColumnElement[bool]]:
     """The filters as they apply to volunteers: home state and skills, never the cycle."""
     conditions: list[ColumnElement[bool]] = []
@@ -106,12 +112,6 @@ def volunteer_scope(filters: Filters) -> list[ColumnElement[bool]]:
 def for_volunteers(filters: Filters) -> Filters:
     """The part of ``filters`` volunteer queries use, so that every cycle shares one cache entry."""
     return Filters(cycle=None, states=filters.states, categories=filters.categories)
-
-
-def _day(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 # --- bad rows -----------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def bad_rows(bind: Bind) -> pd.DataFrame:
     )
     frame = read_frame(bind, statement)
     frame = frame.reindex(columns=BAD_ROW_COLUMNS)
-    frame["start_date"] = frame["start_date"].map(lambda d: None if pd.isna(d) else _day(d))
+    frame["start_date"] = frame["start_date"].map(clock.as_day_or_none)
     return frame.sort_values(
         ["table", "problem", "volunteer_id", "project_id"], ignore_index=True, na_position="first"
     )
@@ -259,7 +259,7 @@ def pool_weeks(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame:
     )
     if signups.empty:
         return weekly_pool([as_of], signups, pd.DataFrame())
-    first = min(_day(d) for d in signups["day"])
+    first = min(clock.as_day(d) for d in signups["day"])
     days = week_days(first, as_of)
     running = pd.concat(
         [
@@ -347,7 +347,7 @@ def weekly_pool(days: Sequence[date], signups: pd.DataFrame, running: pd.DataFra
         frame["available_status"] = 0.0
     else:
         s = signups.assign(
-            day=pd.to_datetime(signups["day"].map(_day)).astype("datetime64[ns]"),
+            day=pd.to_datetime(signups["day"].map(clock.as_day)).astype("datetime64[ns]"),
             active_n=signups["volunteers"] * signups["status_active"],
             active_hours=signups["hours"].fillna(0).astype(float) * signups["status_active"],
         )
@@ -367,7 +367,9 @@ def weekly_pool(days: Sequence[date], signups: pd.DataFrame, running: pd.DataFra
         for column in columns:
             frame[column] = 0
     else:
-        r = running.assign(day=pd.to_datetime(running["day"].map(_day)).astype("datetime64[ns]"))
+        r = running.assign(
+            day=pd.to_datetime(running["day"].map(clock.as_day)).astype("datetime64[ns]")
+        )
         frame = frame.merge(r[["day", *columns]], on="day", how="left")
     frame = frame.fillna(0)
     for column in ("enrolled", "active_status", "deployed", "deployed_inactive"):
@@ -431,13 +433,7 @@ def pool_by(bind: Bind, filters: Filters, as_of: date, column: str) -> pd.DataFr
     the raw ``skills`` cell). Columns: ``column``, ``active``, ``deployed``."""
     if column not in BREAKDOWN_COLUMNS:
         raise ValueError(f"cannot break volunteers down by {column!r}")
-    running = (
-        sa.select(A.c.volunteer_id.label("volunteer_id"))
-        .select_from(assignments_joined())
-        .where(*valid_assignment(), running_on(as_of))
-        .distinct()
-        .subquery("running")
-    )
+    running = running_volunteers(as_of)
     group = V.c[column]
     deployed = running.c.volunteer_id.is_not(None)
     statement = (
@@ -560,10 +556,8 @@ def placement_cohorts(bind: Bind, filters: Filters, as_of: date) -> pd.DataFrame
     frame = read_frame(bind, statement).reindex(
         columns=["signed_up", "first_start", "repeat", "volunteers"]
     )
-    frame["signed_up"] = pd.to_datetime(frame["signed_up"].map(_day))
-    frame["first_start"] = pd.to_datetime(
-        frame["first_start"].map(lambda d: None if pd.isna(d) else _day(d))
-    )
+    frame["signed_up"] = pd.to_datetime(frame["signed_up"].map(clock.as_day))
+    frame["first_start"] = pd.to_datetime(frame["first_start"].map(clock.as_day_or_none))
     # Sorted here rather than in SQL: SQLite and PostgreSQL put nulls at opposite ends.
     return frame.sort_values(
         ["signed_up", "first_start", "repeat"], na_position="first", ignore_index=True
@@ -669,7 +663,7 @@ def volunteer_scorecards(
 ) -> list[Scorecard]:
     """The Volunteers page's scorecards; counts carry their change over the last 4 weeks."""
     now = pool_on(weekly, as_of)
-    before = pool_on(weekly, as_of - DELTA_WINDOW)
+    before = pool_on(weekly, change_since(as_of))
     median = median_days_to_first_placement(cohorts)
     util = now["utilization"]
     hours = (

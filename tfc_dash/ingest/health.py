@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
+from tfc_dash.core import clock
 from tfc_dash.core.csv_files import csv_text
 from tfc_dash.ingest.contract import TABS, find_tab, header_map, normalize_header
 from tfc_dash.ingest.sync import COUNT_KEYS, PROBLEMS_KEY, QUARANTINED_KEY
@@ -36,12 +36,6 @@ RUN_COLUMNS = [
     "quarantined",
     "message",
 ]
-
-
-def _utc(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 # The catalogue's figures of a sync run, by sync_runs' column.
@@ -95,7 +89,7 @@ def sync_runs(bind: Bind, limit: int = 50) -> pd.DataFrame:
         rows = conn.execute(statement).all()
     records = []
     for r in rows:
-        started, finished = _utc(r[3]), _utc(r[4])
+        started, finished = clock.as_utc(r[3]), clock.as_utc(r[4])
         seconds = (finished - started).total_seconds() if started and finished else None
         # A run keeps its first problems only; its rows hold the full count.
         held = int((r[11] or {}).get(QUARANTINED_KEY, r[9]))

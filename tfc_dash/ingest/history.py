@@ -18,22 +18,22 @@ the weekly series is small (a number per week) and exact.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
-from tfc_dash.core import catalogue
+from tfc_dash.core import catalogue, clock
 from tfc_dash.figures.queries import WEEKLY_FIGURES
 from tfc_dash.ingest.contract import TABS
 from tfc_dash.ingest.sync import CHANGES_KEY
 from tfc_dash.store import models
 from tfc_dash.store.database import Bind, connection, engine_of, read_frame, translate_errors
+from tfc_dash.store.models import P
 
 R = models.SyncRun.__table__
 SC = models.SyncChange.__table__
-P = models.Project.__table__
 TAB_TITLES = {t.table: t.name for t in TABS}
 
 # The tabs (and, for changed cells, the columns) a weekly figure reads: the rows of a later sync
@@ -66,14 +66,6 @@ def weekly_figures() -> list[str]:
     return list(WEEKLY_FIGURES)
 
 
-def _utc(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 # The runs the history reads at most: the syncs that wrote something, newest first. An app in use
 # syncs every few minutes, and most of those runs change nothing.
 HISTORY_RUNS = 1_000
@@ -101,7 +93,7 @@ def _runs(bind: Bind, limit: int = HISTORY_RUNS) -> list[dict[str, Any]]:
         {
             "run": int(r[0]),
             "source": r[1],
-            "synced": _utc(r[2]),
+            "synced": clock.as_utc(r[2]),
             "snapshot": dict(r[3] or {}),
             "weekly": r[4],
         }
@@ -241,7 +233,7 @@ def revisions(bind: Bind, name: str) -> pd.DataFrame:
         said_on = earlier["snapshot"].get("as_of")
         if not said_on:
             continue
-        said = date.fromisoformat(str(said_on)[:10])
+        said = clock.as_day(said_on)
         frame = _comparison(_week_series(earlier, name) or {}, _week_series(later, name) or {})
         past = frame["week"] < said - timedelta(days=6)  # the week ended before the day said
         changed = frame["in_week_before"] != frame["in_week_after"]

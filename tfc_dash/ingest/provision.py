@@ -96,7 +96,7 @@ def prepare_store(
     # preparation is idempotent, so it waits and starts again rather than failing the app.
     for attempt in range(BUSY_TRIES):
         try:
-            return _prepare(engine, reader, ttl, limits, say, sleep, clock)
+            return _prepare(_Setup(engine, reader, ttl, limits, say, sleep, clock))
         except database.StoreBusy:
             if attempt == BUSY_TRIES - 1:
                 raise
@@ -110,15 +110,21 @@ BUSY_TRIES = 60
 BUSY_WAIT_SECONDS = 0.5
 
 
-def _prepare(
-    engine: Engine,
-    reader: ReaderFactory | None,
-    ttl: timedelta,
-    limits: Limits | None,
-    say: Progress,
-    sleep: Callable[[float], None],
-    clock: Callable[[], datetime],
-) -> Prepared:
+@dataclass(frozen=True)
+class _Setup:
+    """What one preparation works with (:func:`prepare_store`'s arguments)."""
+
+    engine: Engine
+    reader: ReaderFactory | None
+    ttl: timedelta
+    limits: Limits | None
+    say: Progress
+    sleep: Callable[[float], None]
+    clock: Callable[[], datetime]
+
+
+def _prepare(setup: _Setup) -> Prepared:
+    engine, reader, say = setup.engine, setup.reader, setup.say
     try:
         status = database.check_store(engine, upgrade=True)
     except database.StoreMissing:
@@ -136,7 +142,7 @@ def _prepare(
             return Prepared(Outcome.EMPTY, status)
         say(f"The demo data is in: {status.projects:,} projects.")
         return Prepared(Outcome.SEEDED if seeded else Outcome.READY, status)
-    return _first_sync(engine, reader, ttl, limits, say, sleep, clock)
+    return _first_sync(setup, reader)
 
 
 def _where(engine: Engine) -> str:
@@ -146,21 +152,14 @@ def _where(engine: Engine) -> str:
     return f"the database {engine.url.database!r} on {engine.url.host or 'localhost'}"
 
 
-def _first_sync(
-    engine: Engine,
-    reader: ReaderFactory,
-    ttl: timedelta,
-    limits: Limits | None,
-    say: Progress,
-    sleep: Callable[[float], None],
-    clock: Callable[[], datetime],
-) -> Prepared:
+def _first_sync(setup: _Setup, reader: ReaderFactory) -> Prepared:
     """Sync the spreadsheet into the empty store, or wait for the instance that holds the lease.
 
     The lease makes it one sync for every instance; a failed sync keeps the lease until it
     expires (one attempt per TTL, as the background refresh does), so a failure recorded after
     the lease was taken is the answer until then.
     """
+    engine, ttl, say, clock = setup.engine, setup.ttl, setup.say, setup.clock
     try:
         sheet = reader()  # incomplete secrets fail here, before the lease is taken
     except SheetsError as exc:
@@ -176,7 +175,7 @@ def _first_sync(
         now = clock()
         if refresh.acquire_lease(engine, ttl, now):
             report, failure = refresh.run_sync(
-                engine, lambda: sheet, clock, progress=say, limits=limits
+                engine, lambda: sheet, clock, progress=say, limits=setup.limits
             )
             status = database.check_store(engine)
             if failure is not None:
@@ -189,7 +188,7 @@ def _first_sync(
         if not told_to_wait:
             say("Another instance of the app is syncing the spreadsheet into this store…")
             told_to_wait = True
-        sleep(WAIT_SECONDS)
+        setup.sleep(WAIT_SECONDS)
 
 
 @dataclass

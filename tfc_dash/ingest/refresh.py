@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from tfc_dash.core import clock
 from tfc_dash.ingest.sheets import SheetsError, SheetsReader
 from tfc_dash.ingest.sync import Limits, SyncError, SyncReport, record_failure, sync_sheets
 from tfc_dash.store import database, models
@@ -47,16 +48,10 @@ class SyncState:
         return (now or datetime.now(UTC)) - self.last_ok
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def sync_state(bind: Bind) -> SyncState:
     runs = models.SyncRun.__table__
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        last_ok = _utc(
+        last_ok = clock.as_utc(
             conn.execute(
                 sa.select(sa.func.max(runs.c.finished_at)).where(
                     runs.c.source == "sheets", runs.c.status == "ok"
@@ -71,7 +66,7 @@ def sync_state(bind: Bind) -> SyncState:
         latest = conn.execute(failed.order_by(runs.c.id.desc()).limit(1)).first()
     if latest is None:
         return SyncState(last_ok, None, None)
-    return SyncState(last_ok, _utc(latest[0]), latest[1])
+    return SyncState(last_ok, clock.as_utc(latest[0]), latest[1])
 
 
 def is_due(state: SyncState, ttl: timedelta, now: datetime) -> bool:

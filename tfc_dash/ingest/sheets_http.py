@@ -79,22 +79,13 @@ class SheetsHTTPClient(HTTPClient):
                     headers=headers,
                     timeout=self.timeout,
                 )
-            except requests.Timeout as exc:
+            except (
+                requests.Timeout,
+                requests.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
                 if last:
-                    raise SheetsUnavailable(
-                        f"Google Sheets did not answer within {self._read_timeout():g} s "
-                        f"({policy.attempts} attempts).",
-                        "Try again later; the dashboard keeps showing the last good data.",
-                    ) from exc
-                self.sleep(policy.delay(attempt, self.rng))
-                continue
-            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-                if last:
-                    raise SheetsUnavailable(
-                        f"Could not reach Google Sheets at {self.api_url} "
-                        f"({policy.attempts} attempts): {_short(exc)}.",
-                        "Check the network; the dashboard keeps showing the last good data.",
-                    ) from exc
+                    raise self._unreachable(exc) from exc
                 self.sleep(policy.delay(attempt, self.rng))
                 continue
             if response.ok:
@@ -116,6 +107,21 @@ class SheetsHTTPClient(HTTPClient):
                 )
             self.sleep(wait if wait is not None else policy.delay(attempt, self.rng))
         raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _unreachable(self, exc: requests.RequestException) -> SheetsUnavailable:
+        """Why the last attempt got no answer: it timed out, or the network failed."""
+        attempts = self.retry.attempts
+        if isinstance(exc, requests.Timeout):
+            return SheetsUnavailable(
+                f"Google Sheets did not answer within {self._read_timeout():g} s "
+                f"({attempts} attempts).",
+                "Try again later; the dashboard keeps showing the last good data.",
+            )
+        return SheetsUnavailable(
+            f"Could not reach Google Sheets at {self.api_url} ({attempts} attempts): "
+            f"{_short(exc)}.",
+            "Check the network; the dashboard keeps showing the last good data.",
+        )
 
     def _read_timeout(self) -> float:
         timeout = self.timeout

@@ -775,7 +775,7 @@ def _record_changes(
                 {"sync_run_id": run_id, "column_name": None, "old_value": None,
                  "new_value": None, **change}
             )  # fmt: skip
-    for chunk in _chunks(kept):
+    for chunk in database.chunks(kept):
         conn.execute(models.SyncChange.__table__.insert(), chunk)
     return total
 
@@ -784,18 +784,18 @@ def _write(conn: Connection, tab: Tab, plan: _Plan, now: datetime) -> None:
     table = models.SYNCED_TABLES[tab.table].__table__
     pk = [c.name for c in table.primary_key.columns]
     where = sa.and_(*(table.c[p] == sa.bindparam(f"k_{p}") for p in pk))
-    for chunk in _chunks(plan.inserts):
+    for chunk in database.chunks(plan.inserts):
         conn.execute(table.insert(), chunk)
     if plan.updates:
         values: dict[str, sa.BindParameter[Any]] = {
             c: sa.bindparam(f"b_{c}") for c in _columns(tab)
         }
         statement = table.update().where(where).values(**values, removed_at=None)
-        for chunk in _chunks(plan.updates):
+        for chunk in database.chunks(plan.updates):
             conn.execute(statement, chunk)
     if plan.removals:
         statement = table.update().where(where).values(removed_at=now)
-        for chunk in _chunks(plan.removals):
+        for chunk in database.chunks(plan.removals):
             conn.execute(statement, chunk)
 
 
@@ -842,9 +842,5 @@ def _quarantine(
                 else None,
             }
         )
-    for chunk in _chunks(rows):
+    for chunk in database.chunks(rows):
         conn.execute(models.Quarantine.__table__.insert(), chunk)
-
-
-def _chunks(items: list[dict[str, Any]], size: int = 5000) -> list[list[dict[str, Any]]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]

@@ -30,6 +30,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from tfc_dash.core import catalogue
+from tfc_dash.core.clock import week_of
 from tfc_dash.core.config import ConfigError
 from tfc_dash.core.text import day_label
 from tfc_dash.figures import bottleneck, coverage, goals, metrics, queries, staffing
@@ -226,11 +227,6 @@ class Digest:
         return msg
 
 
-def week_of(day: date) -> date:
-    """The Monday of ``day``'s week: the week a digest reports on."""
-    return day - timedelta(days=day.weekday())
-
-
 def short_day(day: date) -> str:
     return f"{day.day} {day:%b}"
 
@@ -404,7 +400,7 @@ def scorecards_since(
 
 def _changes(ctx: Context, filters: Filters) -> Block:
     week = scorecards_since(ctx.bind, filters, ctx.as_of, ctx.as_of - timedelta(weeks=1))
-    month = scorecards_since(ctx.bind, filters, ctx.as_of, queries.four_weeks_before(ctx.as_of))
+    month = scorecards_since(ctx.bind, filters, ctx.as_of, catalogue.change_since(ctx.as_of))
     names = {f.label: f.name for f in catalogue.FIGURES.values()}
     rows = tuple(
         (
@@ -520,11 +516,13 @@ def _data_health(ctx: Context, sections: Sequence[str]) -> list[Block]:
 
 # fundraising -------------------------------------------------------------------------------------
 def _fundraising(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[list[Block], str]:
-    from tfc_dash.kit import fundraising_kit
+    # the charts' imports are only needed here
+    from tfc_dash.figures import kit_queries
+    from tfc_dash.kit import drawing, fundraising_kit, headline
 
     filters = scope_filters(Filters(cycle=ctx.cycle), viewer)
     bundle = fundraising_kit.build_kit(ctx.bind, filters, ctx.as_of, png=False)
-    funds = fundraising_kit.crowdfunding(ctx.bind, ctx.as_of)
+    funds = kit_queries.crowdfunding(ctx.bind, ctx.as_of)
     link = ctx.link("fundraising_kit", filters.states or ())
     blocks: list[Block] = []
     if "headline" in sections:
@@ -540,7 +538,7 @@ def _fundraising(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple
     if "kit_charts" in sections:
         images = tuple(
             Image(make_msgid(chart.key, "tfc.digest")[1:-1], bundle.file_name(chart.key, "png"),
-                  fundraising_kit.chart_png(chart))
+                  drawing.chart_png(chart))
             for chart in bundle.charts
             if chart.ready
         )  # fmt: skip
@@ -548,7 +546,7 @@ def _fundraising(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple
         blocks.append(Block("kit_charts", "The kit's charts", link, (), notes, images=images))
     # The headline's count: every cycle's projects up to the day, as the kit counts them.
     record = Filters(states=filters.states, categories=filters.categories)
-    projects = int(fundraising_kit.projects_by_state(ctx.bind, record, ctx.as_of)["projects"].sum())
+    projects = int(kit_queries.projects_by_state(ctx.bind, record, ctx.as_of)["projects"].sum())
     main = f"{projects:,} projects"
     if "crowdfunding" in sections:
         if funds.missing is not None:
@@ -556,7 +554,7 @@ def _fundraising(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple
                 Block("crowdfunding", "Crowdfunding", link, (), (f"No figures: {funds.missing}",))
             )
         else:
-            left = fundraising_kit.days_left(funds.deadline, ctx.as_of)
+            left = headline.days_left(funds.deadline, ctx.as_of)
             figures = (
                 fig("crowdfunding_usd", funds.raised),
                 fig("goal_usd", funds.goal),
@@ -660,7 +658,7 @@ def _state_lead(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[
                             fig("legislative_races_won", results["won"]),
                             fig("legislative_seats_flipped", results["flipped"]),
                         ),
-                        (results_words(results),),
+                        (coverage.results_sentence(results, markdown=False),),
                         Table(RACE_COLUMNS, rows, more=max(len(shown) - MAX_RACE_ROWS, 0)),
                     )
                 )
@@ -712,16 +710,6 @@ def _state_lead(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[
         main = f"{totals['races']} races in {where}, none decided yet"
     main += f", {len(gaps)} project{'s' if len(gaps) != 1 else ''} short of volunteers"
     return blocks, main
-
-
-def results_words(results: Mapping[str, int]) -> str:
-    if results["decided"] == 0:
-        return f"{results['races']} race(s), none decided yet by the as-of date."
-    pending = f", {results['pending']} pending" if results["pending"] else ""
-    return (
-        f"{results['won']} won of {results['decided']} races decided ({results['lost']} lost"
-        f"{pending}); {results['flipped']} seat(s) flipped against the previous election."
-    )
 
 
 # --- rendering -----------------------------------------------------------------------------------

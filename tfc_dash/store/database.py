@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlmodel import SQLModel
 
+from tfc_dash.core import clock
 from tfc_dash.core.config import redact_secrets, redact_url
 from tfc_dash.store import models
 
@@ -480,9 +481,9 @@ def frame_records(model: type[models.StoreTable], frame: pd.DataFrame) -> list[d
     for row in frame[columns].itertuples(index=False, name=None):
         record = {col: _plain(value) for col, value in zip(columns, row, strict=True)}
         for col in date_columns:
-            record[col] = _as_date(record[col])
+            record[col] = clock.as_day_or_none(record[col])
         for col in datetime_columns:
-            record[col] = _as_utc_datetime(record[col])
+            record[col] = clock.as_utc(record[col])
         records.append(record)
     return records
 
@@ -495,26 +496,6 @@ def _python_type(column: sa.Column[Any]) -> type | None:
     if isinstance(kind, sa.Date):
         return date
     return None
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    return date.fromisoformat(str(value)[:10])
-
-
-def _as_utc_datetime(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, datetime):
-        value = (
-            datetime.combine(value, datetime.min.time())
-            if isinstance(value, date)
-            else datetime.fromisoformat(str(value))
-        )
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _plain(value: Any) -> Any:
@@ -560,7 +541,7 @@ def replace_dataset(
                 rows[name] = 0
                 continue
             records = frame_records(model, frame)
-            for chunk in _chunks(records, 5000):
+            for chunk in chunks(records):
                 conn.execute(table.insert(), chunk)
             rows[name] = len(records)
         if goals is not None:
@@ -600,6 +581,7 @@ def holds_data(conn: Connection) -> bool:
     )
 
 
-def _chunks(items: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def chunks(items: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict[str, Any]]]:
+    """``items`` in lists of ``size``: how the store and the sync write many rows."""
     for start in range(0, len(items), size):
         yield items[start : start + size]

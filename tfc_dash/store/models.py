@@ -254,3 +254,12 @@ SYNCED_TABLES: dict[str, type[StoreTable]] = {
     "districts": District,
     "fundraising": Fundraising,
 }
+
+# The tables as every SQL module names them (one set of short aliases, defined here only).
+P = Project.__table__
+C = Campaign.__table__
+V = Volunteer.__table__
+A = Assignment.__table__
+F = Fundraising.__table__
+D = District.__table__
+OUT = Outcome.__table__

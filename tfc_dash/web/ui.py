@@ -18,7 +18,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from tfc_dash.charts import progress_charts
 from tfc_dash.core import clock, config
-from tfc_dash.core.catalogue import MISSING
+from tfc_dash.core.catalogue import CHANGE_WEEKS, MISSING, Scorecard
 from tfc_dash.core.csv_files import csv_bytes
 from tfc_dash.core.text import md_escape
 from tfc_dash.figures import bottleneck, coverage, policy, queries
@@ -30,7 +30,6 @@ from tfc_dash.figures.filters import (
     note_unknown,
     parse_link,
 )
-from tfc_dash.figures.metrics import Scorecard
 from tfc_dash.ingest import provision, refresh, sheets, sync
 from tfc_dash.store import database
 from tfc_dash.web import cache
@@ -435,9 +434,13 @@ def scorecards(cards: Sequence[Scorecard], per_row: int = 6) -> None:
         for col, card in zip(box.columns(per_row), row, strict=False):
             col.metric(
                 card.label,
-                "—" if card.value is None else f"{card.value:,}{card.suffix}",
+                "—"
+                if card.value is None
+                else card.value
+                if isinstance(card.value, str)
+                else f"{card.value:,}{card.suffix}",
                 # No arrow and no sign for no change: "↑ +0" reads as a rise.
-                delta=f"{card.delta:+,} in 4 weeks" if card.delta else None,
+                delta=f"{card.delta:+,} in {CHANGE_WEEKS} weeks" if card.delta else None,
                 delta_color="normal" if card.delta else "off",
                 help=card.help,
                 border=True,
