@@ -39,14 +39,6 @@ TTL_MINUTES = 10
 TIMEOUT_MS = 120_000
 
 
-def write_secrets(path: Path, key: str, account: dict) -> Path:
-    lines = ["[connections.gsheets]", f"spreadsheet = {json.dumps(key)}"]
-    lines += [f"{k} = {json.dumps(v)}" for k, v in account.items()]
-    lines += ["", "[sync]", f"ttl_minutes = {TTL_MINUTES}"]
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
 async def session(browser, base: str, views: list[dict], index: int, rounds: int, log: list):
     """One person: opens a view's link, then moves on by the sidebar (by link to a view with a
     query, such as Virginia's House map or a project's detail)."""
@@ -101,11 +93,11 @@ async def drive(
     from playwright.async_api import async_playwright
 
     from bench.procs import cpu_seconds, descendants
-    from bench.server import BROWSER_ARGS, chromium_path
+    from bench.server import launch_options
 
     log: list[dict] = []
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+        browser = await pw.chromium.launch(**launch_options())
 
         # Chromium's processes are ours, below the Playwright driver (the server is not): their
         # CPU time is sampled as they run, since a page's renderer exits with its context.
@@ -220,7 +212,7 @@ def measure(
     from bench.procs import cpu_seconds
     from bench.server import streamlit_server
     from bench.views import described_views
-    from tests.fake_sheets import FakeSheetsServer, spreadsheet_from_frames
+    from tests.fake_sheets import FakeSheetsServer, spreadsheet_from_frames, write_secrets
     from tfc_dash.cli import seed_demo
     from tfc_dash.ingest.demo import build_demo
 
@@ -236,7 +228,9 @@ def measure(
         fake.add(spreadsheet_from_frames(key, {**demo.frames, "goals": demo.goals}))
         if sheet_delay:
             fake.fail("slow", match="values:batchGet", seconds=sheet_delay)
-        secrets = write_secrets(Path(tmp) / "secrets.toml", key, fake.service_account())
+        secrets = write_secrets(
+            Path(tmp) / "secrets.toml", fake.service_account(), key, {"ttl_minutes": TTL_MINUTES}
+        )
         env = {"TFC_SHEETS_API_URL": fake.url}
         with streamlit_server(db_url, Path(tmp) / "streamlit.log", env, secrets) as server:
             began = time.perf_counter()

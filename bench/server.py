@@ -20,14 +20,19 @@ AppServer, chromium_path = app_server.AppServer, app_server.chromium_path
 # Extra `streamlit run` options, to compare settings (BENCH_STREAMLIT_ARGS="--runner.postScriptGC
 # true", say).
 EXTRA = os.environ.get("BENCH_STREAMLIT_ARGS", "").split()
-BROWSER_ARGS = [
-    *app_server.BROWSER_ARGS,
-    # Many pages at once (the load): Chromium would otherwise slow the timers and the rendering
-    # of every page but one, and measure itself rather than the dashboard.
+# Chromium's flags beyond the tests' (tests/app_server.py BROWSER_ARGS). Many pages at once (the
+# load): Chromium would otherwise slow the timers and the rendering of every page but one, and
+# measure itself rather than the dashboard.
+BENCH_BROWSER_ARGS = (
     "--disable-background-timer-throttling",
     "--disable-backgrounding-occluded-windows",
     "--disable-renderer-backgrounding",
-]
+)
+
+
+def launch_options() -> dict:
+    """``playwright.chromium.launch(**launch_options())`` for the benchmarks."""
+    return app_server.launch_options(*BENCH_BROWSER_ARGS)
 
 
 @contextmanager
@@ -54,11 +59,9 @@ def streamlit_server(
 def chromium() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
-    path = chromium_path()
-    if path is None:
-        raise RuntimeError("Chromium not found (/usr/bin/chromium or $CHROMIUM)")
+    options = launch_options()
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=BROWSER_ARGS)
+        browser = pw.chromium.launch(**options)
         try:
             yield browser
         finally:

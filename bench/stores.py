@@ -4,7 +4,6 @@ them (a file on SQLite, a schema of its own on PostgreSQL) for a run that writes
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,9 +48,9 @@ def fresh_store(backend: str, scale: int, directory: Path) -> Iterator[str]:
     if backend == "sqlite":
         source = ensure_store(scale).removeprefix("sqlite:///")
         target = directory / f"scale{scale}.db"
-        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-            src.backup(dst)  # with what the write-ahead log still holds
-        yield f"sqlite:///{target}"
+        from tests.dbtools import copy_sqlite_store
+
+        yield copy_sqlite_store(source, target)
         return
     if backend != "postgresql":
         raise ValueError(f"unknown backend {backend!r} (sqlite or postgresql)")

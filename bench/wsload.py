@@ -187,10 +187,10 @@ def serving(backend: str, scale: int, sheet_delay: float = 0.0,
             release: threading.Event | None = None) -> Iterator[dict]:  # fmt: skip
     """A fresh never-synced store, the fake Sheets API serving the same data, and the app."""
     sys.path.insert(0, str(ROOT))
-    from bench.load import write_secrets
+    from bench.load import TTL_MINUTES
     from bench.server import streamlit_server
     from bench.stores import fresh_store
-    from tests.fake_sheets import FakeSheetsServer, spreadsheet_from_frames
+    from tests.fake_sheets import FakeSheetsServer, spreadsheet_from_frames, write_secrets
     from tfc_dash.ingest.demo import build_demo
 
     key = "1WsLoadBenchSheet" + "0" * 27
@@ -202,7 +202,9 @@ def serving(backend: str, scale: int, sheet_delay: float = 0.0,
         fake.add(spreadsheet_from_frames(key, build_demo(scale=scale).frames))
         if sheet_delay:
             fake.fail("slow", match="values:batchGet", seconds=sheet_delay, release=release)
-        secrets = write_secrets(Path(tmp) / "secrets.toml", key, fake.service_account())
+        secrets = write_secrets(
+            Path(tmp) / "secrets.toml", fake.service_account(), key, {"ttl_minutes": TTL_MINUTES}
+        )
         env = {"TFC_SHEETS_API_URL": fake.url}
         with streamlit_server(db_url, Path(tmp) / "streamlit.log", env, secrets) as server:
             yield {"server": server, "db_url": db_url, "fake": fake}

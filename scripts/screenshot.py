@@ -14,7 +14,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.app_server import BROWSER_ARGS, chromium_path  # the tests' browser settings
+from tests.app_server import launch_options  # the tests' browser and its flags
 
 
 def main() -> None:
@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--settle-ms", type=int, default=2500)
     args = parser.parse_args()
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+        browser = pw.chromium.launch(**launch_options())
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
         page.goto(args.url)
         page.wait_for_selector("[data-testid=stApp]")

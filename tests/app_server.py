@@ -1,5 +1,6 @@
-"""A real ``streamlit run`` on a free loopback port, and where Chromium is: shared by the browser
-tests (through conftest.py) and the benchmarks (bench/), so both start the app the same way."""
+"""A real ``streamlit run`` on a free loopback port, and Chromium's path and flags: shared by the
+browser tests, the benchmarks (bench/) and scripts/screenshot.py, so all start the app and the
+browser the same way."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ import time
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# Chromium's flags, everywhere it is launched (bench/server.py adds its own for many pages at once).
 BROWSER_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -30,6 +33,15 @@ def chromium_path() -> str | None:
     if Path(candidate).exists():
         return candidate
     return shutil.which("chromium")
+
+
+def launch_options(*extra_args: str) -> dict[str, Any]:
+    """``playwright.chromium.launch(**launch_options())``: this machine's Chromium, with
+    BROWSER_ARGS and ``extra_args``; RuntimeError when there is no Chromium."""
+    path = chromium_path()
+    if path is None:
+        raise RuntimeError("Chromium not found at /usr/bin/chromium or $CHROMIUM")
+    return {"executable_path": path, "args": [*BROWSER_ARGS, *extra_args]}
 
 
 def free_port() -> int:
@@ -51,6 +63,12 @@ class AppServer:
                 return int(line.split()[1]) / 1024
         raise RuntimeError(f"no VmRSS for process {self.process.pid}")
 
+    def __enter__(self) -> AppServer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -61,7 +79,7 @@ class AppServer:
 
 
 def start_app_server(
-    database_url: str,
+    database_url: str | None,
     log: Path,
     env: Mapping[str, str] | None = None,
     args: Sequence[str] = (),
@@ -70,11 +88,13 @@ def start_app_server(
     port: int | None = None,
 ) -> AppServer:
     """``streamlit run`` of ``script`` (the dashboard unless told) against the store at
-    ``database_url``, from the repository's root (so with its ``.streamlit/config.toml``);
-    returns once ``/_stcore/health`` answers. ``port``: a free one unless told (a login's
-    redirect address must name it before the server starts)."""
+    ``database_url`` (None: a script without one), from the repository's root (so with its
+    ``.streamlit/config.toml``); returns once ``/_stcore/health`` answers, as a context manager
+    that stops it. ``port``: a free one unless told (a login's redirect address must name it
+    before the server starts)."""
     port = port or free_port()
-    environment = {**os.environ, "TFC_DATABASE_URL": database_url, **(env or {})}
+    store = {"TFC_DATABASE_URL": database_url} if database_url is not None else {}
+    environment = {**os.environ, **store, **(env or {})}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script),

@@ -1,13 +1,39 @@
-"""Helpers for the browser tests of the Volunteers, Staffing and Projects pages."""
+"""What the browser tests do on a page and wait for: one set for every test_browser_*.py."""
 
 from __future__ import annotations
 
+import os
 import re
+
+import pytest
+
+from tests.app_server import chromium_path
+
+
+def chromium_or_skip() -> str:
+    """This machine's Chromium; without one the test skips, and in CI it fails (the browser tests
+    must run there)."""
+    path = chromium_path()
+    if path is None:
+        reason = "Chromium not found at /usr/bin/chromium or $CHROMIUM (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}: browser tests must run in CI.")
+        pytest.skip(reason)
+    return path
 
 
 def metric_value(page, label: str) -> str:
     card = page.locator("[data-testid=stMetric]").filter(has_text=label).first
     return card.locator("[data-testid=stMetricValue]").inner_text()
+
+
+def wait_for_metric_change(page, before: str) -> None:
+    """Until the page's first scorecard shows a value other than ``before``."""
+    page.wait_for_function(
+        "before => { const v = document.querySelector('[data-testid=stMetricValue]');"
+        " return v && v.innerText !== before; }",
+        arg=before,
+    )
 
 
 def wait_for_charts(page, count: int) -> None:

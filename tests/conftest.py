@@ -15,17 +15,12 @@ from sqlalchemy.pool import NullPool
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from tests.app_server import (  # noqa: F401 - re-exported for the tests
-    BROWSER_ARGS,
-    AppServer,
-    chromium_path,
-    free_port,
-    start_app_server,
-    wait_until_healthy,
-)
+from tests.app_server import AppServer, launch_options, start_app_server
+from tests.browser_helpers import chromium_or_skip
 from tests.dbtools import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PostgresServer
 from tfc_dash.cli import seed_demo
 from tfc_dash.core.config import redact_url
+from tfc_dash.ingest.demo import build_demo
 from tfc_dash.store import database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +108,12 @@ def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{path}"
     seed_demo(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def demo_frames() -> dict[str, pd.DataFrame]:
+    """The demo dataset's tables as built (before any store), for expectations in pandas."""
+    return build_demo().frames
 
 
 @pytest.fixture(scope="session")
@@ -218,8 +219,12 @@ def run_app(
     """Run the app under AppTest against a store (the demo store unless ``url`` is given).
 
     ``run_app(page="pages/progress.py", query={"state": ["VA"]}, url=..., user=..., secrets=...)``
-    returns the AppTest after its run.
+    returns the AppTest after its run: the home page's, then ``page``'s. ``link=page`` opens
+    ``page`` in the first run instead, as a browser opening a shared link does.
     """
+    # AppTest swaps st.secrets for a run's secrets and puts them back only when the run ends
+    # well: a run that raises (a timeout) would leave them to every later test.
+    monkeypatch.setattr(st, "secrets", st.secrets)
 
     def run(
         page: str | None = None,
@@ -227,9 +232,12 @@ def run_app(
         url: str | None = None,
         user: Mapping[str, object] | None = None,
         secrets: Mapping[str, object] | None = None,
+        link: str | None = None,
     ) -> AppTest:
         monkeypatch.setenv("TFC_DATABASE_URL", url or demo_db_url)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        if link is not None:  # the first run is on this page, as a browser opening a link
+            at.switch_page(link)
         if secrets is not None:
             at.secrets.update(dict(secrets))
         if user is not None:
@@ -246,13 +254,27 @@ def run_app(
 
 
 @pytest.fixture
+def download_data(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """The data of every download button a run draws, by the button's key."""
+    captured: dict[str, bytes] = {}
+    original = st.download_button
+
+    def record(label, data, *args, **kwargs):  # type: ignore[no-untyped-def]
+        captured[kwargs.get("key")] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", record)
+    return captured
+
+
+@pytest.fixture
 def served(
     monkeypatch: pytest.MonkeyPatch,
 ) -> dict[str, tuple[str | None, bytes | str | Callable[[], bytes | str]]]:
     """Every file the app hands to Streamlit's media manager under AppTest, by URL.
 
     A download button's ``proto.url`` finds its (file name, data) here, so tests can read what a
-    user would download.
+    user would download (``apptest_helpers.downloads``).
     """
     from streamlit.runtime.media_file_manager import MediaFileManager
 
@@ -276,32 +298,14 @@ def served(
     return files
 
 
-def downloads(
-    at: AppTest, served: Mapping[str, tuple[str | None, bytes | str | Callable[[], bytes | str]]]
-) -> dict[str, bytes]:
-    """Each download button's file under AppTest, by file name (needs the ``served`` fixture)."""
-    found = {}
-    for button in at.download_button:
-        name, data = served[button.proto.url or button.proto.deferred_file_id]
-        if callable(data):  # made when clicked
-            data = data()
-        found[str(name)] = data if isinstance(data, bytes) else data.encode()
-    return found
-
-
 # --- a real browser against `streamlit run` -----------------------------------------------------
 @pytest.fixture(scope="session")
 def browser():
-    path = chromium_path()
-    if path is None:
-        reason = "Chromium not found at /usr/bin/chromium or $CHROMIUM (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}: browser tests must run in CI.")
-        pytest.skip(reason)
+    chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=path, args=BROWSER_ARGS)
+        chromium = pw.chromium.launch(**launch_options())
         yield chromium
         chromium.close()
 

@@ -1,4 +1,5 @@
-"""Reading a store from a test, without tfc_dash's queries, on SQLite and PostgreSQL alike.
+"""Reading a store from a test, without tfc_dash's queries, on SQLite and PostgreSQL alike
+(and, for the AppTest tests' expected figures, :func:`sqlite_rows` on a SQLite file).
 
 Plain SQL through SQLAlchemy's ``text`` with named parameters (``:name``), so one assertion
 serves both backends. Values come back as each driver gives them (a date column is a ``str`` in
@@ -7,9 +8,11 @@ SQLite and a ``date`` in PostgreSQL): compare them through ``str`` where that ma
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,6 +47,30 @@ def scalar(url: str, sql: str, **params: Any) -> Any:
         return conn.execute(sa.text(sql), params).scalar()
 
 
+def sqlite_rows(url: str, sql: str, *params: Any) -> list[tuple]:
+    """Plain ``sqlite3`` on a SQLite store's file (``?`` parameters): the independent truth the
+    app's pages are checked against, asked without tfc_dash or SQLAlchemy."""
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def sqlite_value(url: str, sql: str, *params: Any) -> Any:
+    """The first value of :func:`sqlite_rows`' first row."""
+    return sqlite_rows(url, sql, *params)[0][0]
+
+
+def copy_sqlite_store(source: str | Path, target: Path, *, one_file: bool = False) -> str:
+    """A consistent copy of a SQLite store (a URL or a path) at ``target``, with what its
+    write-ahead log still holds (SQLite's backup API); ``one_file``: the copy keeps no log of
+    its own, so that its bytes alone are the store. Returns the copy's URL."""
+    path = str(source).removeprefix("sqlite:///")
+    with closing(sqlite3.connect(path)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+        if one_file:
+            dst.execute("pragma journal_mode=delete")
+    return f"sqlite:///{target}"
+
+
 def dump(url: str) -> dict[str, list[tuple]]:
     """Every synced table's rows, in a stable order, the surrogate ids left out."""
     out = {}
@@ -54,6 +81,14 @@ def dump(url: str) -> dict[str, list[tuple]]:
             found = conn.execute(sa.select(*columns)).all()
             out[name] = sorted((tuple(r) for r in found), key=repr)
     return out
+
+
+def everything(url: str) -> tuple:
+    """The data, the runs, the quarantine and the store's flags."""
+    runs = rows(url, "select id, source, status from sync_runs order by id")
+    quarantine = scalar(url, "select count(*) from quarantine")
+    meta = rows(url, "select key, value from store_meta where key like 'demo%'")
+    return dump(url), runs, quarantine, sorted(meta)
 
 
 class PostgresServer:

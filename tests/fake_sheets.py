@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -543,6 +544,27 @@ def reader_for(
     )
     record = sleeps if sleeps is not None else []
     return sheets.SheetsReader(settings, sleep=record.append, rng=lambda: 0.5)
+
+
+def gsheets_secrets(fake: FakeSheetsServer, key: str = SPREADSHEET_KEY, **extra: Any) -> dict:
+    """The app's secrets for the spreadsheet ``key`` on ``fake`` (``[connections.gsheets]``, a
+    fresh service account's fields and ``extra``); the app reaches ``fake`` when
+    ``TFC_SHEETS_API_URL`` is its URL."""
+    return {"connections": {"gsheets": {"spreadsheet": key, **fake.service_account(), **extra}}}
+
+
+def write_secrets(
+    path: Path, account: dict, key: str = SPREADSHEET_KEY, sync: dict | None = None
+) -> Path:
+    """A ``secrets.toml`` at ``path`` for the spreadsheet ``key`` read with ``account`` (a
+    service account's fields), and a ``[sync]`` section with ``sync``'s settings; returns
+    ``path``."""
+    lines = ["[connections.gsheets]", f"spreadsheet = {json.dumps(key)}"]
+    lines += [f"{k} = {json.dumps(v)}" for k, v in account.items()]
+    if sync:
+        lines += ["", "[sync]", *(f"{k} = {json.dumps(v)}" for k, v in sync.items())]
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 def small_workbook() -> dict[str, list[list[Any]]]:

@@ -1,16 +1,38 @@
 """Every labelled figure an AppTest run shows: scorecards, table headers, chart titles and axes,
-CSV headers. Used by the catalogue's page tests."""
+CSV headers (used by the catalogue's page tests); and what no page may show, in AppTest or in a
+browser: a missing value printed raw, or a code name instead of its label."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
+
+from tests.apptest_helpers import table_headers
+from tfc_dash.core import catalogue
+from tfc_dash.ingest import contract
+from tfc_dash.store.models import CATEGORIES
+
+# Pages that name the ops spreadsheet's columns on purpose (the contract people type into it).
+NAMES_COLUMNS = {"data_health", "glossary"}
+
+
+def known_codes() -> set[str]:
+    """The snake_case names a page must never show: the catalogue's, the contract's, the
+    categories'."""
+    names = set(catalogue.FIGURES) | set(catalogue.COLUMNS) | set(CATEGORIES)
+    for tab in contract.TABS:
+        names |= {c.name for c in tab.columns}
+    return {n for n in names if "_" in n}
+
+
+RAW = re.compile(r"(?<![\w.])(None|nan|NaN|NaT)(?![\w])")
 
 
 @dataclass(frozen=True)
@@ -67,28 +89,6 @@ def _walk(spec: Any) -> Iterator[tuple[str, str]]:
             yield from _walk(item)
 
 
-def _columns(element: Any) -> list[str]:
-    """The headers a reader sees: each column's label from column_config, else its name."""
-    frame = element.value
-    config: dict[str, Any] = {}
-    raw = getattr(element.proto, "columns", "")
-    if raw:
-        config = json.loads(raw)
-    headers = []
-    order = list(getattr(element.proto, "column_order", []) or [])
-    for name in order or frame.columns:
-        if name not in frame.columns:
-            continue
-        entry = config.get(str(name))
-        if entry is not None and entry.get("hidden"):
-            continue
-        if isinstance(entry, dict) and entry.get("label"):
-            headers.append(str(entry["label"]))
-        else:
-            headers.append(str(name))
-    return headers
-
-
 def shown(
     at: AppTest,
     served: Mapping[str, tuple[str | None, Any]] | None = None,
@@ -98,7 +98,7 @@ def shown(
     for metric in at.metric:
         found.append(Shown("metric", metric.label, metric.value, where))
     for table in at.dataframe:
-        found += [Shown("column", h, None, where) for h in _columns(table)]
+        found += [Shown("column", h, None, where) for h in table_headers(table)]
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
         found += [Shown(kind, text, None, where) for kind, text in _walk(spec)]

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.apptest_helpers import AUTH, ROLES, SECRETS, logged_in, page_text
+from tests.dbtools import copy_sqlite_store
 from tfc_dash.figures.policy import (
     AccessConfig,
     AccessConfigError,
@@ -10,24 +12,6 @@ from tfc_dash.figures.policy import (
     enforce,
     viewer_for,
 )
-
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "COOKIE-SECRET-SENTINEL",
-    "client_id": "CLIENT-ID-SENTINEL",
-    "client_secret": "CLIENT-SECRET-SENTINEL",
-    "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration",
-}
-ROLES = {
-    "founders": ["Founder@TFC.example"],
-    "fundraising": ["money@tfc.example"],
-    "state_leads": {"va-lead@tfc.example": ["VA"], "pa-lead@tfc.example": ["pa", "OH"]},
-}
-SECRETS = {"auth": AUTH, "roles": ROLES}
-
-
-def logged_in(email):
-    return {"is_logged_in": True, "email": email}
 
 
 class TestAccessConfig:
@@ -69,20 +53,10 @@ def test_fundraising_gets_no_per_volunteer_rows():
     assert len(enforce(per_volunteer, Viewer(Role.FOUNDER))) == 1
 
 
-def texts(at) -> str:
-    """Every piece of text the run put on the page (main and sidebar)."""
-    parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info",
-                 "warning", "error", "success", "metric", "button"):  # fmt: skip
-        for el in getattr(at, kind):
-            parts.append(str(getattr(el, "value", "")) + " " + str(getattr(el, "label", "")))
-    return "\n".join(parts)
-
-
 def test_without_auth_the_local_user_has_full_access(run_app):
     at = run_app()
     assert not at.exception
-    assert "Local use: full access" in texts(at)
+    assert "Local use: full access" in page_text(at)
     assert len(at.metric) == 6
 
 
@@ -91,14 +65,14 @@ def test_logged_out_user_sees_only_the_login(run_app):
     assert not at.exception
     assert at.button(key="login").label == "Log in with Google"
     assert not at.metric and not at.get("vega_lite_chart")
-    assert "Demo data" not in texts(at)
+    assert "Demo data" not in page_text(at)
 
 
 def test_unknown_email_sees_a_polite_no_access_page(run_app):
     at = run_app(secrets=SECRETS, user=logged_in("stranger@example.org"))
     assert not at.exception
     assert at.title[0].value == "No access yet"
-    assert "stranger@example.org" in texts(at)
+    assert "stranger@example.org" in page_text(at)
     assert not at.metric and not at.get("vega_lite_chart") and not at.sidebar.multiselect
 
 
@@ -113,7 +87,7 @@ def test_founder_sees_everything(run_app):
     at = run_app(secrets=SECRETS, user=logged_in("founder@tfc.example"))
     assert not at.exception
     assert len(at.metric) == 6
-    assert "co-founder" in texts(at)
+    assert "co-founder" in page_text(at)
 
 
 def test_state_lead_is_held_to_their_states(run_app):
@@ -139,7 +113,7 @@ def test_secrets_never_reach_the_page(run_app):
     for user in ({"is_logged_in": False}, logged_in("stranger@example.org"),
                  logged_in("founder@tfc.example")):  # fmt: skip
         at = run_app(secrets=SECRETS, user=user)
-        shown = texts(at)
+        shown = page_text(at)
         for secret in ("COOKIE-SECRET-SENTINEL", "CLIENT-SECRET-SENTINEL", "CLIENT-ID-SENTINEL"):
             assert secret not in shown
 
@@ -157,7 +131,6 @@ BROKEN_SHEET = {
 
 
 def test_secrets_never_reach_a_page_or_a_log(run_app, caplog, monkeypatch, demo_db_url, tmp_path):
-    import sqlite3
     import time
 
     from tfc_dash.ingest.sheets import SheetsSettings
@@ -170,20 +143,14 @@ def test_secrets_never_reach_a_page_or_a_log(run_app, caplog, monkeypatch, demo_
     secrets = {**SECRETS, "connections": {"gsheets": BROKEN_SHEET}}
     user = logged_in("founder@tfc.example")
     copy = tmp_path / "store.db"  # the failed sync is recorded: not in the shared demo store
-    # The backup API also copies what is still in the write-ahead log.
-    with (
-        sqlite3.connect(demo_db_url.removeprefix("sqlite:///")) as source,
-        sqlite3.connect(copy) as target,
-    ):
-        source.backup(target)
-    at = run_app(secrets=secrets, user=user, url=f"sqlite:///{copy}")
+    at = run_app(secrets=secrets, user=user, url=copy_sqlite_store(demo_db_url, copy))
     refresher = cache.refresher()
     deadline = time.monotonic() + 20
     while refresher.running and time.monotonic() < deadline:  # the background sync fails
         time.sleep(0.1)
     at.run()
     at.switch_page("pages/data_health.py").run()
-    shown = texts(at) + str(at._tree)
+    shown = page_text(at) + str(at._tree)
     assert "could not be read" in shown or "not set up right" in shown  # the failure is told
     for secret in (KEY_SENTINEL, "KEYIDSENTINEL", "COOKIE-SECRET-SENTINEL",
                    "CLIENT-SECRET-SENTINEL"):  # fmt: skip

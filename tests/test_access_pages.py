@@ -9,14 +9,11 @@ projects), so a page that skips the policy fails them; see the README for how th
 from __future__ import annotations
 
 import json
-import sqlite3
 
-import pyarrow as pa
 import pytest
-from streamlit.testing.v1.element_tree import Block
 
-from tests.conftest import downloads
-from tests.test_access import SECRETS, logged_in
+from tests.apptest_helpers import SECRETS, dataset_rows, logged_in, output
+from tests.dbtools import sqlite_rows
 from tfc_dash.figures.policy import ALL_PAGES, PAGES_BY_ROLE, Role
 
 PAGE_FILES = {key: f"pages/{key}.py" for key in ALL_PAGES}
@@ -33,46 +30,15 @@ USERS = {
 }
 
 
-def rows(url: str, sql: str) -> list[tuple]:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(sql).fetchall()
-
-
-def output(at, served) -> str:
-    """Everything the run put out, as one text: elements, table cells, chart rows, downloads."""
-    parts: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, Block):
-            for child in node.children.values():
-                walk(child)
-            return
-        kind = getattr(node, "type", "")
-        if kind == "dataframe":
-            parts.append(node.value.to_csv(index=False))
-        elif kind == "vega_lite_chart":
-            parts.append(node.proto.spec)
-            for dataset in node.proto.datasets:
-                table = pa.ipc.open_stream(dataset.data.data).read_all()
-                parts.append(json.dumps(table.to_pylist(), default=str))
-        parts.append(str(getattr(node, "proto", "")))
-
-    walk(at._tree)
-    for name, data in downloads(at, served).items():
-        parts.append(name)
-        parts.append(data.decode("utf-8", errors="ignore"))
-    return "\n".join(parts)
-
-
 @pytest.fixture(scope="module")
 def volunteers(demo_db_url):
-    return rows(demo_db_url, "select name, email from volunteers")
+    return sqlite_rows(demo_db_url, "select name, email from volunteers")
 
 
 @pytest.fixture(scope="module")
 def other_states_ids(demo_db_url):
-    campaigns = rows(demo_db_url, "select campaign_id from campaigns where state != 'VA'")
-    projects = rows(
+    campaigns = sqlite_rows(demo_db_url, "select campaign_id from campaigns where state != 'VA'")
+    projects = sqlite_rows(
         demo_db_url,
         "select p.project_id from projects p join campaigns c using (campaign_id) "
         "where c.state != 'VA'",
@@ -126,7 +92,7 @@ def test_state_lead_sees_no_other_state(run_app, served, other_states_ids, page,
 
 def test_state_lead_sees_their_own_state(run_app, served, demo_db_url):
     at = open_page(run_app, Role.STATE_LEAD, "projects", query={"cycle": "2017"})
-    va_projects = {p for (p,) in rows(
+    va_projects = {p for (p,) in sqlite_rows(
         demo_db_url,
         "select p.project_id from projects p join campaigns c using (campaign_id) "
         "where c.state = 'VA'",
@@ -135,7 +101,7 @@ def test_state_lead_sees_their_own_state(run_app, served, demo_db_url):
 
 
 def test_state_lead_cannot_open_another_states_project_by_link(run_app, served, demo_db_url):
-    pa_project, name, candidate = rows(
+    pa_project, name, candidate = sqlite_rows(
         demo_db_url,
         "select p.project_id, p.name, c.candidate from projects p join campaigns c "
         "using (campaign_id) where c.state = 'PA' limit 1",
@@ -204,11 +170,11 @@ def test_state_lead_sees_only_their_states_bad_rows(run_app, make_store, monkeyp
 
 def figures(at) -> dict[str, list[str]]:
     """The page's figures, tables and chart rows (main area), to compare two viewers."""
-    charts = []
-    for el in at.main.get("vega_lite_chart"):
-        for dataset in el.proto.datasets:
-            charts.append(json.dumps(pa.ipc.open_stream(dataset.data.data).read_all().to_pylist(),
-                                     default=str, sort_keys=True))  # fmt: skip
+    charts = [
+        json.dumps(dataset_rows(dataset), default=str, sort_keys=True)
+        for el in at.main.get("vega_lite_chart")
+        for dataset in el.proto.datasets
+    ]
     return {
         "metrics": [f"{m.label}={m.value}" for m in at.main.metric],
         "tables": [el.value.to_csv(index=False) for el in at.main.dataframe],
@@ -251,7 +217,9 @@ def test_a_state_lead_lands_on_their_states_latest_cycle_with_races(run_app, dem
     lead = USERS[Role.STATE_LEAD]
     states = sorted(s.upper() for s in SECRETS["roles"]["state_leads"][lead])
     listed = ", ".join(repr(s) for s in states)
-    ((latest,),) = rows(demo_db_url, f"select max(cycle) from campaigns where state in ({listed})")
+    ((latest,),) = sqlite_rows(
+        demo_db_url, f"select max(cycle) from campaigns where state in ({listed})"
+    )
     at = run_app(secrets=SECRETS, user=logged_in(lead))
     assert not at.exception
     box = at.sidebar.multiselect[0]

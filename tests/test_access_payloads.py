@@ -12,14 +12,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1.element_tree import Block
 
-from tests.fake_sheets import SPREADSHEET_KEY, reader_for, spreadsheet_from_rows
+from tests.apptest_helpers import SECRETS, logged_in
+from tests.fake_sheets import gsheets_secrets, reader_for, spreadsheet_from_rows
 from tests.payloads import (
     PAYLOAD,
     PAYLOAD_PROJECT,
     active_markdown,
     build_payload_store,
 )
-from tests.test_access import SECRETS, logged_in
 from tfc_dash.core.text import md_escape
 from tfc_dash.figures.policy import PAGES_BY_ROLE, Role
 from tfc_dash.ingest import sync
@@ -160,9 +160,7 @@ def test_a_failed_sync_now_shows_the_tab_titles_as_text(
     tabs["[click](https://evil.example)"] = tabs.pop("Projects")  # a required tab renamed
     fake_sheets.spreadsheets.clear()
     fake_sheets.add(spreadsheet_from_rows(tabs))
-    secrets = {"connections": {"gsheets": {"spreadsheet": SPREADSHEET_KEY,
-                                           **fake_sheets.service_account()}}}  # fmt: skip
-    at = run_app(page="pages/data_health.py", url=url, secrets=secrets)
+    at = run_app(page="pages/data_health.py", url=url, secrets=gsheets_secrets(fake_sheets))
     at.button(key="sync_now").click().run()
     assert not at.exception
     errors = [e.value for e in at.error]

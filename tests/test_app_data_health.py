@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.fake_sheets import SPREADSHEET_KEY, reader_for, small_workbook, spreadsheet_from_rows
+from tests.apptest_helpers import metric_texts
+from tests.dbtools import sqlite_rows
+from tests.fake_sheets import (
+    SPREADSHEET_KEY,
+    gsheets_secrets,
+    reader_for,
+    small_workbook,
+    spreadsheet_from_rows,
+)
 from tfc_dash.cli import seed_demo
 from tfc_dash.core.text import md_escape
 from tfc_dash.ingest import contract, sync
@@ -18,19 +25,6 @@ from tfc_dash.store import database
 from tfc_dash.web import cache
 
 PAGE = "pages/data_health.py"
-
-
-def rows(url: str, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
-def gsheets_secrets(fake, key: str = SPREADSHEET_KEY, **extra) -> dict:
-    return {"connections": {"gsheets": {"spreadsheet": key, **fake.service_account(), **extra}}}
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 @pytest.fixture
@@ -50,8 +44,8 @@ def test_without_a_spreadsheet_the_page_shows_the_demo_seed(run_app, demo_db_url
     at = run_app(page=PAGE)
     assert not at.exception
     assert "No spreadsheet is connected" in at.info[0].value
-    (run,) = rows(demo_db_url, "select id, requests, added from sync_runs")
-    shown = metrics(at)
+    (run,) = sqlite_rows(demo_db_url, "select id, requests, added from sync_runs")
+    shown = metric_texts(at)
     assert shown["Sheets API requests"] == f"{run[1]:,}" and shown["Rows added"] == f"{run[2]:,}"
     history = at.dataframe[-1].value
     assert len(history) == 1 and history["run"].iloc[0] == run[0]
@@ -61,24 +55,24 @@ def test_without_a_spreadsheet_the_page_shows_the_demo_seed(run_app, demo_db_url
 def test_the_last_sync_and_its_quarantine_as_the_store_holds_them(run_app, synced_store):
     at = run_app(page=PAGE, url=synced_store)
     assert not at.exception
-    _run_id, _requests, added, changed, removed = rows(
+    _run_id, _requests, added, changed, removed = sqlite_rows(
         synced_store, "select id, requests, added, changed, removed from sync_runs"
     )[0]
-    shown = metrics(at)
+    shown = metric_texts(at)
     assert shown["Sheets API requests"] == "2" and shown["Rows added"] == f"{added:,}"
     assert (shown["Rows changed"], shown["Rows removed"]) == (f"{changed:,}", f"{removed:,}")
-    ((quarantined,),) = rows(
+    ((quarantined,),) = sqlite_rows(
         synced_store, "select count(distinct tab || row_number) from quarantine"
     )
     assert shown["Quarantined rows"] == str(quarantined) == "4"  # 2 bad rows, 2 that named P2
     per_tab = at.dataframe[0].value
-    expected = dict(rows(synced_store, "select 'Projects', count(*) from projects"))
+    expected = dict(sqlite_rows(synced_store, "select 'Projects', count(*) from projects"))
     assert (
         dict(zip(per_tab["tab"], per_tab["rows"], strict=True))["Projects"]
         == (expected["Projects"])
     )
     problems = at.dataframe[1].value
-    stored = rows(synced_store, "select tab, cell, value, link from quarantine order by id")
+    stored = sqlite_rows(synced_store, "select tab, cell, value, link from quarantine order by id")
     assert list(zip(problems["tab"], problems["cell"], strict=True)) == [
         (t, c) for t, c, _, _ in stored
     ]
@@ -136,7 +130,7 @@ def test_an_unreadable_sheet_leaves_every_page_working_with_a_banner(
     at.switch_page(PAGE)
     at.run()
     assert not at.exception and any("could not be read" in w.value for w in at.warning)
-    assert rows(url, "select count(*) from sync_runs where status='failed'") == [(1,)]
+    assert sqlite_rows(url, "select count(*) from sync_runs where status='failed'") == [(1,)]
 
 
 def test_open_sessions_cause_one_sync_and_it_replaces_the_demo(
@@ -153,7 +147,7 @@ def test_open_sessions_cause_one_sync_and_it_replaces_the_demo(
         at.run()
         assert not at.exception
     assert len(fake_sheets.api_requests()) == 2
-    assert rows(url, "select source, status, message from sync_runs") == [
+    assert sqlite_rows(url, "select source, status, message from sync_runs") == [
         (
             "sheets",
             "ok",
@@ -178,14 +172,16 @@ def test_sync_now_shows_progress_and_the_result(run_app, fake_sheets, tmp_path, 
     at.button(key="sync_now").click().run()
     assert not at.exception
     assert any("11 rows" in s.value for s in at.success)
-    assert rows(url, "select count(*), max(changed) from sync_runs where status='ok'") == [(2, 1)]
-    assert metrics(at)["Rows changed"] == "1"
+    assert sqlite_rows(url, "select count(*), max(changed) from sync_runs where status='ok'") == [
+        (2, 1)
+    ]
+    assert metric_texts(at)["Rows changed"] == "1"
 
 
 def test_a_long_quarantine_is_capped_with_every_kept_row_in_the_csv(
     run_app, served, fake_sheets, tmp_path: Path
 ):
-    from tests.conftest import downloads
+    from tests.apptest_helpers import downloads
 
     url = f"sqlite:///{tmp_path / 'many.db'}"
     tabs = small_workbook()
@@ -202,6 +198,6 @@ def test_a_long_quarantine_is_capped_with_every_kept_row_in_the_csv(
     assert any("The first 5 of 12 rows" in c.value for c in at.caption)
     assert any("30 problems in run" in c.value for c in at.caption)
     assert any("Only the first 12 problems were kept" in w.value for w in at.warning)
-    assert metrics(at)["Quarantined rows"] == "30"
+    assert metric_texts(at)["Quarantined rows"] == "30"
     csv_text = downloads(at, served)["quarantine-run-1.csv"].decode()
     assert len(csv_text.strip().splitlines()) == 1 + 12

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from tests.test_browser_display import NAMES_COLUMNS, RAW, known_codes
+from tests.apptest_helpers import visible_columns
+from tests.labels import NAMES_COLUMNS, RAW, known_codes
 from tfc_dash.core import catalogue
 from tfc_dash.figures import policy
 
@@ -35,16 +36,7 @@ def table_gaps(element: Any) -> list[str]:
     if element.proto.placeholder == catalogue.MISSING:  # the grid writes a dash for them
         return []
     frame = element.value
-    raw = getattr(element.proto, "columns", "")
-    config = json.loads(raw) if raw else {}
-    order = list(getattr(element.proto, "column_order", []) or []) or list(frame.columns)
-    gaps = []
-    for name in order:
-        if name not in frame.columns or (config.get(str(name)) or {}).get("hidden"):
-            continue
-        if frame[name].isna().any():
-            gaps.append(str(name))
-    return gaps
+    return [str(name) for name, _ in visible_columns(element) if frame[name].isna().any()]
 
 
 def _units(spec: Any, data: Any = None) -> list[tuple[dict, Any]]:

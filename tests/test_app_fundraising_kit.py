@@ -3,13 +3,13 @@ carry no personal data, and the page says what is missing while still offering t
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import downloads
-from tests.test_kit import PNG_SIGNATURE, personal_data_in, png_size, svg_texts, volunteers
+from tests.apptest_helpers import downloads
+from tests.dbtools import sqlite_rows
+from tests.kit_files import PNG_SIGNATURE, personal_data_in, png_size, svg_texts, volunteers
 from tfc_dash.cli import main
 from tfc_dash.kit import drawing, fundraising_kit, png_meta
 
@@ -39,11 +39,11 @@ def test_page_offers_every_chart_and_the_headline(run_app, served):
 def test_headline_numbers_equal_the_store(run_app, demo_db_url):
     at = run_app(page=PAGE, query={"cycle": "2017", "state": "VA"})
     assert not at.exception
-    with sqlite3.connect(demo_db_url.removeprefix("sqlite:///")) as conn:
-        projects, campaigns = conn.execute(
-            "select count(*), count(distinct campaign_id) from projects join campaigns using "
-            "(campaign_id) where state = 'VA' and status in ('active','completed')"
-        ).fetchone()
+    ((projects, campaigns),) = sqlite_rows(
+        demo_db_url,
+        "select count(*), count(distinct campaign_id) from projects join campaigns using "
+        "(campaign_id) where state = 'VA' and status in ('active','completed')",
+    )
     headline = at.code[0].value
     assert headline.startswith(
         f"DEMO DATA, NOT REAL: Since 2017, every cycle: Projects started: {projects}; "

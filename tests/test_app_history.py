@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import downloads
+from tests.apptest_helpers import SECRETS, downloads, logged_in, output, table_headers
 from tests.dbtools import rows
-from tests.labels import _columns, shown
-from tests.test_access import SECRETS, logged_in
-from tests.test_access_pages import output
+from tests.labels import shown
 from tests.test_history import LATER, WEEK, busy_workbook, revised_workbook, started_by, sync_tabs
 from tfc_dash.core import catalogue
 from tfc_dash.ingest import sync
@@ -47,7 +45,7 @@ def frame(at, key: str):
 
 def headers(at, key: str) -> list[str]:
     """The table's headers as a reader sees them (column_config labels)."""
-    return _columns(at.dataframe[TABLES.index(key)])
+    return table_headers(at.dataframe[TABLES.index(key)])
 
 
 def test_the_page_shows_the_revision_and_the_rows_behind_it(run_app, served, revised_store):

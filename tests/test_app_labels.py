@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 
 from tests import builders as b
+from tests.apptest_helpers import number
 from tests.labels import Shown, shown
 from tfc_dash.core import catalogue
 from tfc_dash.figures.filters import make_filters
@@ -47,11 +48,6 @@ def collect(run_app, served, query: dict, url: str | None) -> dict[str, list[Sho
             items += [Shown("headline", k, v, page) for k, v in headline_pairs(at.code[0].value)]
         found[page] = items
     return found
-
-
-def number(value: str) -> str:
-    """A scorecard's value without its goal suffix ("295 of 500" reads 295)."""
-    return value.split(" of ")[0]
 
 
 def value_problem(f, item: Shown, page: str, engine, filters, as_of: date) -> str | None:

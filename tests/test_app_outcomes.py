@@ -1,20 +1,15 @@
 """The Outcomes page under AppTest: figures equal what the store holds, filters, bad input."""
 
 import json
-import sqlite3
 
-import pyarrow as pa
 import pytest
 
-from tests.conftest import downloads
-from tests.test_kit import personal_data_in, volunteers
+from tests import builders as b
+from tests.apptest_helpers import chart_elements, chart_rows, chart_specs, downloads, metric_texts
+from tests.dbtools import sqlite_rows, sqlite_value
+from tests.kit_files import personal_data_in, volunteers
 
 PAGE = "pages/outcomes.py"
-
-
-def raw(url: str, query: str, *params):
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(query, params).fetchone()[0]
 
 
 def expected_races(url: str, as_of: str, cycle: int | None = None) -> dict[str, int]:
@@ -28,29 +23,24 @@ def expected_races(url: str, as_of: str, cycle: int | None = None) -> dict[str, 
         scope += " and cycle = ?"
         params.append(cycle)
     known = "election_date <= ?"  # decided on election day (rules.py)
+
+    def count(condition: str, *more) -> int:
+        sql = f"select count(*) from campaigns where {scope}{condition}"
+        return sqlite_value(url, sql, *params, *more)
+
     return {
-        "Supported races": raw(url, f"select count(*) from campaigns where {scope}", *params),
-        "Races won": raw(url, f"select count(*) from campaigns where {scope} and result = 'won' "
-                        f"and {known}", *params, as_of),
-        "Races lost": raw(url, f"select count(*) from campaigns where {scope} and result = 'lost' "
-                         f"and {known}", *params, as_of),
-        "Races pending": raw(url, f"select count(*) from campaigns where {scope} and result is not "
-                            f"'withdrawn' and not (result in ('won','lost') and {known})",
-                       *params, as_of),
-        "Seats flipped": raw(url, f"select count(*) from campaigns where {scope} and "
-                                  f"result = 'won' and party <> seat_held_by and {known}",
-                             *params, as_of),
-        "Races withdrawn": raw(url, f"select count(*) from campaigns where {scope} and "
-                                    f"result = 'withdrawn'", *params),
+        "Supported races": count(""),
+        "Races won": count(f" and result = 'won' and {known}", as_of),
+        "Races lost": count(f" and result = 'lost' and {known}", as_of),
+        "Races pending": count(f" and result is not 'withdrawn' and not (result in ('won','lost') "
+                               f"and {known})", as_of),
+        "Seats flipped": count(f" and result = 'won' and party <> seat_held_by and {known}", as_of),
+        "Races withdrawn": count(" and result = 'withdrawn'"),
     }  # fmt: skip
 
 
-def shown(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 def race_cards(at) -> dict[str, int]:
-    return {k: int(v.rstrip("%")) for k, v in shown(at).items() if k in expected_keys}
+    return {k: int(v.rstrip("%")) for k, v in metric_texts(at).items() if k in expected_keys}
 
 
 expected_keys = (
@@ -59,19 +49,12 @@ expected_keys = (
 )  # fmt: skip
 
 
-def chart_rows(at, index: int) -> list[dict]:
-    rows: list[dict] = []
-    for dataset in at.get("vega_lite_chart")[index].proto.datasets:
-        rows += pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
-    return rows
-
-
 def test_default_view_all_pending(run_app, demo_db_url):
     at = run_app(page=PAGE)
     assert not at.exception
     assert at.title[0].value == "Outcomes"
     assert race_cards(at) == expected_races(demo_db_url, "2018-09-14", 2018)
-    assert "Win rate" not in shown(at)  # nothing decided in 2018 yet
+    assert "Win rate" not in metric_texts(at)  # nothing decided in 2018 yet
     assert any("No supported race decided by 14 Sep 2018" in el.value for el in at.info)
     assert any("Virginia House of Delegates" in el.value for el in at.info)
 
@@ -82,8 +65,8 @@ def test_all_cycles_show_the_2017_record(run_app, demo_db_url):
     cards = race_cards(at)
     assert cards == expected_races(demo_db_url, "2018-09-14")
     assert (cards["Races won"], cards["Races lost"], cards["Seats flipped"]) == (12, 3, 8)
-    assert shown(at)["Win rate"] == "80%"
-    results = chart_rows(at, 0)
+    assert metric_texts(at)["Win rate"] == "80%"
+    results = chart_rows(chart_elements(at)[0])
     flipped = [r for r in results if r["outcome"] == "Won, seat flipped"]
     assert flipped == [{"cycle": "2017", "outcome": "Won, seat flipped", "races": 8, "order": 0}]
     # Margins against the previous election and the Virginia comparison are drawn.
@@ -97,7 +80,7 @@ def test_virginia_2017_comparison(run_app, demo_db_url):
     assert summary.loc["Supported", "districts"] == 12
     assert summary.loc["Supported", "flipped_to_d"] == 8
     assert summary.loc["Not supported", "districts"] == 88
-    ticks = chart_rows(at, 2)
+    ticks = chart_rows(chart_elements(at)[2])
     contested = [r for r in ticks if r["contested"]]
     assert len({r["district"] for r in contested}) == len(contested) == 60  # both parties ran
 
@@ -106,7 +89,7 @@ def test_results_regroup_by_state(run_app):
     at = run_app(page=PAGE, query={"cycle": "all"})
     at.button_group(key="outcomes_results_by").set_value("state").run()
     assert not at.exception
-    rows = chart_rows(at, 0)
+    rows = chart_rows(chart_elements(at)[0])
     assert {r["state"] for r in rows} >= {"VA", "PA", "MI"}
     assert sum(r["races"] for r in rows) == race_cards(at)["Supported races"]
 
@@ -122,7 +105,7 @@ def test_looking_back_before_the_2017_election(run_app, demo_db_url):
 
 def test_program_metrics_equal_the_store(run_app, demo_db_url):
     at = run_app(page=PAGE)
-    texts = raw(
+    texts = sqlite_value(
         demo_db_url,
         "select sum(o.value) from outcomes o join projects p using (project_id) join campaigns c "
         "using (campaign_id) where o.metric = 'texts_sent' and c.cycle = 2018 and p.status in "
@@ -135,22 +118,18 @@ def test_program_metrics_equal_the_store(run_app, demo_db_url):
     at.button_group(key="outcomes_metrics_by").set_value("state").run()
     assert set(at.dataframe[-1].value["state"]) == set(
         r[0]
-        for r in sqlite3.connect(demo_db_url.removeprefix("sqlite:///")).execute(
-            "select distinct state from campaigns where cycle = 2018"
-        )
+        for r in sqlite_rows(demo_db_url, "select distinct state from campaigns where cycle = 2018")
     )
     at.selectbox(key="outcomes_metric").set_value("cost_per_contact").run()
-    spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)
+    spec = chart_specs(at)[-1]
     assert "cost_per_contact" in json.dumps(spec["encoding"]["x"])
 
 
 def test_no_outcomes_yet(run_app, make_store):
     url = make_store(
-        campaigns=[{"campaign_id": "C1", "candidate": "A", "party": "D", "state": "PA",
-                    "chamber": "lower", "district": "1", "election_date": "2018-11-06",
-                    "cycle": 2018, "result": "pending"}],
-        projects=[{"project_id": "P1", "campaign_id": "C1", "name": "P", "category":
-                   "digital_basics", "status": "active", "start_date": "2018-06-01"}],
+        campaigns=[b.campaign("C1", candidate="A")],
+        projects=[b.project("P1", name="P", category="digital_basics", start="2018-06-01",
+                            end=None, needed=None)],
         volunteers=[{"volunteer_id": "V1", "name": "Ada Lovelace", "email": "ada@example.org",
                      "signed_up": "2018-06-01"}],
     )  # fmt: skip
@@ -175,14 +154,16 @@ def test_filters_narrow_the_races(run_app, demo_db_url, query):
     table = at.dataframe[0].value
     if "state" in query:
         assert set(table["state"]) == {"VA"}
-        assert len(table) == expected_races(demo_db_url, "2018-09-14")["Supported races"] - raw(
+        assert len(table) == expected_races(demo_db_url, "2018-09-14")[
+            "Supported races"
+        ] - sqlite_value(
             demo_db_url,
             "select count(distinct campaign_id) from campaigns where state <> 'VA' and "
             "campaign_id in (select campaign_id from projects where status in "
             "('active','completed') and start_date <= '2018-09-14')",
         )
     else:
-        assert len(table) == raw(
+        assert len(table) == sqlite_value(
             demo_db_url,
             "select count(distinct campaign_id) from projects where category = 'social_digital' "
             "and status in ('active','completed') and start_date <= '2018-09-14'",

@@ -1,18 +1,14 @@
 """The Progress page under AppTest: figures equal what the store holds, links and bad input."""
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.apptest_helpers import chart_elements, chart_rows, chart_specs, metric_numbers
+from tests.dbtools import sqlite_value
+
 PAGE = "pages/progress.py"
-
-
-def raw(url: str, sql: str, *params) -> int:
-    """Ask the SQLite file directly, without tfc_dash, for an expected figure."""
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return int(conn.execute(sql, params).fetchone()[0])
 
 
 def expected(url: str, as_of: str, cycle: int, state: str | None = None) -> dict[str, int]:
@@ -25,8 +21,8 @@ def expected(url: str, as_of: str, cycle: int, state: str | None = None) -> dict
     if state:
         scope += " and c.state = ?"
         params.append(state)
-    started = raw(url, f"select count(*) {scope}", *params)
-    completed = raw(
+    started = sqlite_value(url, f"select count(*) {scope}", *params)
+    completed = sqlite_value(
         url, f"select count(*) {scope} and p.status = 'completed' and p.completed_date <= ?",
         *params, as_of,
     )  # fmt: skip
@@ -34,9 +30,11 @@ def expected(url: str, as_of: str, cycle: int, state: str | None = None) -> dict
         "Projects started": started,
         "Projects completed": completed,
         "Projects active": started - completed,
-        "Campaigns supported": raw(url, f"select count(distinct c.campaign_id) {scope}", *params),
-        "States reached": raw(url, f"select count(distinct c.state) {scope}", *params),
-        "Ever placed": raw(
+        "Campaigns supported": sqlite_value(
+            url, f"select count(distinct c.campaign_id) {scope}", *params
+        ),
+        "States reached": sqlite_value(url, f"select count(distinct c.state) {scope}", *params),
+        "Ever placed": sqlite_value(
             url,
             "select count(distinct a.volunteer_id) from assignments a join projects p "
             f"using (project_id) join campaigns c using (campaign_id) where a.start_date <= ? "
@@ -46,40 +44,21 @@ def expected(url: str, as_of: str, cycle: int, state: str | None = None) -> dict
     }  # fmt: skip
 
 
-def shown(at) -> dict[str, int]:
-    return {m.label: int(m.value.split(" of ")[0].replace(",", "")) for m in at.metric}
-
-
-def charts(at):
-    return [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
-
-
-def chart_rows(at, index: int) -> list[dict]:
-    """Every data row of a chart: Streamlit ships them as Arrow tables beside the spec."""
-    import pyarrow as pa
-
-    element = at.get("vega_lite_chart")[index]
-    rows: list[dict] = []
-    for dataset in element.proto.datasets:
-        rows += pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
-    return rows
-
-
 def test_default_view_matches_the_store(run_app, demo_db_url):
     at = run_app()
     assert not at.exception
     assert at.title[0].value == "Progress toward 500 projects"
-    assert shown(at) == expected(demo_db_url, "2018-09-14", 2018)
+    assert metric_numbers(at, of_goal=True) == expected(demo_db_url, "2018-09-14", 2018)
     assert at.metric[0].value.endswith(" of 500")
     assert any("Demo data" in el.value for el in at.sidebar.info)
-    assert len(charts(at)) == 4  # burn-up, funnel, by category, by state
+    assert len(chart_specs(at)) == 4  # burn-up, funnel, by category, by state
     pace = at.warning[0].value if at.warning else at.success[0].value
     assert "trailing 4-week pace" in pace and "500" in pace
 
 
 def test_burnup_chart_carries_goal_deadline_and_projection(run_app):
     at = run_app()
-    rows = chart_rows(at, 0)
+    rows = chart_rows(chart_elements(at)[0])
     labels = {row.get("goal_label") for row in rows} | {row.get("deadline_label") for row in rows}
     assert {"Goal: 500", "Deadline 6 Nov 2018"} <= labels
     lines = {row["line"] for row in rows if row.get("line")}
@@ -92,16 +71,16 @@ def test_link_opens_the_filtered_view(run_app, demo_db_url):
     at = run_app(query={"cycle": "2017", "state": "VA"})
     assert not at.exception
     assert at.session_state["cycle"] == "2017" and at.session_state["state"] == ["VA"]
-    assert shown(at) == expected(demo_db_url, "2018-09-14", 2017, "VA")
-    assert shown(at)["Projects started"] == 50
+    assert metric_numbers(at, of_goal=True) == expected(demo_db_url, "2018-09-14", 2017, "VA")
+    assert metric_numbers(at, of_goal=True)["Projects started"] == 50
 
 
 def test_as_of_in_the_link_looks_back(run_app, demo_db_url):
     at = run_app(query={"as_of": "2018-06-01"})
     assert not at.exception
-    assert shown(at) == expected(demo_db_url, "2018-06-01", 2018)
+    assert metric_numbers(at, of_goal=True) == expected(demo_db_url, "2018-06-01", 2018)
     assert (
-        shown(at)["Projects started"]
+        metric_numbers(at, of_goal=True)["Projects started"]
         < expected(demo_db_url, "2018-09-14", 2018)["Projects started"]
     )
     assert "as of 1 Jun 2018" in at.caption[0].value
@@ -109,11 +88,11 @@ def test_as_of_in_the_link_looks_back(run_app, demo_db_url):
 
 def test_widget_change_updates_numbers_and_the_link(run_app, demo_db_url):
     at = run_app()
-    before = shown(at)["Projects started"]
+    before = metric_numbers(at, of_goal=True)["Projects started"]
     at.sidebar.multiselect(key="state").set_value(["PA"]).run()
     assert not at.exception
-    assert shown(at) == expected(demo_db_url, "2018-09-14", 2018, "PA")
-    assert shown(at)["Projects started"] < before
+    assert metric_numbers(at, of_goal=True) == expected(demo_db_url, "2018-09-14", 2018, "PA")
+    assert metric_numbers(at, of_goal=True)["Projects started"] < before
     assert at.query_params.get("state") in ("PA", ["PA"])
     # A state filter narrows the view: the program-wide pace is not claimed for it.
     assert any("whole program" in el.value for el in at.info)
@@ -137,7 +116,7 @@ def test_unknown_link_values_are_ignored_with_a_note(run_app, query, fragment):
 
 def test_a_missing_store_is_created_with_the_demo_data(run_app, tmp_path: Path):
     at = run_app(url=f"sqlite:///{tmp_path / 'data' / 'tfc.db'}")
-    assert not at.exception and not at.error
+    assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
     assert at.title[0].value.startswith("Progress")
     assert any("Demo data" in el.value for el in at.info)
     assert (tmp_path / "data" / "tfc.db").exists()
@@ -188,9 +167,9 @@ def test_progress_names_what_limits_the_pace_with_its_funnel(run_app, demo_db_ur
     assert [i.value for i in at.info if found.sentence in i.value]
     links = [el.proto.page for el in at.get("page_link")]
     assert found.page in links
-    funnel = [c for c in charts(at) if "Median weeks" in json.dumps(c)]
+    funnel = [c for c in chart_specs(at) if "Median weeks" in json.dumps(c)]
     assert len(funnel) == 1
-    rows = chart_rows(at, charts(at).index(funnel[0]))
+    rows = chart_rows(chart_elements(at)[chart_specs(at).index(funnel[0])])
     assert {r["label"]: r["projects"] for r in rows} == dict(
         zip(stages["label"], stages["projects"], strict=True)
     )
@@ -206,7 +185,7 @@ def spec_lines(spec: dict) -> list[str]:
 
 
 def test_a_state_without_races_in_the_cycle_says_why_and_offers_its_cycle(run_app, demo_db_url):
-    ((latest,),) = [(raw(demo_db_url, "select max(cycle) from campaigns where state = 'VA'"),)]
+    latest = sqlite_value(demo_db_url, "select max(cycle) from campaigns where state = 'VA'")
     at = run_app(query={"state": "VA"})  # the default cycle, 2018: Virginia's races were 2017
     assert latest != 2018
     notes = [i.value for i in at.info if "had no program races" in i.value]
@@ -216,8 +195,8 @@ def test_a_state_without_races_in_the_cycle_says_why_and_offers_its_cycle(run_ap
     button.click().run()
     assert at.session_state["cycle"] == str(latest)
     assert not [i for i in at.info if "had no program races" in i.value]
-    assert shown(at) == expected(demo_db_url, "2018-09-14", latest, "VA")
-    assert shown(at)["Projects started"] > 0
+    assert metric_numbers(at, of_goal=True) == expected(demo_db_url, "2018-09-14", latest, "VA")
+    assert metric_numbers(at, of_goal=True)["Projects started"] > 0
 
 
 @pytest.mark.parametrize(
@@ -240,10 +219,10 @@ def test_pages_that_pick_their_cycles_have_no_such_note(run_app, page):
 
 def test_the_burnup_of_a_past_cycle_lists_what_it_draws_and_spans_the_cycle(run_app, demo_db_url):
     at = run_app(query={"cycle": "2017", "state": "VA"})
-    spec = charts(at)[0]
+    spec = chart_specs(at)[0]
     assert spec_lines(spec) == ["Projects started", "Projects completed"]  # no pace drawn
-    days = [row["day"] for row in chart_rows(at, 0) if row.get("line")]
-    election = raw(
+    days = [row["day"] for row in chart_rows(chart_elements(at)[0]) if row.get("line")]
+    election = sqlite_value(
         demo_db_url,
         "select cast(strftime('%Y', max(election_date)) as int) from campaigns "
         "where state = 'VA' and cycle = 2017",

@@ -1,14 +1,10 @@
 """The Projects page under AppTest: the explorer's counts equal the store's (plain SQL), its own
 filters live in the link, and ``?project=`` opens a project's detail."""
 
-import json
-import sqlite3
-
 import pytest
-import streamlit
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.apptest_helpers import chart_specs, metric_numbers, metric_texts
+from tests.dbtools import sqlite_rows
 from tests.labels import read_labelled_csv
 from tfc_dash.figures import policy
 from tfc_dash.web import ui
@@ -18,14 +14,9 @@ FUNDRAISING = policy.Viewer(policy.Role.FUNDRAISING, "money@example.org")
 LEAD = policy.Viewer(policy.Role.STATE_LEAD, "lead@example.org", ("PA",))
 
 
-def raw(url: str, sql: str, *params):
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
 def listed_ids(url, as_of="2018-09-14", cycle=2018, where="", *params) -> set[str]:
     """Projects the explorer lists, by plain SQL."""
-    rows = raw(
+    rows = sqlite_rows(
         url,
         "select p.project_id from projects p join campaigns c using (campaign_id) "
         "where c.cycle = ? and (p.status in ('scoping', 'cancelled') "
@@ -35,44 +26,13 @@ def listed_ids(url, as_of="2018-09-14", cycle=2018, where="", *params) -> set[st
     return {r[0] for r in rows}
 
 
-def figures(at) -> dict[str, int]:
-    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
-
-
-@pytest.fixture
-def open_link(monkeypatch, clear_caches, navigation_app, demo_db_url):
-    """Open ``/projects?...`` as a browser does: the first run is on this page, with the link."""
-
-    def run(query: dict) -> AppTest:
-        monkeypatch.setenv("TFC_DATABASE_URL", demo_db_url)
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-        at.switch_page(PAGE)
-        at.query_params.update(query)
-        return at.run()
-
-    return run
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    captured: dict[str, bytes] = {}
-    original = streamlit.download_button
-
-    def record(label, data, *args, **kwargs):
-        captured[kwargs.get("key")] = data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", record)
-    return captured
-
-
-def test_explorer_matches_the_store(run_app, demo_db_url, downloads):
+def test_explorer_matches_the_store(run_app, demo_db_url, download_data):
     at = run_app(page=PAGE)
     assert not at.exception
     expected = listed_ids(demo_db_url)
-    shown = figures(at)
+    shown = metric_numbers(at)
     assert shown["Projects in any status"] == len(expected)
-    active = raw(
+    active = sqlite_rows(
         demo_db_url,
         "select count(*) from projects p join campaigns c using (campaign_id) where c.cycle = 2018 "
         "and p.status in ('active', 'completed') and p.start_date <= '2018-09-14' and not "
@@ -83,7 +43,7 @@ def test_explorer_matches_the_store(run_app, demo_db_url, downloads):
     table = at.dataframe[0].value
     assert len(table) == 50  # one page
     assert table["link"].iloc[0] == f"?project={table['project_id'].iloc[0]}"
-    csv = read_labelled_csv(downloads["projects_csv"])
+    csv = read_labelled_csv(download_data["projects_csv"])
     assert set(csv["project_id"]) == expected
     assert "name" not in csv.columns  # a project's name is project_name, never a personal column
 
@@ -99,22 +59,22 @@ def test_explorer_matches_the_store(run_app, demo_db_url, downloads):
          ("%website%", "PA")),
     ],
 )  # fmt: skip
-def test_explorer_filters_come_from_the_link(open_link, demo_db_url, query, where, params):
-    at = open_link(query)
+def test_explorer_filters_come_from_the_link(run_app, demo_db_url, query, where, params):
+    at = run_app(link=PAGE, query=query)
     assert not at.exception
     listed = listed_ids(demo_db_url, "2018-09-14", 2018, where, *params)
-    assert figures(at)["Projects in any status"] == len(listed)
+    assert metric_numbers(at)["Projects in any status"] == len(listed)
     for key, value in query.items():
         assert at.query_params[key] == value or at.query_params[key] == [value]
 
 
-def test_unknown_link_values_are_ignored_with_a_note(open_link, demo_db_url):
-    at = open_link({"chamber": ["upper", "moon"], "status": "ACTIVE"})
+def test_unknown_link_values_are_ignored_with_a_note(run_app, demo_db_url):
+    at = run_app(link=PAGE, query={"chamber": ["upper", "moon"], "status": "ACTIVE"})
     assert not at.exception
     assert any("chamber='moon'" in el.value for el in at.warning)
     assert at.session_state["chamber"] == ["upper"] and at.session_state["status"] == ["active"]
     assert at.query_params["chamber"] == "upper"
-    assert figures(at)["Projects in any status"] == figures(at)["Projects active"] > 0
+    assert metric_numbers(at)["Projects in any status"] == metric_numbers(at)["Projects active"] > 0
 
 
 def test_a_widget_writes_the_link(run_app, demo_db_url):
@@ -122,7 +82,7 @@ def test_a_widget_writes_the_link(run_app, demo_db_url):
     at.multiselect(key="chamber").set_value(["statewide"]).run()
     assert not at.exception
     assert at.query_params.get("chamber") in ("statewide", ["statewide"])
-    assert figures(at)["Projects in any status"] == len(
+    assert metric_numbers(at)["Projects in any status"] == len(
         listed_ids(demo_db_url, "2018-09-14", 2018, "and c.chamber = 'statewide'")
     )
 
@@ -136,31 +96,31 @@ def test_paging(run_app):
 
 
 def test_project_link_opens_its_detail(run_app, demo_db_url):
-    pid = raw(
+    pid = sqlite_rows(
         demo_db_url,
         "select p.project_id from projects p where p.status = 'active' and exists (select 1 "
         "from assignments a where a.project_id = p.project_id) order by p.project_id limit 1",
     )[0][0]
     at = run_app(page=PAGE, query={"project": pid})
     assert not at.exception
-    name, needed = raw(
+    name, needed = sqlite_rows(
         demo_db_url, "select name, volunteers_needed from projects where project_id = ?", pid
     )[0]
     assert at.title[0].value == name
-    team = raw(
+    team = sqlite_rows(
         demo_db_url,
         "select count(distinct volunteer_id) from assignments where project_id = ? and "
         "start_date <= '2018-09-14' and end_date >= '2018-09-14'",
         pid,
     )[0][0]
-    values = {m.label: m.value for m in at.metric}
+    values = metric_texts(at)
     assert values["On the team"] == f"{team} of {needed}"
     members = at.dataframe[0].value
-    expected_names = {r[0] for r in raw(
+    expected_names = {r[0] for r in sqlite_rows(
         demo_db_url, "select v.name from assignments a join volunteers v using (volunteer_id) "
         "where a.project_id = ?", pid)}  # fmt: skip
     assert set(members["volunteer_name"]) == expected_names
-    timeline = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    timeline = chart_specs(at)[0]
     assert "layer" in timeline
     assert any("Candidate" in el.value for el in at.markdown)
     # Back to the list.
@@ -186,7 +146,7 @@ def test_a_state_lead_cannot_open_another_states_project(
 ):
     if viewer is not None:
         monkeypatch.setattr(ui, "current_viewer", lambda: viewer)
-    pid = raw(
+    pid = sqlite_rows(
         demo_db_url,
         "select p.project_id from projects p join campaigns c using (campaign_id) "
         "where c.state = 'MI' limit 1",
@@ -208,4 +168,4 @@ def test_narrowing_the_list_from_a_later_page(run_app):
     assert not at.exception
     at.text_input(key="q").set_value("P2018-0010").run()
     assert not at.exception
-    assert len(at.dataframe[0].value) == figures(at)["Projects in any status"] < 50
+    assert len(at.dataframe[0].value) == metric_numbers(at)["Projects in any status"] < 50

@@ -3,12 +3,11 @@ to ask carries names and emails only for viewers allowed to see them."""
 
 import pandas as pd
 import pytest
-import streamlit
 
+from tests.apptest_helpers import metric_numbers
 from tests.builders import assignment, campaign, project, volunteer
 from tests.labels import read_labelled_csv
 from tfc_dash.figures import policy
-from tfc_dash.ingest import demo
 from tfc_dash.web import ui
 
 PAGE = "pages/staffing.py"
@@ -16,15 +15,10 @@ FUNDRAISING = policy.Viewer(policy.Role.FUNDRAISING, "money@example.org")
 LEAD = policy.Viewer(policy.Role.STATE_LEAD, "lead@example.org", ("PA",))
 
 
-@pytest.fixture(scope="module")
-def frames():
-    return demo.build_demo().frames
-
-
-def expected_gaps(frames, as_of="2018-09-14", cycle=2018, states=None) -> pd.DataFrame:
+def expected_gaps(demo_frames, as_of="2018-09-14", cycle=2018, states=None) -> pd.DataFrame:
     """Running projects with fewer volunteers than they need, with plain pandas."""
     day = pd.Timestamp(as_of)
-    p = frames["projects"].merge(frames["campaigns"][["campaign_id", "state", "cycle"]])
+    p = demo_frames["projects"].merge(demo_frames["campaigns"][["campaign_id", "state", "cycle"]])
     p = p[p["cycle"] == cycle]
     if states:
         p = p[p["state"].isin(states)]
@@ -32,7 +26,7 @@ def expected_gaps(frames, as_of="2018-09-14", cycle=2018, states=None) -> pd.Dat
     done = pd.to_datetime(p["completed_date"]).fillna(pd.to_datetime(p["end_date"]))
     done = done.where(p["status"] == "completed")
     running = p[p["status"].isin(["active", "completed"]) & (start <= day) & ~(done <= day)]
-    a = frames["assignments"]
+    a = demo_frames["assignments"]
     on = a[(pd.to_datetime(a["start_date"]) <= day) & (pd.to_datetime(a["end_date"]) >= day)]
     team = on.groupby("project_id")["volunteer_id"].nunique()
     running = running.assign(team=running["project_id"].map(team).fillna(0).astype(int))
@@ -40,36 +34,18 @@ def expected_gaps(frames, as_of="2018-09-14", cycle=2018, states=None) -> pd.Dat
     return running[running["open_seats"] > 0]
 
 
-@pytest.fixture
-def downloads(monkeypatch):
-    """The bytes of every download button the page draws, by key."""
-    captured: dict[str, bytes] = {}
-    original = streamlit.download_button
-
-    def record(label, data, *args, **kwargs):
-        captured[kwargs.get("key")] = data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", record)
-    return captured
-
-
-def figures(at) -> dict[str, int]:
-    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
-
-
-def test_gaps_match_the_demo_data(run_app, frames, downloads):
+def test_gaps_match_the_demo_data(run_app, demo_frames, download_data):
     at = run_app(page=PAGE)
     assert not at.exception
-    gaps = expected_gaps(frames)
-    shown = figures(at)
+    gaps = expected_gaps(demo_frames)
+    shown = metric_numbers(at)
     assert shown["Understaffed projects"] == len(gaps) > 0
     assert shown["Open seats"] == gaps["open_seats"].sum()
     assert shown["Projects without a match"] == 0
     assert all(m.help for m in at.metric)
     assert len(at.get("vega_lite_chart")) == 1
 
-    csv = read_labelled_csv(downloads["who_to_ask_csv"], dtype={"District": str})
+    csv = read_labelled_csv(download_data["who_to_ask_csv"], dtype={"District": str})
     assert set(csv["project_id"]) == set(gaps["project_id"])
     assert {"volunteer_name", "volunteer_email", "why", "rank"} <= set(csv.columns)
     assert csv["volunteer_email"].str.endswith("@example.org").all()
@@ -79,7 +55,7 @@ def test_gaps_match_the_demo_data(run_app, frames, downloads):
     assert (per_project <= 3 * seats.reindex(per_project.index)).all()
     # Candidates are on the bench: not on a running project.
     day = pd.Timestamp("2018-09-14")
-    a = frames["assignments"]
+    a = demo_frames["assignments"]
     busy = set(a[(pd.to_datetime(a["start_date"]) <= day)
                  & (pd.to_datetime(a["end_date"]) >= day)]["volunteer_id"])  # fmt: skip
     assert not busy & set(csv["volunteer_id"])
@@ -98,27 +74,27 @@ def test_fundraising_cannot_open_staffing(run_app, monkeypatch):
         run_app(page=PAGE)
 
 
-def test_a_state_lead_sees_their_state(run_app, frames, downloads, monkeypatch):
+def test_a_state_lead_sees_their_state(run_app, demo_frames, download_data, monkeypatch):
     monkeypatch.setattr(ui, "current_viewer", lambda: LEAD)
     at = run_app(page=PAGE)
     assert not at.exception
-    gaps = expected_gaps(frames, states=["PA"])
-    assert figures(at)["Understaffed projects"] == len(gaps)
-    csv = read_labelled_csv(downloads["who_to_ask_csv"])
+    gaps = expected_gaps(demo_frames, states=["PA"])
+    assert metric_numbers(at)["Understaffed projects"] == len(gaps)
+    csv = read_labelled_csv(download_data["who_to_ask_csv"])
     assert set(csv["state"]) == {"PA"}
 
 
-def test_the_link_looks_back(run_app, frames):
+def test_the_link_looks_back(run_app, demo_frames):
     at = run_app(page=PAGE, query={"as_of": "2018-06-01", "state": "MI"})
     assert not at.exception
-    gaps = expected_gaps(frames, "2018-06-01", states=["MI"])
-    assert figures(at)["Open seats"] == gaps["open_seats"].sum()
+    gaps = expected_gaps(demo_frames, "2018-06-01", states=["MI"])
+    assert metric_numbers(at)["Open seats"] == gaps["open_seats"].sum()
 
 
 def test_no_gaps_says_so(run_app):
     at = run_app(page=PAGE, query={"cycle": "2017"})
     assert not at.exception
-    assert figures(at)["Understaffed projects"] == 0
+    assert metric_numbers(at)["Understaffed projects"] == 0
     assert "short of volunteers" in at.success[0].value
     assert not at.get("download_button")
 
@@ -133,7 +109,7 @@ def test_bad_rows_are_left_out_of_teams_with_a_note(run_app, make_store):
     )  # fmt: skip
     at = run_app(page=PAGE, url=url)
     assert not at.exception
-    assert figures(at)["Open seats"] == 2  # V2's row does not count
+    assert metric_numbers(at)["Open seats"] == 2  # V2's row does not count
     assert any("1 bad volunteer or assignment row is left out" in c.value for c in at.caption)
     table = at.dataframe[0].value
     assert set(table["volunteer_id"]) == {"V2", "V3"}  # V2 is on the bench after all

@@ -10,14 +10,17 @@ from pathlib import Path
 import pytest
 
 from tests.dbtools import rows
-from tests.fake_sheets import SPREADSHEET_KEY, small_workbook, spreadsheet_from_rows
+from tests.fake_sheets import (
+    gsheets_secrets,
+    small_workbook,
+    spreadsheet_from_rows,
+)
 
 
 @pytest.fixture
 def sheet_secrets(fake_sheets, monkeypatch: pytest.MonkeyPatch) -> dict:
     monkeypatch.setenv("TFC_SHEETS_API_URL", fake_sheets.url)
-    account = fake_sheets.service_account()
-    return {"connections": {"gsheets": {"spreadsheet": SPREADSHEET_KEY, **account}}}
+    return gsheets_secrets(fake_sheets)
 
 
 def shown_text(at) -> str:

@@ -1,34 +1,28 @@
 """The Volunteers page under AppTest: figures equal what the demo data holds (computed here with
 plain pandas, not tfc_dash), filters and the link, bad data and an empty pool."""
 
-import json
 from datetime import date
 
 import pandas as pd
 import pytest
 
+from tests.apptest_helpers import chart_specs, metric_texts
 from tests.builders import assignment, campaign, project, volunteer
-from tfc_dash.ingest import demo
 
 PAGE = "pages/volunteers.py"
 
 
-@pytest.fixture(scope="module")
-def frames():
-    return demo.build_demo().frames
-
-
-def expected_figures(frames, as_of: str, home_states=None) -> dict[str, int]:
+def expected_figures(demo_frames, as_of: str, home_states=None) -> dict[str, int]:
     """The scorecards, from the demo frames with pandas alone."""
     day = pd.Timestamp(as_of)
-    v = frames["volunteers"].copy()
+    v = demo_frames["volunteers"].copy()
     v["signed_up"] = pd.to_datetime(v["signed_up"])
     if home_states:
         v = v[v["home_state"].isin(home_states)]
-    p = frames["projects"].copy()
+    p = demo_frames["projects"].copy()
     for col in ("start_date", "end_date", "completed_date"):
         p[col] = pd.to_datetime(p[col])
-    a = frames["assignments"].merge(
+    a = demo_frames["assignments"].merge(
         p[["project_id", "status", "end_date", "completed_date"]].rename(
             columns={"end_date": "p_end", "status": "p_status"}
         ),
@@ -73,16 +67,12 @@ def shown(at) -> dict[str, int | None]:
     return values
 
 
-def charts(at):
-    return [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
-
-
-def test_default_view_matches_the_demo_data(run_app, frames):
+def test_default_view_matches_the_demo_data(run_app, demo_frames):
     at = run_app(page=PAGE)
     assert not at.exception
     assert at.title[0].value == "Volunteers"
-    assert shown(at) == expected_figures(frames, "2018-09-14")
-    assert len(charts(at)) == 6  # supply and demand: two charts
+    assert shown(at) == expected_figures(demo_frames, "2018-09-14")
+    assert len(chart_specs(at)) == 6  # supply and demand: two charts
     assert not at.warning  # the demo has no bad rows
     # Every figure says what it is and how it is computed.
     assert all(m.help for m in at.metric)
@@ -99,10 +89,10 @@ def test_default_view_matches_the_demo_data(run_app, frames):
          ["MI", "VA"]),
     ],
 )  # fmt: skip
-def test_the_link_sets_the_view(run_app, frames, query, as_of, states):
+def test_the_link_sets_the_view(run_app, demo_frames, query, as_of, states):
     at = run_app(page=PAGE, query=query)
     assert not at.exception
-    assert shown(at) == expected_figures(frames, as_of, states)
+    assert shown(at) == expected_figures(demo_frames, as_of, states)
     caption = at.caption[0].value
     assert f"as of {date.fromisoformat(as_of).day} " in caption
     if states:
@@ -113,14 +103,14 @@ def test_supply_against_demand_answers_the_question(run_app, demo_db_url):
     at = run_app(page=PAGE)
     answer = at.success[0].value
     assert "open seats on" in answer and "We are not short of volunteers" in answer
-    fields = [c.get("encoding", {}).get("x", {}).get("field") for c in charts(at)]
+    fields = [c.get("encoding", {}).get("x", {}).get("field") for c in chart_specs(at)]
     assert "bench" in fields and "open_seats" in fields  # one chart each, as wide as a column
 
 
-def test_category_filter_narrows_volunteers_and_skills(run_app, frames):
+def test_category_filter_narrows_volunteers_and_skills(run_app, demo_frames):
     at = run_app(page=PAGE, query={"category": "engineering_data"})
     assert not at.exception
-    everyone = expected_figures(frames, "2018-09-14")
+    everyone = expected_figures(demo_frames, "2018-09-14")
     assert 0 < shown(at)["Volunteers enrolled"] < everyone["Volunteers enrolled"]
     assert "skills for Engineering & data science" in at.caption[0].value
 
@@ -164,6 +154,6 @@ def test_an_empty_pool_shows_dashes(run_app, make_store):
     url = make_store(campaigns=[campaign("C1")], projects=[project("P1", start="2018-08-01")])
     at = run_app(page=PAGE, url=url)
     assert not at.exception
-    values = {m.label: m.value for m in at.metric}
+    values = metric_texts(at)
     assert values["Volunteers enrolled"] == "0" and values["Utilization"] == "—"
     assert any("No active volunteers" in el.value for el in at.info)

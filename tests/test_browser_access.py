@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import start_app_server
+from tests.app_server import start_app_server
 
 pytestmark = pytest.mark.browser
 
@@ -37,5 +37,4 @@ def test_a_shared_link_asks_for_login_and_shows_nothing(page, demo_db_url, tmp_p
         assert "CLIENT-SECRET-SENTINEL" not in page.content()
         assert page.get_by_text("Page not found").count() == 0  # no dialog over the login
     finally:
-        server.process.terminate()
-        server.process.wait(timeout=10)
+        server.stop()

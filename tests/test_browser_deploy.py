@@ -28,8 +28,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from tests.app_server import ROOT, AppServer, free_port, wait_until_healthy
 from tests.browser_helpers import authorize, metric_value
-from tests.conftest import ROOT, AppServer, free_port, wait_until_healthy
 from tests.dbtools import rows, scalar
 from tests.fake_sheets import FakeSheetsServer, small_workbook, spreadsheet_from_rows
 

@@ -16,10 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser_helpers import wait_for_script
-from tfc_dash.core import catalogue
+from tests.labels import NAMES_COLUMNS, RAW, known_codes
 from tfc_dash.figures import policy
-from tfc_dash.ingest import contract
-from tfc_dash.store.models import CATEGORIES
 
 pytestmark = pytest.mark.browser
 
@@ -32,20 +30,6 @@ VIEWS = {
     "early": "?as_of=2018-06-01",
 }
 PAGES = ["" if key == "progress" else key for key in policy.ALL_PAGES]  # "" is Progress
-# Pages that name the ops spreadsheet's columns on purpose (the contract people type into it).
-NAMES_COLUMNS = {"data_health", "glossary"}
-
-
-def known_codes() -> set[str]:
-    """The snake_case names a page must never show: the catalogue's, the contract's, the
-    categories'."""
-    names = set(catalogue.FIGURES) | set(catalogue.COLUMNS) | set(CATEGORIES)
-    for tab in contract.TABS:
-        names |= {c.name for c in tab.columns}
-    return {n for n in names if "_" in n}
-
-
-RAW = re.compile(r"(?<![\w.])(None|nan|NaN|NaT)(?![\w])")
 
 # Visible text of the page, leaving out code spans (a column named on purpose) and hidden parts.
 TEXT_JS = """() => {

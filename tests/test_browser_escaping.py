@@ -12,8 +12,8 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.app_server import ROOT, start_app_server
 from tests.browser_helpers import wait_for_script
-from tests.conftest import ROOT, free_port
 from tests.payloads import EVIL, PAYLOAD
 
 pytestmark = pytest.mark.browser
@@ -46,26 +46,9 @@ def text_of(page, selector: str, index: int = 0) -> str:
 
 @pytest.fixture(scope="module")
 def probe(browser, tmp_path_factory):
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    port = free_port()
-    log = (tmp_path_factory.mktemp("probe") / "streamlit.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "tests/apps/escape_probe.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
+    log = tmp_path_factory.mktemp("probe") / "streamlit.log"
+    server = start_app_server(None, log, script=ROOT / "tests/apps/escape_probe.py")
+    url = server.url
     context = browser.new_context(viewport={"width": 1400, "height": 2400})
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -76,8 +59,7 @@ def probe(browser, tmp_path_factory):
     wait_for_script(page)
     yield page, url, requests
     context.close()
-    process.terminate()
-    process.wait(timeout=10)
+    server.stop()
 
 
 @pytest.mark.parametrize("kind", ELEMENTS)

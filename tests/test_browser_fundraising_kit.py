@@ -4,7 +4,7 @@ import struct
 
 import pytest
 
-from tests.conftest import start_app_server
+from tests.app_server import start_app_server
 
 pytestmark = pytest.mark.browser
 
@@ -41,5 +41,4 @@ def test_a_link_straight_to_a_page_on_a_fresh_server(page, demo_db_url, tmp_path
         assert page.locator("[data-testid=stSidebar]").get_by_text("Fundraising kit").is_visible()
         assert "KeyError" not in server.log.read_text()
     finally:
-        server.process.terminate()
-        server.process.wait(timeout=10)
+        server.stop()

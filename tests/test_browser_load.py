@@ -8,12 +8,10 @@ app must start exactly one sync, in two requests to the Sheets API.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from bench import load
-from tests.conftest import chromium_path
+from tests.browser_helpers import chromium_or_skip
 
 pytestmark = pytest.mark.browser
 
@@ -29,11 +27,7 @@ VIEWS = [
 
 
 def test_sessions_moving_through_the_pages_while_a_sync_runs():
-    if chromium_path() is None:  # as the browser fixture does (this test drives its own)
-        reason = "Chromium not found at /usr/bin/chromium or $CHROMIUM (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}: browser tests must run in CI.")
-        pytest.skip(reason)
+    chromium_or_skip()  # as the browser fixture does (this test drives its own browser)
     result = load.measure(scale=1, sessions=4, rounds=1, views=VIEWS, sheet_delay=4.0)
     assert result["error_samples"] == [] and result["errors"] == 0
     assert result["page_loads"] == 4 * len(VIEWS)

@@ -16,8 +16,8 @@ from urllib.parse import quote, unquote
 
 import pytest
 
+from tests.app_server import free_port, start_app_server
 from tests.browser_helpers import log_in, log_out, wait_for_script
-from tests.conftest import free_port, start_app_server
 from tests.payloads import EVIL, PAYLOAD_PROJECT, build_payload_store
 
 pytestmark = pytest.mark.browser
@@ -77,8 +77,7 @@ def login_server(oidc_provider, tmp_path_factory):
         url, folder / "streamlit.log", args=["--secrets.files", str(secrets)], port=port
     )
     yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    server.stop()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser_helpers import metric_value, wait_for_charts
+from tests.browser_helpers import metric_value, wait_for_charts, wait_for_metric_change
 
 pytestmark = pytest.mark.browser
 
@@ -27,11 +27,7 @@ def test_a_filter_changes_the_numbers_and_the_link(page, app_server):
     page.keyboard.type("PA")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
-    page.wait_for_function(
-        "before => { const v = document.querySelector('[data-testid=stMetricValue]');"
-        " return v && v.innerText !== before; }",
-        arg=before,
-    )
+    wait_for_metric_change(page, before)
     after = metric_value(page, "Projects started")
     assert int(after.split()[0]) < int(before.split()[0])
     page.wait_for_url(re.compile(r"[?&]state=PA"))

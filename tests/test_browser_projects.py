@@ -1,25 +1,25 @@
 """The Projects page in real headless Chromium: the explorer, its link, a project's detail."""
 
 import re
-import sqlite3
 
 import pytest
 
-from tests.browser_helpers import metric_value, open_from_home, wait_for_charts
-from tests.conftest import start_app_server
+from tests.app_server import start_app_server
+from tests.browser_helpers import (
+    metric_value,
+    open_from_home,
+    wait_for_charts,
+    wait_for_metric_change,
+)
+from tests.dbtools import sqlite_value
 
 pytestmark = pytest.mark.browser
-
-
-def count(url: str, sql: str) -> int:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return int(conn.execute(sql).fetchone()[0])
 
 
 def test_explorer_draws_and_its_search_goes_into_the_link(page, app_server, demo_db_url):
     open_from_home(page, app_server.url, "Projects")
     wait_for_charts(page, 1)
-    listed = count(
+    listed = sqlite_value(
         demo_db_url,
         "select count(*) from projects p join campaigns c using (campaign_id) where c.cycle = "
         "2018 and (p.status in ('scoping', 'cancelled') or p.start_date <= '2018-09-14')",
@@ -29,10 +29,7 @@ def test_explorer_draws_and_its_search_goes_into_the_link(page, app_server, demo
     search.fill("website")
     search.press("Enter")
     page.wait_for_url(re.compile(r"[?&]q=website"))
-    page.wait_for_function(
-        "n => document.querySelector('[data-testid=stMetricValue]').innerText !== n",
-        arg=f"{listed:,}",
-    )
+    wait_for_metric_change(page, f"{listed:,}")
     assert 0 < int(metric_value(page, "Projects in any status")) < listed
 
 
@@ -41,7 +38,7 @@ def test_a_link_opens_the_filtered_explorer(page, app_server, demo_db_url):
     page.goto(f"{app_server.url}/projects?chamber=upper&status=active")
     page.wait_for_selector("[data-testid=stMetric]")
     wait_for_charts(page, 1)
-    expected = count(
+    expected = sqlite_value(
         demo_db_url,
         "select count(*) from projects p join campaigns c using (campaign_id) where c.cycle = "
         "2018 and c.chamber = 'upper' and p.status = 'active' and p.start_date <= '2018-09-14'",
@@ -55,7 +52,7 @@ def test_a_project_link_opens_its_detail(page, app_server, demo_db_url):
     page.goto(f"{app_server.url}/projects?project=P2018-00235")
     page.get_by_role("heading", name="Silva: Paid social program").wait_for()
     wait_for_charts(page, 1)  # the timeline
-    team = count(
+    team = sqlite_value(
         demo_db_url,
         "select count(*) from assignments where project_id = 'P2018-00235' and "
         "start_date <= '2018-09-14' and end_date >= '2018-09-14'",
@@ -76,5 +73,4 @@ def test_a_shared_link_works_on_a_fresh_server(page, demo_db_url, tmp_path):
         assert not page.locator("[data-testid=stException]").count()
         page.get_by_role("heading", name="Silva: Paid social program").wait_for()
     finally:
-        server.process.terminate()
-        server.process.wait(timeout=10)
+        server.stop()

@@ -3,7 +3,9 @@
 import re
 
 import pytest
-from conftest import start_app_server
+
+from tests.app_server import start_app_server
+from tests.browser_helpers import wait_for_script
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +23,8 @@ def wait_for_shapes(page, count: int) -> None:
 @pytest.fixture
 def fresh_server(demo_db_url, tmp_path):
     """A server that has never served a page: the shared link is its very first request."""
-    server = start_app_server(demo_db_url, tmp_path / "streamlit.log")
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    with start_app_server(demo_db_url, tmp_path / "streamlit.log") as server:
+        yield server
 
 
 def test_a_shared_link_opens_the_virginia_house_map(page, fresh_server):
@@ -42,23 +42,34 @@ def test_a_shared_link_opens_the_virginia_house_map(page, fresh_server):
 
 
 def point_inside(shape) -> tuple[float, float]:
-    """A point of the page where the shape itself (not a neighbour) is under the mouse."""
+    """A point of the page where the shape itself (not a neighbour) is under the mouse: of the
+    points of a grid over its box that hit it, the one nearest their middle, away from its
+    edges (a point at an edge lands on a neighbour, or on nothing, if the map moves a pixel)."""
     return shape.evaluate(
-        """el => { const b = el.getBoundingClientRect();
+        """el => { const b = el.getBoundingClientRect(), hits = [];
                    for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {
                      const x = b.left + b.width * i / 20, y = b.top + b.height * j / 20;
-                     if (document.elementFromPoint(x, y) === el) return [x, y]; }
-                   return null; }"""
+                     if (document.elementFromPoint(x, y) === el) hits.push([x, y]); }
+                   if (!hits.length) return null;
+                   const mx = hits.reduce((s, p) => s + p[0], 0) / hits.length;
+                   const my = hits.reduce((s, p) => s + p[1], 0) / hits.length;
+                   const away = p => (p[0] - mx) ** 2 + (p[1] - my) ** 2;
+                   return hits.reduce((best, p) => away(p) < away(best) ? p : best); }"""
     )
 
 
 def test_hovering_a_district_shows_its_race(page, app_server):
     page.goto(app_server.url + VA_HOUSE_LINK)
     wait_for_shapes(page, 100)
+    wait_for_script(page)  # the whole page is in: nothing below or above will move the map now
     roem = page.locator(f'{SHAPES}[aria-label="District 13: Won"]')
     roem.scroll_into_view_if_needed()
     x, y = point_inside(roem)
-    page.mouse.move(x, y)
+    box = roem.bounding_box()
+    # One mouse move, and a tooltip only follows one: Playwright's hover checks, at the moment
+    # it moves, that the shape is still there, stable and the element under that point of it
+    # (a page still laying out moved it off the point measured a moment before).
+    roem.hover(position={"x": x - box["x"], "y": y - box["y"]})
     tooltip = page.locator("#vg-tooltip-element")
     tooltip.wait_for(state="visible")
     text = tooltip.inner_text()

@@ -4,15 +4,14 @@ import pandas as pd
 import pytest
 
 from tests.browser_helpers import metric_value, open_from_home, wait_for_charts
-from tfc_dash.ingest import demo
 
 pytestmark = pytest.mark.browser
 
 
-def test_volunteers_page_draws_its_figures_and_charts(page, app_server):
+def test_volunteers_page_draws_its_figures_and_charts(page, app_server, demo_frames):
     open_from_home(page, app_server.url, "Volunteers")
     wait_for_charts(page, 5)
-    volunteers = demo.build_demo().frames["volunteers"]
+    volunteers = demo_frames["volunteers"]
     enrolled = (pd.to_datetime(volunteers["signed_up"]) <= "2018-09-14").sum()
     assert metric_value(page, "Volunteers enrolled") == f"{enrolled:,}"
     assert metric_value(page, "Utilization").endswith("%")

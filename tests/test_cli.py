@@ -52,7 +52,7 @@ def test_bad_scale_is_a_usage_error(capsys):
 
 # --- sync and import ------------------------------------------------------------------------------
 def _secrets(tmp_path: Path, fake) -> Path:
-    from tests.test_sync_kill import write_secrets
+    from tests.fake_sheets import write_secrets
 
     return write_secrets(tmp_path / "secrets.toml", fake.service_account())
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.test_sync_kill import everything
+from tests.app_server import ROOT
+from tests.dbtools import everything
 from tfc_dash.cli import main
 
 SECRET = "S3cretPW"
@@ -72,7 +72,7 @@ def test_every_store_command_on_every_bad_address(command, address, tmp_path, go
 
 
 def test_sync_on_every_bad_address(tmp_path, capsys, fake_sheets):
-    from tests.test_sync_kill import write_secrets
+    from tests.fake_sheets import write_secrets
 
     secrets = write_secrets(tmp_path / "secrets.toml", fake_sheets.service_account())
     for address in BAD_ADDRESSES.values():

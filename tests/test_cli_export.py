@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import builders as b
 from tfc_dash.cli import ProgressBar, main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,11 +41,9 @@ def test_export_as_a_module_in_a_fresh_process(demo_db_url, tmp_path):
 
 def test_missing_parts_are_notes_not_failures(make_store, tmp_path, capsys):
     url = make_store(
-        campaigns=[{"campaign_id": "C1", "candidate": "A", "party": "D", "state": "PA",
-                    "chamber": "lower", "district": "1", "election_date": "2018-11-06",
-                    "cycle": 2018, "result": "pending"}],
-        projects=[{"project_id": "P1", "campaign_id": "C1", "name": "P", "category":
-                   "digital_basics", "status": "active", "start_date": "2018-06-01"}],
+        campaigns=[b.campaign("C1", candidate="A")],
+        projects=[b.project("P1", name="P", category="digital_basics", start="2018-06-01",
+                            end=None, needed=None)],
     )  # fmt: skip
     assert main(["export", "--out", str(tmp_path), "--db", url]) == 0
     err = capsys.readouterr().err

@@ -1,22 +1,16 @@
 """Coverage of the state legislatures: the chamber table, district statuses, races, link values."""
 
-import sqlite3
 from datetime import date
 
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine
 
+from tests.dbtools import sqlite_rows
 from tfc_dash.figures import coverage, reference
 from tfc_dash.figures.filters import Filters
 
 AS_OF = date(2018, 9, 14)
-
-
-def rows(url: str, sql: str, *params) -> list[tuple]:
-    """Ask the SQLite file directly, without tfc_dash, for expected figures."""
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 # --- the reference -------------------------------------------------------------------------------
@@ -191,7 +185,7 @@ def test_virginia_house_2017_matches_the_store(demo_engine, demo_db_url):
     statuses = coverage.chamber_statuses(demo_engine, Filters(cycle=2017), "VA", "lower", AS_OF)
     won = {
         r[0]
-        for r in rows(
+        for r in sqlite_rows(
             demo_db_url,
             "select district from campaigns where state='VA' and chamber='lower' and cycle=2017 "
             "and result='won' and campaign_id in (select campaign_id from projects "
@@ -201,7 +195,7 @@ def test_virginia_house_2017_matches_the_store(demo_engine, demo_db_url):
     }
     lost = {
         r[0]
-        for r in rows(
+        for r in sqlite_rows(
             demo_db_url,
             "select district from campaigns where state='VA' and chamber='lower' and cycle=2017 "
             "and result='lost'",
@@ -209,7 +203,7 @@ def test_virginia_house_2017_matches_the_store(demo_engine, demo_db_url):
     }
     targeted = {
         r[0]
-        for r in rows(
+        for r in sqlite_rows(
             demo_db_url,
             "select district from districts where state='VA' and chamber='lower' and targeted",
         )
@@ -225,7 +219,7 @@ def test_virginia_house_2017_matches_the_store(demo_engine, demo_db_url):
     assert coverage.chamber_results(races) == {
         "races": 12, "decided": 12, "won": 9, "lost": 3, "pending": 0, "flipped": 8,
     }  # fmt: skip
-    volunteers = rows(
+    volunteers = sqlite_rows(
         demo_db_url,
         "select count(distinct a.volunteer_id) from assignments a join projects p "
         "using (project_id) join campaigns c using (campaign_id) "
@@ -246,12 +240,12 @@ def test_coverage_table_matches_the_store(demo_engine, demo_db_url):
     table = coverage.chamber_coverage(demo_engine, Filters(cycle=2018), AS_OF).set_index(
         ["state", "chamber"]
     )
-    targeted = rows(
+    targeted = sqlite_rows(
         demo_db_url,
         "select state, chamber, count(*) from districts where targeted and removed_at is null "
         "and chamber in ('lower','upper') group by state, chamber",
     )
-    covered = rows(
+    covered = sqlite_rows(
         demo_db_url,
         "select c.state, c.chamber, count(distinct c.district) from campaigns c "
         "where c.cycle=2018 and c.chamber in ('lower','upper') and c.result != 'withdrawn' "
@@ -272,7 +266,7 @@ def test_coverage_table_matches_the_store(demo_engine, demo_db_url):
 def test_program_by_state_matches_the_store(demo_engine, demo_db_url):
     frame = coverage.program_by_state(demo_engine, Filters(cycle=2018), AS_OF).set_index("state")
     assert len(frame) == 50
-    expected = rows(
+    expected = sqlite_rows(
         demo_db_url,
         "select c.state, count(*), count(distinct c.campaign_id) from projects p "
         "join campaigns c using (campaign_id) where c.cycle=2018 and p.status in "

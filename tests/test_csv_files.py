@@ -8,7 +8,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from tests.conftest import downloads
+from tests.apptest_helpers import downloads
 from tests.payloads import FORMULAS, PAYLOAD_PROJECT, build_payload_store, formula_cells
 from tfc_dash.cli import main
 from tfc_dash.core.catalogue import column_label

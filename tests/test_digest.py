@@ -3,12 +3,13 @@
 import html
 import re
 import sqlite3
-import struct
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.dbtools import copy_sqlite_store
+from tests.kit_files import png_size
 from tests.smtp_server import Handler, SmtpServer, closing_server, free_port, self_signed_cert
 from tfc_dash.cli import main
 from tfc_dash.core import catalogue
@@ -35,12 +36,7 @@ PASSWORD = "s3cret-Pa55"
 
 def copy_of(demo_db_url: str, folder: Path) -> str:
     """The demo store, copied: sending records each digest in the store."""
-    path = folder / "tfc.db"
-    source, copy = sqlite3.connect(demo_db_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    source.backup(copy)  # the write-ahead log's pages included
-    source.close()
-    copy.close()
-    return f"sqlite:///{path}"
+    return copy_sqlite_store(demo_db_url, folder / "tfc.db")
 
 
 def secrets(folder: Path, port: int, security: str = "none", **extra: str) -> str:
@@ -84,11 +80,6 @@ def error_line(err: str) -> str:
     """The one error line of a run (progress lines aside)."""
     (line,) = [line for line in err.splitlines() if line.startswith("error:")]
     return line
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
-    return struct.unpack(">II", data[16:24])
 
 
 # --- one send to every role, checked per role --------------------------------------------------

@@ -10,9 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.dbtools import rows, scalar
+from tests.dbtools import everything, rows, scalar
 from tests.fake_sheets import reader_for, small_workbook, spreadsheet_from_rows
-from tests.test_sync_kill import everything
 from tfc_dash.cli import main
 from tfc_dash.core import config
 from tfc_dash.ingest import health, sync

@@ -4,63 +4,25 @@ what the store holds, no personal data in any file, and what the kit says when d
 from __future__ import annotations
 
 import re
-import sqlite3
-import struct
 from datetime import date
-from xml.etree import ElementTree
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
 
+from tests import builders as b
+from tests.dbtools import sqlite_value
+from tests.kit_files import PNG_SIGNATURE, personal_data_in, png_size, svg_texts, volunteers
 from tfc_dash.figures.filters import Filters
 from tfc_dash.kit import drawing, fundraising_kit, headline, png_meta
 from tfc_dash.store import database
 
 AS_OF = date(2018, 9, 14)
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
 def demo_kit(sqlite_demo_engine):
     return fundraising_kit.build_kit(sqlite_demo_engine, Filters(cycle=2018), AS_OF)
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    assert png[:8] == PNG_SIGNATURE and png[12:16] == b"IHDR"
-    return struct.unpack(">II", png[16:24])
-
-
-def svg_texts(svg: bytes) -> tuple[ElementTree.Element, list[str]]:
-    root = ElementTree.fromstring(svg)
-    return root, ["".join(el.itertext()) for el in root.iter(f"{SVG}text")]
-
-
-# --- personal data -------------------------------------------------------------------------------
-def volunteers(url: str) -> tuple[list[str], list[str]]:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        rows = conn.execute("select name, email from volunteers").fetchall()
-    return [r[0] for r in rows], [r[1] for r in rows]
-
-
-def personal_data_in(files: dict[str, bytes], names: list[str], emails: list[str]) -> list[str]:
-    """Every (file, name or email) where a volunteer's name or email appears in a file.
-
-    Exact substring checks, made affordable by first keeping the names whose every word is a
-    word of the file (emails: files with an ``@``).
-    """
-    found = []
-    for file_name, data in files.items():
-        text = data.decode("utf-8", errors="replace")
-        lowered = text.lower()
-        words = set(re.findall(r"[\w'-]+", lowered))
-        for name in names:
-            parts = re.findall(r"[\w'-]+", name.lower())
-            if all(p in words for p in parts) and name.lower() in lowered:
-                found.append(f"{file_name}: {name}")
-        if "@" in text:
-            found += [f"{file_name}: {e}" for e in emails if e.lower() in lowered]
-    return found
 
 
 def test_the_scan_finds_a_planted_name_and_email(demo_db_url):
@@ -137,19 +99,14 @@ def test_files_are_named_by_chart_and_day(demo_kit, tmp_path):
 
 
 # --- the headline --------------------------------------------------------------------------------
-def raw(url: str, query: str, *params) -> float:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(query, params).fetchone()[0]
-
-
 def test_headline_numbers_equal_the_store(demo_kit, demo_db_url):
     url, day = demo_db_url, AS_OF.isoformat()
     scope = "from projects p join campaigns c using (campaign_id) where p.status in "
     scope += "('active','completed') and p.start_date <= ?"
-    projects = raw(url, f"select count(*) {scope}", day)
-    campaigns = raw(url, f"select count(distinct c.campaign_id) {scope}", day)
-    states = raw(url, f"select count(distinct c.state) {scope}", day)
-    volunteers = raw(
+    projects = sqlite_value(url, f"select count(*) {scope}", day)
+    campaigns = sqlite_value(url, f"select count(distinct c.campaign_id) {scope}", day)
+    states = sqlite_value(url, f"select count(distinct c.state) {scope}", day)
+    volunteers = sqlite_value(
         url,
         f"select count(distinct a.volunteer_id) from assignments a where a.start_date <= ? and "
         f"a.project_id in (select p.project_id {scope})",
@@ -157,27 +114,33 @@ def test_headline_numbers_equal_the_store(demo_kit, demo_db_url):
     )  # fmt: skip
     # A race is decided from its election day on (rules.py).
     won, decided, flipped = (
-        raw(url, f"select count(*) from campaigns where result = 'won' and election_date <= ? "
-                 f"and campaign_id in (select c.campaign_id {scope})", day, day),
-        raw(url, f"select count(*) from campaigns where result in ('won','lost') and "
-                 f"election_date <= ? and campaign_id in (select c.campaign_id {scope})", day, day),
-        raw(url, f"select count(*) from campaigns where result = 'won' and party <> seat_held_by "
-                 f"and election_date <= ? and campaign_id in (select c.campaign_id {scope})",
-            day, day),
+        sqlite_value(url, f"select count(*) from campaigns where result = 'won' and "
+                     f"election_date <= ? and campaign_id in (select c.campaign_id {scope})",
+                     day, day),
+        sqlite_value(url, f"select count(*) from campaigns where result in ('won','lost') and "
+                     f"election_date <= ? and campaign_id in (select c.campaign_id {scope})",
+                     day, day),
+        sqlite_value(url, f"select count(*) from campaigns where result = 'won' and party <> "
+                     f"seat_held_by and election_date <= ? and campaign_id in "
+                     f"(select c.campaign_id {scope})", day, day),
     )  # fmt: skip
-    pending = raw(
+    pending = sqlite_value(
         url, f"select count(*) from campaigns where result is not 'withdrawn' and not "
              f"(election_date <= ? and result in ('won','lost')) and campaign_id in "
              f"(select c.campaign_id {scope})", day, day,
     )  # fmt: skip
-    withdrawn = raw(
+    withdrawn = sqlite_value(
         url, f"select count(*) from campaigns where result = 'withdrawn' and campaign_id in "
              f"(select c.campaign_id {scope})", day,
     )  # fmt: skip
-    started_2018 = raw(url, f"select count(*) {scope} and c.cycle = 2018", day)
-    raised = raw(url, "select raised_usd from fundraising where date <= ? order by date desc", day)
-    backers = raw(url, "select backers from fundraising where date <= ? order by date desc", day)
-    deadline = raw(url, "select deadline from goals where metric = 'crowdfunding_usd'")
+    started_2018 = sqlite_value(url, f"select count(*) {scope} and c.cycle = 2018", day)
+    raised = sqlite_value(
+        url, "select raised_usd from fundraising where date <= ? order by date desc", day
+    )
+    backers = sqlite_value(
+        url, "select backers from fundraising where date <= ? order by date desc", day
+    )
+    deadline = sqlite_value(url, "select deadline from goals where metric = 'crowdfunding_usd'")
     days = (date.fromisoformat(deadline) - AS_OF).days
     assert demo_kit.headline == (
         f"DEMO DATA, NOT REAL: Since 2017, every cycle: Projects started: {projects:,}; "
@@ -215,17 +178,9 @@ def test_headline_text(facts, expected):
 
 
 # --- bad input -----------------------------------------------------------------------------------
-def campaign(cid, result="pending", election="2018-11-06"):
-    return {"campaign_id": cid, "candidate": "Candidate", "party": "D", "state": "PA",
-            "chamber": "lower", "district": "1", "election_date": election,
-            "cycle": int(election[:4]), "result": result, "seat_held_by": "R"}  # fmt: skip
-
-
-def project(pid, cid, status="active", start="2018-06-01"):
-    return {"project_id": pid, "campaign_id": cid, "name": pid, "category": "digital_basics",
-            "status": status, "start_date": start}  # fmt: skip
-
-
+# A race for a seat the other party held, and counted digital projects started in June.
+campaign = partial(b.campaign, held="R")
+project = partial(b.project, category="digital_basics", start="2018-06-01", end=None, needed=None)
 VOLUNTEERS = [{"volunteer_id": "V1", "name": "Ada Lovelace", "email": "ada@example.org",
                "signed_up": "2018-01-10"}]  # fmt: skip
 FUNDS = [{"date": "2018-08-06", "raised_usd": 1000.0, "backers": 10, "goal_usd": 250000.0}]
@@ -282,7 +237,8 @@ def test_no_outcomes_yet(make_store):
 
 def test_nothing_started_yet(make_store):
     bundle = kit_for(
-        make_store, campaigns=[campaign("C1")], projects=[project("P1", "C1", "scoping", None)],
+        make_store, campaigns=[campaign("C1")],
+        projects=[project("P1", "C1", status="scoping", start=None)],
         fundraising=FUNDS,
     )  # fmt: skip
     charts = by_key(bundle)

@@ -6,7 +6,6 @@ Every test runs on SQLite and on PostgreSQL (see tests/conftest.py).
 from __future__ import annotations
 
 import shutil
-import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -17,8 +16,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from tests.dbtools import connect, rows, scalar
-from tests.fake_sheets import small_workbook, spreadsheet_from_rows
-from tests.test_sync_kill import write_secrets
+from tests.fake_sheets import small_workbook, spreadsheet_from_rows, write_secrets
+from tests.threads import at_once
 from tfc_dash.cli import main
 from tfc_dash.figures import queries
 from tfc_dash.ingest.demo import build_demo
@@ -188,23 +187,15 @@ def test_instances_upgrading_at_once_upgrade_once(new_store_url, demo):
     migrate.upgrade(engine, migrate.revisions()[0])
     fill(url, demo)
     before = snapshot(url)
-    results: list[object] = []
-    barrier = threading.Barrier(4)
 
-    def upgrade() -> None:
+    def upgrade() -> str:
         own = database.make_engine(url)  # an app instance of its own
-        barrier.wait()
         try:
-            results.append(database.init_schema(own)[1])
-        except Exception as exc:  # collected: a thread's exception would be lost
-            results.append(exc)
-        own.dispose()
+            return database.init_schema(own)[1]
+        finally:
+            own.dispose()
 
-    threads = [threading.Thread(target=upgrade) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results = at_once(4, upgrade, timeout=60)
     assert results == [migrate.head()] * 4
     after = snapshot(url)
     assert {name: project(after[name], before[name][0]) for name in before} == before
@@ -236,6 +227,15 @@ def refusal(text: str) -> None:
     assert "Traceback" not in text
 
 
+def command_inputs(fake_sheets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the commands below read: a spreadsheet on the fake API, its secrets file in
+    ``tmp_path``, and a Districts CSV there."""
+    monkeypatch.setenv("TFC_SHEETS_API_URL", fake_sheets.url)
+    fake_sheets.add(spreadsheet_from_rows(small_workbook()))
+    write_secrets(tmp_path / "secrets.toml", fake_sheets.service_account())
+    (tmp_path / "districts.csv").write_text("state,chamber,district\nVA,lower,13\n")
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -251,10 +251,7 @@ def refusal(text: str) -> None:
 def test_the_cli_refuses_a_newer_store_and_changes_nothing(
     newer_store, fake_sheets, tmp_path: Path, monkeypatch, capsys, command
 ):
-    monkeypatch.setenv("TFC_SHEETS_API_URL", fake_sheets.url)
-    fake_sheets.add(spreadsheet_from_rows(small_workbook()))
-    write_secrets(tmp_path / "secrets.toml", fake_sheets.service_account())
-    (tmp_path / "districts.csv").write_text("state,chamber,district\nVA,lower,13\n")
+    command_inputs(fake_sheets, tmp_path, monkeypatch)
     before = snapshot(newer_store)
     args = [a.format(tmp=tmp_path) for a in command]
     assert main([*args, "--db", newer_store]) == 1
@@ -289,10 +286,7 @@ def older_store(new_store_url, demo) -> str:
 def test_every_command_upgrades_an_older_store_first(
     older_store, fake_sheets, tmp_path: Path, monkeypatch, capsys, command, code
 ):
-    monkeypatch.setenv("TFC_SHEETS_API_URL", fake_sheets.url)
-    fake_sheets.add(spreadsheet_from_rows(small_workbook()))
-    write_secrets(tmp_path / "secrets.toml", fake_sheets.service_account())
-    (tmp_path / "districts.csv").write_text("state,chamber,district\nVA,lower,13\n")
+    command_inputs(fake_sheets, tmp_path, monkeypatch)
     before = snapshot(older_store)
     args = [a.format(tmp=tmp_path) for a in command]
     assert main([*args, "--db", older_store]) == code, capsys.readouterr().err

@@ -1,31 +1,23 @@
 """Outcomes: race results as known on a day, flips, margins, the district comparison and the
 program metrics, on hand-built stores and on the demo checked against plain SQL and the CSV."""
 
-import sqlite3
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import pytest
 
+from tests import builders as b
+from tests.dbtools import sqlite_rows
 from tfc_dash.figures import outcomes
 from tfc_dash.figures.filters import Filters
 from tfc_dash.figures.reference import VA_RESULTS_PATH
 from tfc_dash.store import database
 
 ELECTION = "2018-11-06"
-
-
-def campaign(cid, result="pending", party="D", held="R", state="PA", chamber="lower",
-             district="1", election=ELECTION, share=None):  # fmt: skip
-    return {"campaign_id": cid, "candidate": f"Candidate {cid}", "party": party, "state": state,
-            "chamber": chamber, "district": district, "election_date": election,
-            "cycle": int(election[:4]), "result": result, "vote_share": share,
-            "seat_held_by": held}  # fmt: skip
-
-
-def project(pid, cid, start="2018-06-01", status="active", category="digital_basics"):
-    return {"project_id": pid, "campaign_id": cid, "name": pid, "category": category,
-            "status": status, "start_date": start}  # fmt: skip
+# Races for seats the other party held, with counted digital projects started in June.
+campaign = partial(b.campaign, held="R", election=ELECTION)
+project = partial(b.project, category="digital_basics", start="2018-06-01", end=None, needed=None)
 
 
 @pytest.fixture
@@ -33,12 +25,12 @@ def races_store(make_store):
     return database.make_engine(
         make_store(
             campaigns=[
-                campaign("C1", "won", held="R", share=0.55),  # a flip
-                campaign("C2", "won", held="D", share=0.60, district="2"),  # a hold
-                campaign("C3", "lost", held="R", share=0.45, district="3"),
-                campaign("C4", "withdrawn", district="4"),
-                campaign("C5", "won", held="R", share=0.52, district="5"),  # no counted project
-                campaign("C6", "won", held="R", share=0.51, state="MI", district="6"),
+                campaign("C1", result="won", held="R", share=0.55),  # a flip
+                campaign("C2", result="won", held="D", share=0.60, district="2"),  # a hold
+                campaign("C3", result="lost", held="R", share=0.45, district="3"),
+                campaign("C4", result="withdrawn", district="4"),
+                campaign("C5", result="won", held="R", share=0.52, district="5"),  # none counted
+                campaign("C6", result="won", held="R", share=0.51, state="MI", district="6"),
             ],
             projects=[
                 project("P1", "C1"),
@@ -121,7 +113,7 @@ def test_margins_against_the_previous_election(races_store):
 )
 def test_flipped_means_won_from_the_other_party(result, party, held, flipped):
     races = pd.DataFrame(
-        [campaign("C1", result, party=party, held=held) | {"district_previous_margin": None}]
+        [campaign("C1", result=result, party=party, held=held) | {"district_previous_margin": None}]
     )
     assert bool(outcomes.race_outcomes(races)["flipped"].iloc[0]) is flipped
 
@@ -130,10 +122,10 @@ def test_flipped_means_won_from_the_other_party(result, party, held, flipped):
 def test_certified_margins_where_the_data_has_them(party, sign):
     races = pd.DataFrame(
         [
-            campaign("C1", "lost", party=party, state="VA", district="94", election="2017-11-07",
-                     share=0.4859) | {"district_previous_margin": -0.1},
-            campaign("C2", "won", party=party, state="VA", district="13", election="2017-11-07",
-                     share=0.5393) | {"district_previous_margin": None},
+            campaign("C1", result="lost", party=party, state="VA", district="94",
+                     election="2017-11-07", share=0.4859) | {"district_previous_margin": -0.1},
+            campaign("C2", result="won", party=party, state="VA", district="13",
+                     election="2017-11-07", share=0.5393) | {"district_previous_margin": None},
         ]
     )  # fmt: skip
     margins = pd.DataFrame(
@@ -157,15 +149,10 @@ def test_results_by_orders_outcomes(races_store):
 
 
 # --- the demo: figures from the brief, checked against plain SQL and the reference CSV ---------
-def sql(url: str, query: str, *params):
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(query, params).fetchall()
-
-
 def test_demo_2017_record(demo_engine, demo_db_url):
     races = outcomes.supported_races(demo_engine, Filters(cycle=2017), date(2018, 9, 14))
     summary = outcomes.race_summary(races)
-    expected = sql(
+    expected = sqlite_rows(
         demo_db_url,
         "select count(*), sum(result = 'won'), sum(result = 'lost'), "
         "sum(result = 'won' and seat_held_by <> party) from campaigns where cycle = 2017 and "
@@ -265,7 +252,7 @@ def test_metrics_by_state_leave_unreported_metrics_missing(metrics_store):
 
 def test_demo_metric_totals_match_plain_sql(demo_engine, demo_db_url):
     as_of = "2018-09-14"
-    rows = sql(
+    rows = sqlite_rows(
         demo_db_url,
         "select o.metric, sum(o.value) from outcomes o join projects p using (project_id) "
         "join campaigns c using (campaign_id) where p.status in ('active','completed') "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -12,6 +11,7 @@ import pytest
 
 from tests.dbtools import rows, scalar
 from tests.fake_sheets import reader_for, small_workbook, spreadsheet_from_rows
+from tests.threads import at_once
 from tfc_dash.ingest import provision, refresh, sheets
 from tfc_dash.ingest.provision import Outcome
 from tfc_dash.store import database, migrate
@@ -101,26 +101,6 @@ def test_incomplete_secrets_fail_before_any_request_or_lease(fake_sheets, empty_
     assert "lacks the service account's" in (result.problem or "")
     assert fake_sheets.api_requests() == []
     assert scalar(empty_store, "select count(*) from store_meta where key = 'sync_lease'") == 0
-
-
-def at_once(count: int, work: Callable[[], T]) -> list[T | Exception]:
-    """``work()`` in ``count`` threads released together: each result, or what it raised."""
-    barrier = threading.Barrier(count)
-    results: list[T | Exception] = []
-
-    def one() -> None:
-        barrier.wait()
-        try:
-            results.append(work())
-        except Exception as exc:  # collected: a thread's exception would be lost
-            results.append(exc)
-
-    threads = [threading.Thread(target=one) for _ in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
 
 
 def instance(url: str, reader: provision.ReaderFactory | None, **options: Any):

@@ -1,42 +1,34 @@
 from datetime import date, datetime
+from functools import partial
 
 import pytest
 
+from tests import builders as b
 from tfc_dash.figures import goals, queries
 from tfc_dash.figures.filters import Filters
 from tfc_dash.store import database
 
 AS_OF = date(2018, 9, 14)
-
-
-def campaign(cid, state, cycle, chamber="lower"):
-    return {"campaign_id": cid, "candidate": f"Candidate {cid}", "state": state,
-            "chamber": chamber, "district": "1", "election_date": f"{cycle}-11-06",
-            "cycle": cycle}  # fmt: skip
-
-
-def project(pid, cid, category, status, start=None, completed=None, removed=None):
-    return {"project_id": pid, "campaign_id": cid, "name": pid, "category": category,
-            "status": status, "start_date": start, "completed_date": completed,
-            "removed_at": removed}  # fmt: skip
-
-
-def assignment(pid, vid, start):
-    return {"project_id": pid, "volunteer_id": vid, "start_date": start}
+# Rows with only what these queries read: no party or result, no end date, no hours.
+campaign = partial(b.campaign, party=None, result=None)
+project = partial(b.project, end=None, needed=None)
+assignment = partial(b.assignment, hours=None, role=None)
 
 
 @pytest.fixture
 def tiny(make_store):
     url = make_store(
-        campaigns=[campaign("C1", "VA", 2018), campaign("C2", "PA", 2018, "upper"),
-                   campaign("C3", "VA", 2017)],
+        campaigns=[campaign("C1", "VA", cycle=2018), campaign("C2", "PA", "upper", 2018),
+                   campaign("C3", "VA", cycle=2017)],
         projects=[
-            project("P1", "C1", "digital_basics", "completed", "2018-08-01", "2018-09-01"),
+            project("P1", "C1", "digital_basics", "completed", "2018-08-01",
+                    completed="2018-09-01"),
             project("P2", "C1", "social_digital", "active", "2018-09-10"),
             project("P3", "C2", "digital_basics", "active", "2018-08-20"),
             project("P4", "C2", "email_analytics", "cancelled", "2018-08-01"),
-            project("P5", "C2", "engineering_data", "scoping"),
-            project("P6", "C3", "digital_basics", "completed", "2017-09-01", "2017-10-15"),
+            project("P5", "C2", "engineering_data", "scoping", start=None),
+            project("P6", "C3", "digital_basics", "completed", "2017-09-01",
+                    completed="2017-10-15"),
             project("P7", "C1", "digital_basics", "active", "2018-10-01"),
             project("P8", "C1", "digital_basics", "active", "2018-08-01",
                     removed=datetime(2018, 9, 1)),
@@ -109,8 +101,8 @@ def test_latest_data_date_ignores_the_future(tiny):
 
 def test_latest_data_date_counts_results_and_completions_not_plans_or_removed_rows(make_store):
     election = date(2017, 11, 7)
-    decided = {**campaign("C1", "VA", 2017), "election_date": election, "result": "won"}
-    pending = {**campaign("C2", "VA", 2018), "result": "pending"}  # election day 2018-11-06
+    decided = {**campaign("C1", "VA", cycle=2017), "election_date": election, "result": "won"}
+    pending = {**campaign("C2", "VA", cycle=2018), "result": "pending"}  # election day 2018-11-06
     done = {
         **project("P1", "C1", "digital_basics", "completed", "2017-09-01"),
         "end_date": election,
@@ -119,8 +111,8 @@ def test_latest_data_date_counts_results_and_completions_not_plans_or_removed_ro
         **project("P2", "C2", "digital_basics", "active", "2018-09-01"),
         "end_date": "2018-12-01",
     }  # an active project's end date is a plan
-    removed = project("P3", "C2", "digital_basics", "completed", "2018-09-02", "2019-01-05",
-                      removed=datetime(2019, 2, 1))  # fmt: skip
+    removed = project("P3", "C2", "digital_basics", "completed", "2018-09-02",
+                      completed="2019-01-05", removed=datetime(2019, 2, 1))  # fmt: skip
     url = make_store(campaigns=[decided, pending], projects=[done, planned, removed])
     engine = database.make_engine(url)
     later = date(2030, 1, 1)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.dbtools import scalar
 from tests.fake_sheets import reader_for, small_workbook, spreadsheet_from_rows
+from tests.threads import at_once
 from tfc_dash.ingest import refresh
 from tfc_dash.store import database
 
@@ -18,18 +18,13 @@ T0 = datetime(2018, 9, 14, 12, 0, tzinfo=UTC)
 
 def test_the_lease_goes_to_exactly_one_of_many_contenders(empty_store):
     engines = [database.make_engine(empty_store) for _ in range(4)]  # four "app instances"
-    wins: list[bool] = []
-    barrier = threading.Barrier(16)
+    contenders = list(range(16))
 
-    def contend(i: int) -> None:
-        barrier.wait()
-        wins.append(refresh.acquire_lease(engines[i % 4], TTL, T0, owner=f"o{i}"))
+    def contend() -> bool:
+        i = contenders.pop()
+        return refresh.acquire_lease(engines[i % 4], TTL, T0, owner=f"o{i}")
 
-    threads = [threading.Thread(target=contend, args=(i,)) for i in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    wins = at_once(16, contend)
     assert wins.count(True) == 1
     assert not refresh.acquire_lease(engines[0], TTL, T0 + TTL - timedelta(seconds=1))
     assert refresh.acquire_lease(engines[1], TTL, T0 + TTL + timedelta(seconds=1))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import sqlalchemy as sa
 
 from tests.dbtools import connect, dump, rows, scalar
 from tests.fake_sheets import SPREADSHEET_KEY, reader_for, small_workbook, spreadsheet_from_rows
+from tests.threads import at_once
 from tfc_dash.cli import seed_demo
 from tfc_dash.ingest import sync
 from tfc_dash.ingest.demo import build_demo
@@ -252,24 +252,20 @@ def test_syncs_started_at_once_run_one_after_the_other(fake_sheets, empty_store)
     # one before it wrote: on PostgreSQL two syncs that both planned inserts from the same old
     # rows would collide on the unique keys (the store lock prevents it).
     fake_sheets.add(spreadsheet_from_rows(small_workbook()))
-    barrier = threading.Barrier(3)
-    reports: list[object] = []
     account = fake_sheets.service_account()  # one key: each new one would replace the last
+    instances = [
+        (database.make_engine(empty_store), reader_for(fake_sheets, account=account))
+        for _ in range(3)
+    ]
 
-    def one() -> None:
-        engine, reader = database.make_engine(empty_store), reader_for(fake_sheets, account=account)
-        barrier.wait()
+    def one() -> sync.SyncReport:
+        engine, reader = instances.pop()
         try:
-            reports.append(sync.sync_sheets(engine, reader))
-        except Exception as exc:  # collected: a thread's exception would be lost
-            reports.append(exc)
-        engine.dispose()
+            return sync.sync_sheets(engine, reader)
+        finally:
+            engine.dispose()
 
-    threads = [threading.Thread(target=one) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    reports = at_once(3, one, timeout=60)
     assert all(isinstance(r, sync.SyncReport) for r in reports), reports
     assert sorted((r.added, r.changed, r.removed) for r in reports) == [
         (0, 0, 0), (0, 0, 0), (11, 0, 0),

@@ -7,7 +7,6 @@ the test waits for the pause and sends SIGKILL.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -17,26 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.dbtools import dump, rows, scalar
-from tests.fake_sheets import SPREADSHEET_KEY, small_workbook, spreadsheet_from_rows
+from tests.dbtools import everything
+from tests.fake_sheets import small_workbook, spreadsheet_from_rows, write_secrets
 from tfc_dash.cli import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def write_secrets(path: Path, account: dict) -> Path:
-    lines = ["[connections.gsheets]", f"spreadsheet = {json.dumps(SPREADSHEET_KEY)}"]
-    lines += [f"{k} = {json.dumps(v)}" for k, v in account.items()]
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-def everything(url: str) -> tuple:
-    """The data, the runs, the quarantine and the store's flags."""
-    runs = rows(url, "select id, source, status from sync_runs order by id")
-    quarantine = scalar(url, "select count(*) from quarantine")
-    meta = rows(url, "select key, value from store_meta where key like 'demo%'")
-    return dump(url), runs, quarantine, sorted(meta)
 
 
 def start_sync(url: str, secrets: Path, fake_url: str, stage: str | None, marker: Path):
