@@ -35,11 +35,13 @@ def navigation_shim() -> Iterator[None]:
     files without app.py."""
     from streamlit.runtime.pages_manager import PagesManager
 
+    from tfc_dash.web import ui
+
     original = PagesManager.__init__
 
     def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
+        ui.forget_pages_folder()
 
     PagesManager.__init__ = init  # type: ignore[method-assign]
     try:

@@ -122,7 +122,7 @@ def _kind(paths: list[str]) -> str:
             _has(p, PROTOBUF) for p in inner
         ):
             return "serialization: protobuf and hashes"
-        if "/tfc_dash/" in path and "tfc_dash/web/cache.py" not in path:
+        if "/tfc_dash/" in path and "tfc_dash/web/store_cache.py" not in path:
             if any("/vl_convert/" in p for p in inner):
                 return "chart images (vl-convert)"
             return "pandas and figures in tfc_dash"

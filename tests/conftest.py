@@ -20,6 +20,7 @@ from tests.browser_helpers import chromium_or_skip
 from tests.dbtools import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PostgresServer
 from tfc_dash.cli import seed_demo
 from tfc_dash.core.config import redact_url
+from tfc_dash.figures import queries
 from tfc_dash.ingest.demo import build_demo
 from tfc_dash.store import database
 
@@ -155,7 +156,12 @@ def make_store(new_store_url: Callable[[], str]) -> Callable[..., str]:
             goals = [{"cycle": 2018, "metric": "projects", "target": 500,
                       "deadline": pd.Timestamp("2018-11-06").date()}]  # fmt: skip
         database.replace_dataset(
-            engine, frames, source="test", meta=meta or {}, goals=pd.DataFrame(goals)
+            engine,
+            frames,
+            source="test",
+            figures=queries.run_figures,
+            meta=meta or {},
+            goals=pd.DataFrame(goals),
         )
         engine.dispose()
         return url
@@ -206,8 +212,10 @@ def navigation_app(monkeypatch: pytest.MonkeyPatch) -> None:
     original = PagesManager.__init__
 
     def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        from tfc_dash.web import ui  # imported by the app under test, not before
+
         original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
+        ui.forget_pages_folder()
 
     monkeypatch.setattr(PagesManager, "__init__", init)
 

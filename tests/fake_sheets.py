@@ -533,14 +533,14 @@ def reader_for(
 
     Retry delays are recorded in ``sleeps`` instead of slept, so fault tests stay fast.
     """
-    from tfc_dash.ingest import sheets
+    from tfc_dash.ingest import sheets, sheets_api
 
     settings = sheets.SheetsSettings(
         key,
         account or fake.service_account(),
         api_url=fake.url,
         timeout=(timeout, timeout),
-        retry=sheets.RetryPolicy(attempts=attempts),
+        retry=sheets_api.RetryPolicy(attempts=attempts),
     )
     record = sleeps if sleeps is not None else []
     return sheets.SheetsReader(settings, sleep=record.append, rng=lambda: 0.5)

@@ -134,7 +134,7 @@ def test_secrets_never_reach_a_page_or_a_log(run_app, caplog, monkeypatch, demo_
     import time
 
     from tfc_dash.ingest.sheets import SheetsSettings
-    from tfc_dash.web import cache
+    from tfc_dash.web import refresher
 
     assert KEY_SENTINEL not in repr(
         SheetsSettings("key", {"private_key": KEY_SENTINEL})
@@ -144,9 +144,9 @@ def test_secrets_never_reach_a_page_or_a_log(run_app, caplog, monkeypatch, demo_
     user = logged_in("founder@tfc.example")
     copy = tmp_path / "store.db"  # the failed sync is recorded: not in the shared demo store
     at = run_app(secrets=secrets, user=user, url=copy_sqlite_store(demo_db_url, copy))
-    refresher = cache.refresher()
+    background = refresher.refresher()
     deadline = time.monotonic() + 20
-    while refresher.running and time.monotonic() < deadline:  # the background sync fails
+    while background.running and time.monotonic() < deadline:  # the background sync fails
         time.sleep(0.1)
     at.run()
     at.switch_page("pages/data_health.py").run()

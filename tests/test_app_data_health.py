@@ -22,7 +22,7 @@ from tfc_dash.core.text import md_escape
 from tfc_dash.ingest import contract, sync
 from tfc_dash.ingest.parsing import parse_tab
 from tfc_dash.store import database
-from tfc_dash.web import cache
+from tfc_dash.web import refresher
 
 PAGE = "pages/data_health.py"
 
@@ -119,7 +119,7 @@ def test_an_unreadable_sheet_leaves_every_page_working_with_a_banner(
     monkeypatch.setenv("TFC_SHEETS_API_URL", fake_sheets.url)
     secrets = gsheets_secrets(fake_sheets, key="1" + "x" * 43)  # no such spreadsheet: 404
     at = run_app(url=url, secrets=secrets)
-    cache.refresher().wait(30)
+    refresher.refresher().wait(30)
     at.run()
     assert not at.exception
     banner = [w.value for w in at.warning if "could not be read" in w.value]
@@ -142,7 +142,7 @@ def test_open_sessions_cause_one_sync_and_it_replaces_the_demo(
     monkeypatch.setenv("TFC_SHEETS_API_URL", fake_sheets.url)
     secrets = gsheets_secrets(fake_sheets)
     sessions = [run_app(url=url, secrets=secrets) for _ in range(3)]
-    cache.refresher().wait(30)
+    refresher.refresher().wait(30)
     for at in sessions:
         at.run()
         assert not at.exception

@@ -21,7 +21,10 @@ def stack(*frames: str) -> list[str]:
     ]
 
 
-CACHED = ("query@/repo/tfc_dash/web/cache.py", "wrapper@~/streamlit/runtime/caching/cache_utils.py")
+CACHED = (
+    "query@/repo/tfc_dash/web/store_cache.py",
+    "wrapper@~/streamlit/runtime/caching/cache_utils.py",
+)
 CHART = "altair_chart@~/streamlit/elements/vega_charts.py"
 TABLE = "dataframe@~/streamlit/elements/arrow.py"
 

@@ -11,7 +11,7 @@ import pytest
 from gspread.exceptions import APIError
 
 from tests.fake_sheets import FakeSheetsServer, FakeSpreadsheet, FakeTab, Formula
-from tfc_dash.ingest import sheets
+from tfc_dash.ingest import sheets, sheets_api
 
 # Recorded by the gspread project (see data/README.md for provenance).
 SAMPLES_PATH = Path(__file__).resolve().parent / "data" / "sheets_api_samples.json"
@@ -101,7 +101,7 @@ def world():
         account = fake.service_account()
         recorded_world(fake, account["client_email"])
         settings = sheets.SheetsSettings(
-            "unused", account, api_url=fake.url, retry=sheets.RetryPolicy(attempts=1)
+            "unused", account, api_url=fake.url, retry=sheets_api.RetryPolicy(attempts=1)
         )
         yield fake, sheets.SheetsReader(settings)._client()
 
@@ -167,8 +167,8 @@ def test_token_endpoint_rejects_a_jwt_signed_with_another_key():
         ]  # signed by a key the server does not hold
         fake.add(FakeSpreadsheet("k" * 44, "t", [FakeTab("Sheet1", 0, [["a"]])]))
         settings = sheets.SheetsSettings(
-            "k" * 44, account, api_url=fake.url, retry=sheets.RetryPolicy(attempts=1)
+            "k" * 44, account, api_url=fake.url, retry=sheets_api.RetryPolicy(attempts=1)
         )
-        with pytest.raises(sheets.SheetsAccessError, match="Could not sign in"):
+        with pytest.raises(sheets_api.SheetsAccessError, match="Could not sign in"):
             sheets.SheetsReader(settings).read()
         assert fake.api_requests() == []

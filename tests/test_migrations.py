@@ -21,7 +21,7 @@ from tests.threads import at_once
 from tfc_dash.cli import main
 from tfc_dash.figures import queries
 from tfc_dash.ingest.demo import build_demo
-from tfc_dash.store import database, migrate, models
+from tfc_dash.store import database, locks, migrate, models
 
 AS_OF = date(2018, 9, 14)
 OLDER = migrate.revisions()[:-1]  # every revision a store may still be at
@@ -347,7 +347,7 @@ def test_0003_sync_changes_goes_down_and_up_again(new_store_url, demo):
         assert "weekly" in {c["name"] for c in inspector.get_columns("sync_runs")}
     assert rows(url, "select weekly from sync_runs") == [(None,)]  # older runs kept none
 
-    with database.exclusive(engine) as conn:
+    with locks.exclusive(engine) as conn:
         command.downgrade(migrate.config(conn), "0002")
     with connect(url) as conn:
         inspector = sa.inspect(conn)

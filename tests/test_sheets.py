@@ -12,7 +12,7 @@ from tests.fake_sheets import (
     small_workbook,
     spreadsheet_from_rows,
 )
-from tfc_dash.ingest import sheets
+from tfc_dash.ingest import sheets, sheets_api
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_settings_take_streamlits_gsheets_keys_and_a_url_or_a_key():
     }  # fmt: skip
     settings = sheets.settings_from_secrets(section, env={})
     assert settings.spreadsheet_id == SPREADSHEET_KEY
-    assert settings.api_url == sheets.GOOGLE_SHEETS_API
+    assert settings.api_url == sheets_api.GOOGLE_SHEETS_API
     assert settings.client_email == "a@p.iam.gserviceaccount.com"
     assert "spreadsheet" not in settings.service_account
     env = {"TFC_SHEETS_API_URL": "http://127.0.0.1:9/"}
@@ -53,14 +53,14 @@ def test_settings_take_streamlits_gsheets_keys_and_a_url_or_a_key():
     ],
 )  # fmt: skip
 def test_incomplete_settings_say_what_is_missing(section, message):
-    with pytest.raises(sheets.SheetsConfigError, match=message):
+    with pytest.raises(sheets_api.SheetsConfigError, match=message):
         sheets.settings_from_secrets(section, env={})
 
 
 def test_a_garbled_private_key_is_a_config_error(fake):
     account = fake.service_account()
     account["private_key"] = "not a key"
-    with pytest.raises(sheets.SheetsConfigError, match="cannot be used"):
+    with pytest.raises(sheets_api.SheetsConfigError, match="cannot be used"):
         reader_for(fake, account=account).read()
 
 
@@ -90,7 +90,7 @@ def test_403_and_404_say_to_share_with_the_service_account(fake, status, message
         key = SPREADSHEET_KEY
     else:
         key = "1" + "n" * 43
-    with pytest.raises(sheets.SheetsAccessError, match=message) as err:
+    with pytest.raises(sheets_api.SheetsAccessError, match=message) as err:
         reader_for(fake, key=key, account=account).read()
     assert "reader@tfc.iam.gserviceaccount.com" in str(err.value)
     assert "not shared with the service account" in err.value.message
@@ -109,7 +109,7 @@ def test_429_honours_retry_after(fake):
 def test_429_with_an_unreasonable_retry_after_gives_up_at_once(fake):
     fake.fail("status", status=429, retry_after="3600")
     sleeps: list[float] = []
-    with pytest.raises(sheets.SheetsUnavailable, match="wait 3600 s"):
+    with pytest.raises(sheets_api.SheetsUnavailable, match="wait 3600 s"):
         reader_for(fake, sleeps=sleeps).read()
     assert sleeps == []
 
@@ -127,14 +127,14 @@ def test_5xx_is_retried_with_exponential_backoff(fake, status):
 def test_5xx_retries_are_bounded(fake):
     fake.fail("status", times=10, status=503)
     sleeps: list[float] = []
-    with pytest.raises(sheets.SheetsUnavailable, match="HTTP 503 after 3 attempts") as err:
+    with pytest.raises(sheets_api.SheetsUnavailable, match="HTTP 503 after 3 attempts") as err:
         reader_for(fake, attempts=3, sleeps=sleeps).read()
     assert len(sleeps) == 2 and err.value.requests == 3
     assert len(fake.api_requests()) == 3
 
 
 def test_backoff_is_capped_and_jittered():
-    policy = sheets.RetryPolicy(base=1, cap=30)
+    policy = sheets_api.RetryPolicy(base=1, cap=30)
     assert policy.delay(10, lambda: 1.0) == 30
     assert policy.delay(10, lambda: 0.0) == 15
     assert 2 <= policy.delay(2, lambda: 0.3) <= 4
@@ -149,7 +149,7 @@ def test_a_timeout_is_retried(fake):
 
 def test_timeouts_are_bounded(fake):
     fake.fail("stall", times=3, seconds=1.0)
-    with pytest.raises(sheets.SheetsUnavailable, match=r"did not answer within 0\.3 s"):
+    with pytest.raises(sheets_api.SheetsUnavailable, match=r"did not answer within 0\.3 s"):
         reader_for(fake, attempts=2, timeout=0.3).read()
 
 
@@ -162,19 +162,21 @@ def test_a_dropped_connection_is_retried(fake):
 def test_connection_refused_is_unavailable(fake):
     reader = reader_for(fake, attempts=2)
     object.__setattr__(reader.settings, "api_url", "http://127.0.0.1:9")
-    with pytest.raises(sheets.SheetsUnavailable, match="Could not reach Google Sheets"):
+    with pytest.raises(sheets_api.SheetsUnavailable, match="Could not reach Google Sheets"):
         reader.read()
 
 
 def test_a_malformed_body_fails_cleanly(fake):
     fake.fail("malformed", match="values:batchGet")
-    with pytest.raises(sheets.SheetsResponseError, match="malformed answer to the values:batchGet"):
+    with pytest.raises(
+        sheets_api.SheetsResponseError, match="malformed answer to the values:batchGet"
+    ):
         reader_for(fake).read()
 
 
 def test_a_truncated_body_is_retried_then_fails_cleanly(fake):
     fake.fail("truncated", times=3, match="values:batchGet")
-    with pytest.raises(sheets.SheetsUnavailable):
+    with pytest.raises(sheets_api.SheetsUnavailable):
         reader_for(fake, attempts=3).read()
     fake.fail("truncated", match="values:batchGet")
     assert len(reader_for(fake).read().tabs) == 7
@@ -183,8 +185,8 @@ def test_a_truncated_body_is_retried_then_fails_cleanly(fake):
 def test_a_wrong_shape_fails_cleanly(fake):
     fake.fail("status", status=200, body={"spreadsheetId": "x", "valueRanges": []},
               match="values:batchGet")  # fmt: skip
-    with pytest.raises(sheets.SheetsResponseError, match="one value range per tab"):
+    with pytest.raises(sheets_api.SheetsResponseError, match="one value range per tab"):
         reader_for(fake).read()
     fake.fail("status", status=200, body={"spreadsheetId": "x"}, match="includeGridData")
-    with pytest.raises(sheets.SheetsResponseError, match="without its tabs"):
+    with pytest.raises(sheets_api.SheetsResponseError, match="without its tabs"):
         reader_for(fake).read()

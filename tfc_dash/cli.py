@@ -37,7 +37,7 @@ from sqlalchemy.engine import Engine
 from tfc_dash.core import clock, config
 from tfc_dash.figures import policy, queries
 from tfc_dash.figures.filters import make_filters
-from tfc_dash.ingest import provision, refresh, sheets, sync
+from tfc_dash.ingest import provision, refresh, sheets, sheets_api, sync
 from tfc_dash.ingest.demo import DEFAULT_SEED
 from tfc_dash.kit import digest
 from tfc_dash.store import database
@@ -428,7 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (
         database.StoreError,
         config.ConfigError,
-        sheets.SheetsError,
+        sheets_api.SheetsError,
         sync.SyncError,
         policy.AccessConfigError,
         digest.DigestError,

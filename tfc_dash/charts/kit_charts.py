@@ -17,7 +17,7 @@ import pandas as pd
 
 from tfc_dash.charts.axes import count_axis, money_axis, time_axis
 from tfc_dash.charts.outcome_charts import outcome_colors
-from tfc_dash.charts.theme import Brand, brand
+from tfc_dash.charts.theme import GRID, Brand, brand
 from tfc_dash.core.catalogue import column_label, label
 from tfc_dash.core.text import day_label
 from tfc_dash.figures.outcomes import OUTCOMES
@@ -78,7 +78,7 @@ def branded(
                 labelFontSize=13,
                 titleFontSize=13,
                 titleFontWeight="normal",
-                gridColor="#E6E9F2",
+                gridColor=GRID,
                 domainColor=b.grey,
                 tickColor=b.grey,
             ),
@@ -215,8 +215,7 @@ def cycle_colors(b: Brand, cycles: list[str]) -> list[str]:
     """One colour per cycle of the program: the latest in the brand's primary colour, earlier
     ones in the next colours. ``cycles`` are the program's, oldest first, so that a cycle keeps
     its colour whatever the view (one state or all)."""
-    palette = [b.primary, b.accent, b.positive, *b.palette[3:]]
-    return palette[: len(cycles)][::-1]
+    return b.series[: len(cycles)][::-1]
 
 
 def states_chart(

@@ -14,14 +14,14 @@ import altair as alt
 import pandas as pd
 
 from tfc_dash.charts.axes import drawn_scale
-from tfc_dash.charts.theme import brand
+from tfc_dash.charts.theme import FOG, MIST, PALE_BLUE, brand
 from tfc_dash.core.catalogue import label
 from tfc_dash.figures.coverage import LOST, NOT_TARGETED, PROJECT, STATUSES, TARGETED, WON
 from tfc_dash.figures.geo import Shapes
 
 SVG = {"embedOptions": {"renderer": "svg"}}
-NOT_TARGETED_COLOR = "#DCE1EA"
-EMPTY_STATE_COLOR = "#E8EBF2"
+NOT_TARGETED_COLOR = MIST
+EMPTY_STATE_COLOR = FOG
 # The map's shading: each a catalogue figure, per state (program_by_state's columns).
 METRIC_FIGURES: dict[str, str] = {
     "projects": "projects_started",
@@ -33,12 +33,11 @@ METRICS: dict[str, str] = {column: label(name) for column, name in METRIC_FIGURE
 
 def status_colors() -> dict[str, str]:
     b = brand()
-    yellow = b.palette[3] if len(b.palette) > 3 else "#F5B82E"
     return {
         WON: b.positive,
         LOST: b.accent,
         PROJECT: b.primary,
-        TARGETED: yellow,
+        TARGETED: b.yellow,
         NOT_TARGETED: NOT_TARGETED_COLOR,
     }
 
@@ -208,7 +207,7 @@ def us_choropleth(
                 alt.Color(
                     f"{metric}:Q",
                     title=title,
-                    scale=alt.Scale(range=["#C9D2F5", b.primary]),
+                    scale=alt.Scale(range=[PALE_BLUE, b.primary]),
                     legend=alt.Legend(orient="top", direction="horizontal", format=",.0f"),
                 ),
                 alt.value(EMPTY_STATE_COLOR),

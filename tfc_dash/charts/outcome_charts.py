@@ -16,14 +16,14 @@ from tfc_dash.charts.axes import (
     legend,
     money_axis,
 )
-from tfc_dash.charts.theme import Brand, brand
+from tfc_dash.charts.theme import LIGHT_SLATE, PALE_SLATE, Brand, brand
 from tfc_dash.core.catalogue import column_label, metric_label
 from tfc_dash.figures.outcomes import OUTCOMES
 
 
 def outcome_colors(b: Brand) -> list[str]:
     """One colour per entry of ``OUTCOMES``: wins in the brand's strong colours, the rest muted."""
-    return [b.primary, b.positive, b.accent, "#B8C0D6", "#DDE1EA"]
+    return [b.primary, b.positive, b.accent, LIGHT_SLATE, PALE_SLATE]
 
 
 def results_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
@@ -95,7 +95,7 @@ def margin_chart(changes: pd.DataFrame) -> alt.LayerChart:
                 "when:N",
                 title=None,
                 scale=alt.Scale(
-                    domain=["Previous election", "This election"], range=["#B8C0D6", b.primary]
+                    domain=["Previous election", "This election"], range=[LIGHT_SLATE, b.primary]
                 ),
                 legend=legend(),
             ),

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from tfc_dash.charts.axes import drawn_colour, legend, stacked_bars, time_axis
-from tfc_dash.charts.theme import brand
+from tfc_dash.charts.theme import DEEP_RED, brand
 from tfc_dash.core.catalogue import column_label
 from tfc_dash.core.text import day_label
 
@@ -32,7 +32,7 @@ def status_chart(frame: pd.DataFrame) -> alt.Chart:
         color=drawn_colour(
             "status",
             STATUS_ORDER,
-            [b.positive, b.primary, b.palette[3], b.grey],
+            [b.positive, b.primary, b.yellow, b.grey],
             data.loc[data["projects"] > 0, "status"],
         ),
         stack_order=alt.Order("stack:Q"),
@@ -51,7 +51,7 @@ def timeline_chart(frame: pd.DataFrame, as_of: date, election: date | None) -> a
     election. ``frame`` is :func:`tfc_dash.figures.projects.timeline_frame`."""
     b = brand()
     order = frame.sort_values("order")["row"].tolist()
-    colours = [b.grey, b.primary, b.positive, b.accent, b.palette[3], "#B00020"]
+    colours = [b.grey, b.primary, b.positive, b.accent, b.yellow, DEEP_RED]
     present = set(frame["kind"])
     # Only the standings on the chart go in the legend, each with its fixed colour.
     kinds = [(k, c) for k, c in zip(STANDING_ORDER, colours, strict=True) if k in present]

@@ -18,7 +18,7 @@ DEPLOYED, BENCH = label("volunteers_on_project"), label("volunteers_bench")
 
 def _groups() -> alt.Scale:
     b = brand()
-    return alt.Scale(domain=[DEPLOYED, BENCH], range=[b.primary, b.palette[3]])
+    return alt.Scale(domain=[DEPLOYED, BENCH], range=[b.primary, b.yellow])
 
 
 def _legend() -> alt.Legend:
@@ -27,7 +27,7 @@ def _legend() -> alt.Legend:
 
 def category_scale() -> alt.Scale:
     b = brand()
-    colours = [b.primary, b.accent, b.positive, b.palette[4] if len(b.palette) > 4 else b.grey]
+    colours = [b.primary, b.accent, b.positive, b.purple]
     return alt.Scale(domain=[CATEGORY_LABELS[c] for c in CATEGORIES], range=colours)
 
 
@@ -39,7 +39,7 @@ def pool_chart(frame: pd.DataFrame, height: int = 140) -> alt.VConcatChart:
     """
     b = brand()
     panels = []
-    for group, colour in ((DEPLOYED, b.primary), (BENCH, b.palette[3])):
+    for group, colour in ((DEPLOYED, b.primary), (BENCH, b.yellow)):
         panels.append(
             alt.Chart(frame[frame["group"] == group])
             .mark_area(opacity=0.85, line={"color": colour}, color=colour)
@@ -140,7 +140,7 @@ def supply_demand_charts(frame: pd.DataFrame) -> tuple[alt.Chart, alt.Chart]:
             alt.Tooltip("bench_per_seat:Q", title="Bench per open seat", format=",.1f"),
         ],
     )
-    supply = base.mark_bar(color=b.palette[3]).encode(
+    supply = base.mark_bar(color=b.yellow).encode(
         x=alt.X("bench:Q", title="Bench volunteers with the skill", axis=count_axis())
     )
     demand = base.mark_bar(color=b.accent).encode(

@@ -1,1 +1,5 @@
-"""tfc_dash.core: see the README, Layout."""
+"""The rules every layer shares: configuration, the clock, the one function that makes data safe
+to show (text), the one CSV writer, and the metric catalogue (every figure's name and label).
+
+May import: no other part of tfc_dash.
+"""

@@ -280,6 +280,13 @@ def headline_metrics(bind: Bind, as_of: date) -> dict[str, Any]:
 
 # The headline figures kept per week with every sync run (SyncRun.weekly), by the timeline column
 # that counts them: enough to say what any past week's figure was as each sync saw it.
+def run_figures(bind: Bind) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
+    """What a seeding run records of the store it wrote: the headline figures on the latest data
+    date and the weekly series (``database.replace_dataset`` takes it as ``figures``)."""
+    as_of = latest_data_date(bind)
+    return (headline_metrics(bind, as_of) if as_of else {}), weekly_series(bind)
+
+
 WEEKLY_FIGURES = {"projects_started": "started", "projects_completed": "completed"}
 
 

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
+from tfc_dash.figures import queries
 from tfc_dash.ingest import refresh
 from tfc_dash.ingest.demo import DEFAULT_SEED, build_demo
 from tfc_dash.ingest.sheets import SheetsError, SheetsReader
@@ -68,6 +69,7 @@ def write_demo(
         engine,
         dataset.frames,
         source="demo",
+        figures=queries.run_figures,
         meta=dataset.meta,
         goals=dataset.goals,
         only_if_empty=only_if_empty,
@@ -217,7 +219,7 @@ class Preparer:
         self, engine: Engine | Callable[[], Engine], after_ready: Sequence[StartupStep] = ()
     ) -> None:
         # A callable is asked for the engine on every run: the app's engine is made anew when
-        # its SQLite file is replaced under the server (see tfc_dash.web.cache.engine).
+        # its SQLite file is replaced under the server (see tfc_dash.web.store_cache.engine).
         self._engine = (lambda: engine) if isinstance(engine, Engine) else engine
         self.after_ready = list(after_ready)
         self.runs = 0

@@ -26,17 +26,26 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tfc_dash.ingest.sheets_api import (
+    GOOGLE_SHEETS_API,
+    RetryPolicy,
+    SheetsAccessError,
+    SheetsConfigError,
+    SheetsError,
+    SheetsResponseError,
+    _api_message,
+    _short,
+)
+
 # gspread and Google's auth libraries are imported when a sheet is read
-# (tfc_dash.ingest.sheets_http):
-# they take about 0.15 s to import, which every page's first run would otherwise pay, with or
-# without a spreadsheet configured.
+# (tfc_dash.ingest.sheets_http): they take about 0.15 s to import, which every page's first run
+# would otherwise pay, with or without a spreadsheet configured.
 if TYPE_CHECKING:
     import requests
     from gspread.exceptions import APIError
 
     from tfc_dash.ingest.sheets_http import SheetsHTTPClient
 
-GOOGLE_SHEETS_API = "https://sheets.googleapis.com"
 API_URL_ENV = "TFC_SHEETS_API_URL"
 READONLY_SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 VALUE_RENDER_OPTION = "UNFORMATTED_VALUE"
@@ -56,53 +65,6 @@ SERVICE_ACCOUNT_KEYS = (
 )
 _KEY_RE = re.compile(r"/spreadsheets/d/([a-zA-Z0-9-_]+)")
 _BARE_KEY_RE = re.compile(r"^[a-zA-Z0-9-_]{20,}$")
-RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-class SheetsError(Exception):
-    """The spreadsheet could not be read. ``hint`` says what to do about it."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-        self.requests = 0  # API requests made before giving up (retries included)
-
-    def __str__(self) -> str:
-        return f"{self.message} {self.hint}".strip()
-
-
-class SheetsConfigError(SheetsError):
-    """``[connections.gsheets]`` is missing or incomplete."""
-
-
-class SheetsAccessError(SheetsError):
-    """Google answered 403 or 404: the sheet is not shared with the service account."""
-
-
-class SheetsUnavailable(SheetsError):
-    """Google could not be reached or kept failing after the bounded retries."""
-
-
-class SheetsResponseError(SheetsError):
-    """Google answered, but not with what the API promises (malformed or truncated)."""
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Bounded retries with exponential backoff and full jitter.
-
-    Delays are ``base * 2**attempt`` capped at ``cap``, times a random factor in [0.5, 1]; a
-    ``Retry-After`` from Google is honoured instead when it is no longer than ``max_retry_after``.
-    """
-
-    attempts: int = 5
-    base: float = 1.0
-    cap: float = 30.0
-    max_retry_after: float = 120.0
-
-    def delay(self, attempt: int, rng: Callable[[], float]) -> float:
-        return min(self.cap, self.base * 2**attempt) * (0.5 + rng() / 2)
 
 
 @dataclass(frozen=True)
@@ -175,11 +137,6 @@ def settings_from_secrets(
         api_url=api_url.rstrip("/"),
         timeout=(min(10.0, timeout), timeout),
     )
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc)
-    return text if len(text) < 160 else text[:157] + "…"
 
 
 def quote_title(title: str) -> str:
@@ -361,8 +318,6 @@ class SheetsReader:
             ) from exc
 
     def _api_error(self, exc: APIError) -> SheetsError:
-        from tfc_dash.ingest.sheets_http import _api_message
-
         status = exc.response.status_code
         email_ = self.settings.client_email
         key = self.settings.spreadsheet_id

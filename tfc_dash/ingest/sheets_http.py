@@ -15,11 +15,12 @@ import requests
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from tfc_dash.ingest.sheets import (
+from tfc_dash.ingest.sheets_api import (
     GOOGLE_SHEETS_API,
     RETRYABLE_STATUSES,
     RetryPolicy,
     SheetsUnavailable,
+    _api_message,
     _short,
 )
 
@@ -145,11 +146,3 @@ def _retry_after(response: requests.Response) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _api_message(response: requests.Response) -> str:
-    try:
-        error = response.json().get("error", {})
-        return str(error.get("message") or error.get("status") or response.reason)
-    except (ValueError, AttributeError):
-        return str(response.reason or response.status_code)

@@ -43,7 +43,7 @@ from tfc_dash.ingest.contract import GOALS, TABS, Tab, find_tab
 from tfc_dash.ingest.parsing import ContractError, ParsedTab, Problem, parse_tab
 from tfc_dash.ingest.sheets import SheetsError, SheetsReader, Workbook
 from tfc_dash.ingest.validation import Validated, validate
-from tfc_dash.store import database, models
+from tfc_dash.store import database, locks, models
 
 Progress = Callable[[str], None]
 DEMO_META_KEYS = ("demo", "demo_as_of", "demo_scale", "demo_seed")
@@ -400,7 +400,7 @@ def apply(
             if not dry_run:
                 # Lock, then write first, so the transaction holds the write lock before it
                 # reads what it compares against: no other writer can slip in between.
-                database.lock_writes(conn)
+                locks.lock_writes(conn)
                 run_id = database.inserted_id(
                     conn.execute(
                         models.SyncRun.__table__.insert().values(

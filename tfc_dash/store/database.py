@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,7 +24,8 @@ from sqlmodel import SQLModel
 
 from tfc_dash.core import clock
 from tfc_dash.core.config import redact_secrets, redact_url
-from tfc_dash.store import models
+from tfc_dash.store import migrate, models
+from tfc_dash.store.locks import exclusive
 
 Bind = Engine | Connection
 
@@ -151,8 +152,6 @@ def init_schema(engine: Engine) -> tuple[str | None, str]:
     Returns the revisions before and after (before is None for a new store). Raises StoreError
     when the store was written by a newer version of the dashboard (nothing is changed then).
     """
-    from tfc_dash.store import migrate
-
     path = sqlite_path(str(engine.url))
     _refuse_folder(path)
     if path is not None:
@@ -182,39 +181,10 @@ NEWER_HINT = (
 
 @contextlib.contextmanager
 def _schema_errors() -> Iterator[None]:
-    from tfc_dash.store import migrate
-
     try:
         yield
     except migrate.SchemaMismatch as exc:
         raise StoreError(str(exc), NEWER_HINT if exc.newer else UPGRADE_HINT) from exc
-
-
-@contextlib.contextmanager
-def exclusive(engine: Engine) -> Iterator[Connection]:
-    """A transaction that no other writer of the store can enter until it ends.
-
-    SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock up front (and makes its DDL
-    transactional). PostgreSQL: see :func:`lock_writes`.
-    """
-    with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        lock_writes(conn)
-        yield conn
-
-
-def lock_writes(conn: Connection) -> None:
-    """Serialize the store's writers (syncs, imports, seeding, migrations) on PostgreSQL.
-
-    A transaction-scoped advisory lock, one per schema: a second sync waits for the first to
-    commit and then reads what it wrote, instead of both planning inserts from the same old
-    rows. SQLite needs nothing here: its first write takes the one write lock.
-    """
-    if conn.dialect.name == "postgresql":
-        conn.execute(
-            sa.text("select pg_advisory_xact_lock(hashtext('tfc_dash:' || current_schema()))")
-        )
 
 
 def analyze(engine: Engine) -> None:
@@ -359,8 +329,6 @@ def check_store(engine: Engine, *, upgrade: bool = False) -> StoreStatus:
     With ``upgrade``, a store at an older schema revision is first upgraded with its data (the
     app and the CLI do this); a newer one is always refused.
     """
-    from tfc_dash.store import migrate
-
     url = str(engine.url)
     require_sqlite_file(url)
     if upgrade:
@@ -408,8 +376,6 @@ def upgrade_if_older(engine: Engine) -> tuple[str | None, str] | None:
     A store without the dashboard's tables, at the newest revision or at an unknown one is left
     as it is (:func:`check_store` then says what is wrong).
     """
-    from tfc_dash.store import migrate
-
     with translate_errors(str(engine.url)), _schema_errors():
         with engine.connect() as conn:
             if migrate.at_head(conn):
@@ -510,24 +476,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# What a run records of the store it wrote: (headline figures, weekly series).
+RunFigures = Callable[[Connection], tuple[dict[str, Any], dict[str, dict[str, int]]]]
+
+
 def replace_dataset(
     engine: Engine,
     frames: Mapping[str, pd.DataFrame],
     *,
     source: str,
     meta: Mapping[str, str] | None = None,
+    figures: RunFigures,
     goals: pd.DataFrame | None = None,
-    snapshot_as_of: date | None = None,
     only_if_empty: bool = False,
 ) -> int | None:
     """Replace every synced table with ``frames`` in one transaction and record the run.
 
-    Used by the demo seeder, which owns the whole store. Returns the sync run's id; with
-    ``only_if_empty``, None (and nothing written) when the store holds any row already, decided
-    under the write lock so that of several instances seeding at once only the first does.
+    Used by the demo seeder, which owns the whole store. ``figures`` reads what the run records
+    of the store it wrote (the headline figures and the weekly series), inside the transaction:
+    :func:`tfc_dash.figures.queries.run_figures`, passed in, as the store sits below the
+    figures. Returns the sync run's id; with ``only_if_empty``, None (and nothing written) when
+    the store holds any row already, decided under the write lock so that of several instances
+    seeding at once only the first does.
     """
-    from tfc_dash.figures import queries
-
     started = datetime.now(UTC)
     with translate_errors(str(engine.url)), exclusive(engine) as conn:
         if only_if_empty and holds_data(conn):
@@ -552,9 +523,7 @@ def replace_dataset(
         for key, value in (meta or {}).items():
             conn.execute(meta_table.delete().where(meta_table.c.key == key))
             conn.execute(meta_table.insert(), {"key": key, "value": value})
-        as_of = snapshot_as_of or queries.latest_data_date(conn)
-        snapshot = queries.headline_metrics(conn, as_of) if as_of else {}
-        weekly = queries.weekly_series(conn)
+        snapshot, weekly = figures(conn)
         result = conn.execute(
             models.SyncRun.__table__.insert().values(
                 source=source,

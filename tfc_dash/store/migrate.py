@@ -2,7 +2,7 @@
 
 A new store is created from the models and stamped with the newest revision; an older store is
 upgraded step by step with its data, in one transaction that no other writer can enter (see
-:func:`tfc_dash.store.database.exclusive`). The app never runs on a schema it does not know: see
+:func:`tfc_dash.store.locks.exclusive`). The app never runs on a schema it does not know: see
 :func:`check_revision`.
 
 To add a migration after changing ``tfc_dash/store/models.py``: ``python scripts/new_migration.py
@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+
+from tfc_dash.store.locks import exclusive
 
 # Alembic is imported by the functions that need it: the check that every page's first run makes
 # (is the store at HEAD?) reads one row and needs none of it (about 0.1 s to import).
@@ -113,8 +115,6 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     from alembic import command
     from alembic.util import CommandError
 
-    from tfc_dash.store.database import exclusive
-
     with exclusive(engine) as conn:
         before = current(conn)
         if before is not None and before not in revisions():
@@ -171,13 +171,11 @@ def new_revision(message: str, directory: Path = MIGRATIONS_DIR) -> Path:
     from alembic import command
     from alembic.script import ScriptDirectory
 
-    from tfc_dash.store.database import make_engine
-
     script = ScriptDirectory.from_config(config(directory=directory))
     latest = script.get_current_head()
     number = f"{int(latest or 0) + 1:04d}"
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'scratch.db'}")
+        engine = sa.create_engine(f"sqlite:///{Path(tmp) / 'scratch.db'}")
         with engine.begin() as conn:
             command.upgrade(config(conn, directory), "head")
             made = command.revision(

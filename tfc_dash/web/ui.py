@@ -30,9 +30,9 @@ from tfc_dash.figures.filters import (
     note_unknown,
     parse_link,
 )
-from tfc_dash.ingest import provision, refresh, sheets, sync
+from tfc_dash.ingest import provision, refresh, sheets, sheets_api, sync
 from tfc_dash.store import database
-from tfc_dash.web import cache
+from tfc_dash.web import gsheets, refresher, settings, store_cache
 
 T = TypeVar("T")
 
@@ -47,7 +47,7 @@ _SEEDED_KEY = "_link_seeded"
 class PageContext:
     """What every page needs: the store, the viewer, and the filters they may apply."""
 
-    handle: cache.StoreHandle
+    handle: store_cache.StoreHandle
     viewer: policy.Viewer
     filters: Filters  # already scoped by policy
     as_of: date
@@ -57,7 +57,7 @@ class PageContext:
 
         Pages get their data only this way, so the policy sees everything they show.
         """
-        return policy.enforce(cache.query(self.handle, fn, *args), self.viewer)
+        return policy.enforce(store_cache.query(self.handle, fn, *args), self.viewer)
 
     def download_csv(self, frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
         """A CSV download of ``frame``, through the access policy once more."""
@@ -71,7 +71,7 @@ class PageContext:
     ) -> None:
         """``st.dataframe`` of at most ``[app] max_table_rows`` rows, saying so when it is cut,
         with a CSV of every row (``file_name``) then; ``options`` go to ``st.dataframe``."""
-        limit = cache.table_rows()
+        limit = settings.table_rows()
         dataframe(frame.head(limit), key=key, **options)
         if len(frame) > limit:
             st.caption(
@@ -128,7 +128,7 @@ def current_viewer() -> policy.Viewer:
     Stops the run with a login page, a misconfiguration message or a "no access" page when the
     viewer may not go further.
     """
-    secrets = cache.secrets()
+    secrets = settings.secrets()
     if "auth" not in secrets:
         return policy.LOCAL_VIEWER
     if not st.user.is_logged_in:
@@ -205,16 +205,16 @@ def start_up() -> None:
     missing or empty store already being prepared (see :mod:`tfc_dash.ingest.provision`).
     """
     with contextlib.suppress(database.StoreError, config.ConfigError):  # the page shows them
-        cache.preparer(cache.database_url()).begin(
-            _sheet_reader(), cache.sync_ttl(), limits=_sync_limits()
+        store_cache.preparer(settings.database_url()).begin(
+            _sheet_reader(), settings.sync_ttl(), limits=_sync_limits()
         )
 
 
-def open_store_or_stop() -> cache.StoreHandle:
+def open_store_or_stop() -> store_cache.StoreHandle:
     """The store, or its preparation's progress, or a page that says what is wrong and what to
     do; then a stop."""
     try:
-        handle = cache.open_store()
+        handle = store_cache.open_store()
     except database.StoreMissing:
         _stop_with(_preparing_page)
     except database.StoreError as exc:
@@ -226,11 +226,11 @@ def open_store_or_stop() -> cache.StoreHandle:
 
 def _sheet_reader() -> Callable[[], sheets.SheetsReader] | None:
     """The spreadsheet's reader, made when called; None when no spreadsheet is configured."""
-    if not cache.gsheets_configured():
+    if not settings.gsheets_configured():
         return None
     try:
         return _reader_factory()
-    except sheets.SheetsError as exc:  # incomplete secrets: the preparation reports it
+    except sheets_api.SheetsError as exc:  # incomplete secrets: the preparation reports it
         problem = exc
 
         def misconfigured() -> sheets.SheetsReader:
@@ -242,7 +242,7 @@ def _sheet_reader() -> Callable[[], sheets.SheetsReader] | None:
 def _sync_limits() -> sync.Limits | None:
     """The ``[sync]`` limits, or the defaults when a setting is not valid (the banner says so)."""
     try:
-        return cache.sync_limits()
+        return settings.sync_limits()
     except config.ConfigError:
         return None
 
@@ -250,9 +250,11 @@ def _sync_limits() -> sync.Limits | None:
 def _preparing_page() -> None:
     """A store found missing or empty: prepare it, or join the preparation under way, showing
     its progress; then the dashboard, or what stands in the way."""
-    url = cache.database_url()
+    url = settings.database_url()
     reader = _sheet_reader()
-    run = cache.preparer(url).begin(reader, cache.sync_ttl(), limits=_sync_limits(), again=True)
+    run = store_cache.preparer(url).begin(
+        reader, settings.sync_ttl(), limits=_sync_limits(), again=True
+    )
     st.title("Setting up the dashboard")
     intro = st.empty()  # what is happening; cleared when it did not work out
     if reader:
@@ -319,7 +321,7 @@ def _first_sync_failed_page(url: str, result: provision.Prepared) -> None:
         icon=":material/build:",
     )
     if st.button("Try again now", key="first_sync_retry", icon=":material/sync:"):
-        report = sync_now(cache.StoreHandle(url, 0, result.status))
+        report = sync_now(store_cache.StoreHandle(url, 0, result.status))
         if report is not None:
             st.rerun()
 
@@ -345,16 +347,16 @@ def _empty_store_page(url: str, spreadsheet: bool) -> None:
     st.info(hint, icon=":material/build:")
 
 
-def data_dates(handle: cache.StoreHandle) -> queries.AsOfBounds:
+def data_dates(handle: store_cache.StoreHandle) -> queries.AsOfBounds:
     """The as-of picker's range (the first day in the data to today) and its default (the latest
     day in the data). Today is part of the cache key, so a new day moves the range."""
-    return cache.query(handle, queries.as_of_bounds, clock.today())
+    return store_cache.query(handle, queries.as_of_bounds, clock.today())
 
 
 _CONTEXT_KEY = "_page_context"
 
 
-def build_page_context(handle: cache.StoreHandle, viewer: policy.Viewer) -> PageContext:
+def build_page_context(handle: store_cache.StoreHandle, viewer: policy.Viewer) -> PageContext:
     """Read the shared sidebar (drawn by app.py) into filters scoped to the viewer.
 
     The router calls this once per rerun, after drawing the sidebar; pages get the result from
@@ -377,11 +379,27 @@ def page_context() -> PageContext:
     context = st.session_state.get(_CONTEXT_KEY)
     if context is None:
         # A link straight to a page, opened before any session ran the router: Streamlit still
-        # takes pages/ for an old-style multipage folder and ran this page alone. From now on
+        # took pages/ for an old-style multipage folder and ran this page alone. From now on
         # the router runs (it opens this same page).
-        PagesManager.uses_pages_directory = False
+        forget_pages_folder()
         st.rerun()
     return context
+
+
+def forget_pages_folder() -> None:
+    """Make Streamlit stop taking ``pages/`` for an old-style multipage folder, for good.
+
+    The app routes with ``st.navigation`` (app.py), and its pages live in ``pages/``, the folder
+    deployers and links know. Streamlit 1.67 (``streamlit/runtime/pages_manager.py``) sets the
+    class attribute ``PagesManager.uses_pages_directory`` when the server starts, to whether a
+    ``pages/`` folder sits beside the main script; while it is true the script runner runs the
+    page a URL names alone (``_mpa_v1``), without app.py: no login, no sidebar, no router.
+    ``st.navigation`` sets it false for the whole process, but only once a session ran the
+    router, so a link straight to a page, opened first after a start, would run that page
+    alone. Streamlit offers no public setting for this, so the attribute is set here, the one
+    place the app touches it; tests/test_pages_folder.py fails if Streamlit changes any of it.
+    """
+    PagesManager.uses_pages_directory = False
 
 
 # Scorecard labels wrap onto a second line instead of ending in "…" ("Covered by a…"): the card
@@ -461,14 +479,14 @@ class FilterOptions:
     own_cycle: str | None = None
 
 
-def filter_options(handle: cache.StoreHandle, viewer: policy.Viewer) -> FilterOptions:
+def filter_options(handle: store_cache.StoreHandle, viewer: policy.Viewer) -> FilterOptions:
     bounds = data_dates(handle)
-    cycles = [str(c) for c in cache.query(handle, queries.cycles)] + [ALL_CYCLES]
-    states = policy.visible_states(cache.query(handle, queries.states_in_data), viewer)
+    cycles = [str(c) for c in store_cache.query(handle, queries.cycles)] + [ALL_CYCLES]
+    states = policy.visible_states(store_cache.query(handle, queries.states_in_data), viewer)
     own_states = own_cycle = None
     if viewer.states is not None:
         own_states = tuple(states)
-        with_races = cache.query(handle, queries.cycles_with_races, tuple(viewer.states))
+        with_races = store_cache.query(handle, queries.cycles_with_races, tuple(viewer.states))
         own_cycle = str(with_races[0]) if with_races else None
     return FilterOptions(
         cycles, states, bounds.first, bounds.last, bounds.default, own_states, own_cycle
@@ -482,7 +500,7 @@ def states_placeholder(options: FilterOptions) -> str:
     return f"Your states ({', '.join(options.own_states)})" if options.own_states else "No states"
 
 
-def data_notice(handle: cache.StoreHandle, viewer: policy.Viewer) -> None:
+def data_notice(handle: store_cache.StoreHandle, viewer: policy.Viewer) -> None:
     """Say plainly what data this is and who is looking."""
     status = handle.status
     if status.is_demo:
@@ -573,22 +591,25 @@ _CONFIG_PROBLEM_KEY = "_gsheets_config_problem"
 
 
 def _reader_factory() -> Callable[[], sheets.SheetsReader]:
-    connection = cache.gsheets()
+    connection = gsheets.gsheets()
     return lambda: connection.reader
 
 
-def auto_refresh(handle: cache.StoreHandle) -> bool:
+def auto_refresh(handle: store_cache.StoreHandle) -> bool:
     """Start a background sync when the data is older than the TTL (single-flight); never raises.
 
     Does nothing without a ``[connections.gsheets]`` section: the app then runs on its store.
     """
-    if not cache.gsheets_configured():
+    if not settings.gsheets_configured():
         return False
     try:
-        return cache.refresher().maybe_start(
-            cache.engine(handle.url), _reader_factory(), cache.sync_ttl(), cache.sync_limits()
+        return refresher.refresher().maybe_start(
+            store_cache.engine(handle.url),
+            _reader_factory(),
+            settings.sync_ttl(),
+            settings.sync_limits(),
         )
-    except (sheets.SheetsError, config.ConfigError) as exc:  # bad settings: the banner says so
+    except (sheets_api.SheetsError, config.ConfigError) as exc:  # bad settings: the banner says so
         st.session_state[_CONFIG_PROBLEM_KEY] = str(exc)
     except database.StoreError:
         pass  # the store problem shows on the page itself
@@ -607,9 +628,9 @@ def _ago(delta: timedelta) -> str:
     return f"{hours // 24} days"
 
 
-def sync_banner(handle: cache.StoreHandle) -> None:
+def sync_banner(handle: store_cache.StoreHandle) -> None:
     """Above every page: when the spreadsheet cannot be read, how old the data is and why."""
-    if not cache.gsheets_configured():
+    if not settings.gsheets_configured():
         return
     problem = st.session_state.pop(_CONFIG_PROBLEM_KEY, None)
     if problem:
@@ -618,7 +639,7 @@ def sync_banner(handle: cache.StoreHandle) -> None:
             icon=":material/link_off:",
         )
     try:
-        state = cache.query(handle, refresh.sync_state)
+        state = store_cache.query(handle, refresh.sync_state)
     except database.StoreError:
         return
     if state.failure is None:
@@ -632,17 +653,22 @@ def sync_banner(handle: cache.StoreHandle) -> None:
     )
 
 
-def sync_now(handle: cache.StoreHandle) -> sync.SyncReport | None:
+def sync_now(handle: store_cache.StoreHandle) -> sync.SyncReport | None:
     """Run a sync now, with its progress in ``st.status``; the report, or None when it failed."""
     with st.status("Syncing the ops spreadsheet…", expanded=True) as status:
         try:
-            report = cache.refresher().run_now(
-                cache.engine(handle.url),
+            report = refresher.refresher().run_now(
+                store_cache.engine(handle.url),
                 _reader_factory(),
                 progress=lambda message: status.write(md_escape(message)),
-                limits=cache.sync_limits(),
+                limits=settings.sync_limits(),
             )
-        except (sheets.SheetsError, sync.SyncError, database.StoreError, config.ConfigError) as exc:
+        except (
+            sheets_api.SheetsError,
+            sync.SyncError,
+            database.StoreError,
+            config.ConfigError,
+        ) as exc:
             status.update(label="The sync failed: nothing was changed", state="error")
             # The message names the spreadsheet's tabs and cells: text, not markdown.
             st.error(md_escape(exc), icon=":material/error:")
@@ -660,16 +686,16 @@ def sync_now(handle: cache.StoreHandle) -> sync.SyncReport | None:
 
 def spreadsheet_url() -> str | None:
     """The configured spreadsheet's address, or None without a (valid) gsheets connection."""
-    if not cache.gsheets_configured():
+    if not settings.gsheets_configured():
         return None
     try:
-        return cache.gsheets().reader.settings.spreadsheet_url
-    except sheets.SheetsError:
+        return gsheets.gsheets().reader.settings.spreadsheet_url
+    except sheets_api.SheetsError:
         return None
 
 
 def sync_ttl_minutes() -> int:
-    return int(cache.sync_ttl().total_seconds() // 60)
+    return int(settings.sync_ttl().total_seconds() // 60)
 
 
 def link_choices(key: str, known: Sequence[str]) -> str | None:

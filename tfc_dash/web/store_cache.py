@@ -1,4 +1,5 @@
-"""Streamlit caching wrappers: the one module of tfc_dash that imports Streamlit.
+"""What the app keeps of the store between reruns: one engine per store, its status, and cached
+query results.
 
 ``st.cache_resource`` holds the engines (connection pools); ``st.cache_data`` holds query results
 keyed on the store's URL, its version (which changes with every write), its file's stamp (which
@@ -13,17 +14,15 @@ import importlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
-from streamlit.connections import BaseConnection
 
-from tfc_dash.core import config
-from tfc_dash.ingest import provision, refresh, sheets, sync
+from tfc_dash.ingest import provision
 from tfc_dash.store import database
+from tfc_dash.web import settings
 
 DATA_TTL_SECONDS = 600
 T = TypeVar("T")
@@ -35,18 +34,6 @@ class StoreHandle:
     version: int
     status: database.StoreStatus
     file: tuple[int, ...] | None = None  # store.file_stamp: a SQLite file's identity
-
-
-def secrets() -> dict[str, Any]:
-    """The app's secrets as a plain dict; empty when there is no secrets file."""
-    try:
-        return st.secrets.to_dict()
-    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
-        return {}
-
-
-def database_url() -> str:
-    return config.database_url(secrets())
 
 
 @dataclass(frozen=True)
@@ -108,7 +95,7 @@ def preparer(url: str) -> provision.Preparer:
 def open_store() -> StoreHandle:
     """The configured store, checked; raises StoreMissing when there is none yet (see
     :func:`preparer`) and StoreError when it cannot be used."""
-    url = database_url()
+    url = settings.database_url()
     database.require_sqlite_file(url)  # before connecting, which would create an empty file
     version = database.store_version(engine(url))
     file = database.file_stamp(url)
@@ -136,63 +123,3 @@ def query(handle: StoreHandle, fn: Callable[..., T], *args: Any) -> T:
 def clear() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
-
-
-# --- the ops spreadsheet ----------------------------------------------------------------------
-class GSheetsConnection(BaseConnection[sheets.SheetsReader]):
-    """``st.connection("gsheets", type=GSheetsConnection)``: the ops spreadsheet.
-
-    It reads ``[connections.gsheets]`` with the keys of Streamlit's own GSheets connection
-    (``spreadsheet`` as a URL or key, and the service account's ``type``, ``project_id``,
-    ``private_key_id``, ``private_key``, ``client_email``, ``client_id``, ``token_uri``...). A thin
-    adapter: the reader is :class:`tfc_dash.ingest.sheets.SheetsReader`, which the CLI uses
-    directly.
-    """
-
-    def _connect(self, **kwargs: Any) -> sheets.SheetsReader:
-        section = self._secrets.to_dict() or config.gsheets_section(secrets()) or {}
-        return sheets.SheetsReader(sheets.settings_from_secrets({**section, **kwargs}))
-
-    @property
-    def reader(self) -> sheets.SheetsReader:
-        return self._instance
-
-    def read(self) -> sheets.Workbook:
-        return self._instance.read()
-
-
-def gsheets_configured() -> bool:
-    return config.gsheets_section(secrets()) is not None
-
-
-def gsheets() -> GSheetsConnection:
-    """The spreadsheet connection; raises SheetsConfigError when its secrets are incomplete."""
-    return st.connection("gsheets", type=GSheetsConnection)
-
-
-def sync_limits() -> sync.Limits:
-    """The ``[sync]`` limits; raises ConfigError when one is not valid."""
-    return sync.Limits.from_settings(config.sync_settings(secrets()))
-
-
-DEFAULT_TABLE_ROWS = 500
-
-
-def table_rows() -> int:
-    """How many rows a table on a page shows at most (``[app] max_table_rows``)."""
-    value = (secrets().get("app") or {}).get("max_table_rows", DEFAULT_TABLE_ROWS)
-    try:
-        rows = int(value)
-    except (TypeError, ValueError):
-        return DEFAULT_TABLE_ROWS
-    return rows if rows > 0 else DEFAULT_TABLE_ROWS
-
-
-def sync_ttl() -> timedelta:
-    return refresh.ttl_from(config.sync_ttl_minutes(secrets()))
-
-
-@st.cache_resource(show_spinner=False)
-def refresher() -> refresh.AutoRefresher:
-    """One per app process: the background sync it starts is shared by every session."""
-    return refresh.AutoRefresher()
