@@ -9,7 +9,7 @@ PORT ?= 8501
 help:
 	@echo "make run    create .venv, install, serve on :$(PORT) (the app fills a new store with the demo)"
 	@echo "make test   install the dev requirements and run the whole suite (unit, AppTest, browser)"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   ruff check, format check and mypy"
 	@echo "make bench  benchmarks (see README, Performance)"
 
 # The venv is rebuilt only when a requirements file changes (the stamp files record it).
@@ -36,6 +36,7 @@ test: $(VENV)/.requirements-dev
 lint: $(VENV)/.requirements-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.requirements-dev
 	$(BIN)/ruff format .
@@ -49,4 +50,4 @@ seed: $(VENV)/.requirements
 	$(BIN)/python -m tfc_dash seed-demo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

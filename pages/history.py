@@ -82,12 +82,12 @@ run = st.selectbox(
 )
 previous = int(revised.loc[revised["run"] == run, "previous_run"].iloc[0])
 weeks = ctx.query(history.week_comparison, wname, previous, run)
-for week in weeks.itertuples(index=False):
+for week in weeks.to_dict("records"):
     st.markdown(
-        f"- **Week of {day_label(week.week)}**: {label.lower()} in the week "
-        f"{week.in_week_before:,} → {week.in_week_after:,}; as of the week's end "
-        f"{week.as_of_before:,} → {week.as_of_after:,} "
-        f"({history.signed(wname, week.change)}), run {previous} → run {run}."
+        f"- **Week of {day_label(week['week'])}**: {label.lower()} in the week "
+        f"{week['in_week_before']:,} → {week['in_week_after']:,}; as of the week's end "
+        f"{week['as_of_before']:,} → {week['as_of_after']:,} "
+        f"({history.signed(wname, week['change'])}), run {previous} → run {run}."
     )
 
 changes = ctx.query(history.run_changes, run)

@@ -42,10 +42,6 @@ def test_skills_for_categories():
         "data_science", "engineering", "python", "sql"
     )  # fmt: skip
     assert skills.skills_for(None) == skills.ALL_SKILLS
-    assert skills.matching_skills(["sql", "design", "python"], "engineering_data") == (
-        "python",
-        "sql",
-    )
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,8 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from sqlalchemy.engine import Engine
+
 from tfc_dash.core import clock, config
 from tfc_dash.figures import policy, queries
 from tfc_dash.figures.filters import make_filters
@@ -47,10 +49,6 @@ DEBUG_ENV = "TFC_DEBUG"  # set to 1 to see the traceback of an unexpected error
 
 class UsageError(Exception):
     """The command was given something it cannot use; exits 2 with the message."""
-
-
-def _engine(url: str | None) -> database.Engine:  # type: ignore[name-defined]
-    return database.make_engine(url or config.database_url())
 
 
 def seed_demo(
@@ -458,7 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def _filled_store(url: str, nothing_to: str) -> database.Engine:  # type: ignore[name-defined]
+def _filled_store(url: str, nothing_to: str) -> Engine:
     """The store at ``url``, upgraded; an empty one is an error (nothing to export or report)."""
     engine = database.make_engine(url)
     status = database.check_store(engine, upgrade=True)
@@ -470,7 +468,7 @@ def _filled_store(url: str, nothing_to: str) -> database.Engine:  # type: ignore
     return engine
 
 
-def _as_of(engine: database.Engine, requested: date | None) -> date:  # type: ignore[name-defined]
+def _as_of(engine: Engine, requested: date | None) -> date:
     """``--as-of``: the sidebar's range and default, so files and emails match the pages."""
     bounds = queries.as_of_bounds(engine, clock.today())
     as_of = requested or bounds.default

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -32,7 +33,9 @@ class Caption:
     source: str
 
 
-def branded(chart: alt.Chart | alt.LayerChart, caption: Caption) -> alt.VConcatChart:
+def branded(
+    chart: alt.Chart | alt.LayerChart | alt.FacetChart, caption: Caption
+) -> alt.VConcatChart:
     """``chart`` at the kit's size, with the caption's three lines and the brand's look."""
     b = brand()
     inner = chart.properties(
@@ -96,12 +99,12 @@ def _until(day: date | None) -> alt.Scale:
 
 
 def _rule_label(
-    b: Brand, frame: pd.DataFrame, x: str | None, y: str | None, text: str, **mark: object
+    b: Brand, frame: pd.DataFrame, x: str | None, y: str | None, text: str, **mark: Any
 ) -> list[alt.Chart]:
     """A dashed reference line with its label."""
     base = alt.Chart(frame)
     rule = base.mark_rule(color=b.grey, strokeDash=[5, 4], strokeWidth=1.5)
-    label = base.mark_text(color=b.grey, fontSize=13, **mark)  # type: ignore[arg-type]
+    label = base.mark_text(color=b.grey, fontSize=13, **mark)  # altair's text mark options
     if y is not None:
         return [
             rule.encode(y=f"{y}:Q"),
@@ -249,7 +252,7 @@ def states_chart(
             .encode(x=x, y=alt.Y("projects:Q"), text=alt.Text("projects:Q", format=","))
         )
         return branded(alt.layer(bars, labels), caption)
-    totals = data.groupby("state", as_index=False)["projects"].sum()
+    totals = data.groupby("state")["projects"].sum().reset_index()
     order = totals.sort_values(["projects", "state"], ascending=[False, True])["state"].tolist()
     x = alt.X("state:N", title=None, sort=order, axis=alt.Axis(labelAngle=0))
     bars = (

@@ -8,6 +8,7 @@ usual way, as a table. Maps render as SVG so that each shape is an element of th
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -224,10 +225,11 @@ def us_choropleth(
     )
 
 
-def picked_state(selection: object) -> str | None:
-    """The state clicked on :func:`us_choropleth`, from Streamlit's selection event state."""
+def picked_state(selection: Any) -> str | None:
+    """The state clicked on :func:`us_choropleth`, from Streamlit's selection event state (a
+    mapping of any shape, read defensively)."""
     try:
-        points = selection[PICK]  # type: ignore[index]
+        points = selection[PICK]
     except (KeyError, TypeError, AttributeError):
         return None
     for point in points or ():

@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tfc_dash.core.config import PROJECT_ROOT
 
@@ -67,7 +68,7 @@ class Brand:
 
 @lru_cache(maxsize=4)
 def brand(path: Path = CONFIG_PATH) -> Brand:
-    theme: dict[str, object] = {}
+    theme: dict[str, Any] = {}  # TOML's values: any of its types
     if path.exists():
         with path.open("rb") as fh:
             theme = tomllib.load(fh).get("theme", {})
@@ -77,6 +78,6 @@ def brand(path: Path = CONFIG_PATH) -> Brand:
         text=str(theme.get("textColor", "#14213D")),
         background=str(theme.get("backgroundColor", "#FFFFFF")),
         muted_background=str(theme.get("secondaryBackgroundColor", "#F1F4FB")),
-        palette=tuple(str(c) for c in palette),  # type: ignore[union-attr]
+        palette=tuple(str(c) for c in palette),
         font=str(theme.get("font", "sans-serif")),
     )

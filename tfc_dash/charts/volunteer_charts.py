@@ -146,7 +146,7 @@ def supply_demand_charts(frame: pd.DataFrame) -> tuple[alt.Chart, alt.Chart]:
     demand = base.mark_bar(color=b.accent).encode(
         x=alt.X("open_seats:Q", title="Open seats needing it", axis=count_axis())
     )
-    return tuple(  # type: ignore[return-value]
+    return tuple(
         c.properties(height=alt.Step(20), width="container").configure_view(stroke=None)
         for c in (supply, demand)
     )

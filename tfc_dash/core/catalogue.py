@@ -815,11 +815,6 @@ def known_labels() -> set[str]:
     return {f.label for f in FIGURES.values()} | set(COLUMNS.values())
 
 
-def by_label() -> dict[str, Figure]:
-    """Every figure by its label."""
-    return {f.label: f for f in FIGURES.values()}
-
-
 def scorecard(
     name: str, value: int | None, delta: int | None = None, note: str = "", suffix: str = ""
 ) -> Scorecard:

@@ -47,7 +47,10 @@ def csv_text(frame: pd.DataFrame, labels: bool = True) -> str:
         if not (
             pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
         ):
-            safe.isetitem(position, safe.iloc[:, position].map(neutralize, na_action="ignore"))
+            column = safe.iloc[:, position].map(neutralize, na_action="ignore")
+            # pandas takes a Series here (by position, so repeated headers are fine); the stubs
+            # list only scalars, arrays and lists.
+            safe.isetitem(position, column)  # type: ignore[arg-type]
     return safe.to_csv(index=False)
 
 

@@ -97,7 +97,7 @@ def _weighted_median(values: pd.Series, weights: pd.Series) -> float | None:
     ok = values.notna()
     if not ok.any():
         return None
-    repeated = values[ok].repeat(weights[ok].astype(int))
+    repeated = values[ok].repeat(weights[ok].astype(int).tolist())
     return float(repeated.median()) if len(repeated) else None
 
 
@@ -142,11 +142,11 @@ def projects_overdue(bind: Bind, filters: Filters, as_of: date) -> int:
 
 
 def projects_scoping(bind: Bind, filters: Filters, as_of: date) -> int:
-    return int(funnel(bind, filters, as_of).set_index("stage").at["scoping", "projects"])
+    return int(funnel(bind, filters, as_of).set_index("stage")["projects"]["scoping"])
 
 
 def weeks_to_complete(bind: Bind, filters: Filters, as_of: date) -> float | None:
-    value = funnel(bind, filters, as_of).set_index("stage").at["completed", "median_weeks"]
+    value = funnel(bind, filters, as_of).set_index("stage")["median_weeks"]["completed"]
     return None if value is None or pd.isna(value) else float(value)
 
 
@@ -324,7 +324,7 @@ def limiting_step(bind: Bind, filters: Filters, as_of: date) -> Bottleneck:
     rows = _stage_rows(bind, filters, as_of)
     stages = funnel_from_rows(rows, as_of).set_index("stage")
     ended = subqueries.query(bind, queries.cycle_end, filters)
-    weeks = stages.at["completed", "median_weeks"]
+    weeks = stages["median_weeks"]["completed"]
     return decide(
         per_week=per_week,
         needed=needed,
@@ -334,10 +334,10 @@ def limiting_step(bind: Bind, filters: Filters, as_of: date) -> Bottleneck:
         understaffed=len(gaps),
         open_seats=open_seats,
         short_skills=short_skills,
-        active=int(stages.at["active", "projects"]),
+        active=int(stages["projects"]["active"]),
         overdue=overdue_from_rows(rows, as_of),
-        scoping=int(stages.at["scoping", "projects"]),
+        scoping=int(stages["projects"]["scoping"]),
         weeks_to_complete=None if weeks is None or pd.isna(weeks) else float(weeks),
-        completed=int(stages.at["completed", "projects"]),
+        completed=int(stages["projects"]["completed"]),
         cycle_over=filters.cycle if ended is not None and ended < as_of else None,
     )

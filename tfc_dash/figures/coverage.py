@@ -258,25 +258,26 @@ def unknown_districts(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     """
     index = reference.district_index()
     rows = []
-    for rec in frame.itertuples(index=False):
-        known = index.get((rec.state, rec.chamber))
-        if known is not None and rec.district in known:
+    for rec in frame.to_dict("records"):
+        state, chamber, district = rec["state"], rec["chamber"], rec["district"]
+        known = index.get((state, chamber))
+        if known is not None and district in known:
             continue
         if known is None:
-            problem = f"{rec.state} has no {rec.chamber} chamber among the 50 state legislatures"
-        elif rec.district == "":
+            problem = f"{state} has no {chamber} chamber among the 50 state legislatures"
+        elif district == "":
             problem = "no district given"
         else:
-            problem = f"not a district of {STATE_NAMES.get(rec.state, rec.state)}'s " + (
-                chamber_name(rec.state, rec.chamber)
+            problem = f"not a district of {STATE_NAMES.get(state, state)}'s " + (
+                chamber_name(state, chamber)
             )
         rows.append(
             {
                 "source": source,
-                "state": rec.state,
-                "chamber": rec.chamber,
-                "district": rec.district,
-                "row": getattr(rec, "campaign_id", ""),
+                "state": state,
+                "chamber": chamber,
+                "district": district,
+                "row": rec.get("campaign_id", ""),
                 "problem": problem,
             }
         )
@@ -557,7 +558,7 @@ def cycle_offer(filters: Filters, cycles: list[int]) -> CycleOffer | None:
     if not filters.states:  # all states (the cycle has no races at all) or none allowed
         return None
     shown, moved = view_cycle(filters.cycle, cycles)
-    if not moved:
+    if not moved or shown is None:  # a moved view has a cycle
         shown = cycles[0]
     names = [STATE_NAMES.get(s, s) for s in filters.states]
     where = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -8,7 +8,7 @@ exception.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from tfc_dash.core.text import md_escape
@@ -64,15 +64,6 @@ class Filters:
             # Labels, not codes: "Email & analytics", not email_analytics.
             parts.append(", ".join(CATEGORY_LABELS.get(c, c) for c in self.categories))
         return " · ".join(parts)
-
-
-@dataclass
-class FilterChoice:
-    """The outcome of reading the filters: the Filters to apply and notes about ignored values."""
-
-    filters: Filters
-    as_of: date | None
-    notes: list[str] = field(default_factory=list)
 
 
 def unknown_values(requested: Iterable[str], known: Sequence[str]) -> list[str]:

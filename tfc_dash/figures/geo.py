@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeAlias
 
 import openstates_metadata
 
@@ -73,6 +74,10 @@ class Shapes:
         return frozenset(i for i, x, y in self.centers if west <= x <= east and south <= y <= north)
 
 
+# A TopoJSON geometry's "arcs": arc indexes nested in lists as deep as its type needs.
+_ArcIndexes: TypeAlias = int | list["_ArcIndexes"]
+
+
 def _centers(topo: dict, geometries: list[dict]) -> tuple[tuple[str, float, float], ...]:
     """The centre of each geometry's bounding box, from the quantized, delta-encoded arcs."""
     transform = topo.get("transform") or {"scale": [1, 1], "translate": [0, 0]}
@@ -86,10 +91,10 @@ def _centers(topo: dict, geometries: list[dict]) -> tuple[tuple[str, float, floa
             points.append((x * sx + tx, y * sy + ty))
         arcs.append(points)
 
-    def arc_indexes(nested: object) -> list[int]:
+    def arc_indexes(nested: _ArcIndexes) -> list[int]:
         if isinstance(nested, int):
             return [nested]
-        return [i for item in nested for i in arc_indexes(item)]  # type: ignore[union-attr]
+        return [i for item in nested for i in arc_indexes(item)]
 
     centers = []
     for g in geometries:

@@ -173,7 +173,8 @@ def race_outcomes(races: pd.DataFrame, margins: pd.DataFrame | None = None) -> p
     side = _party_side(out["party"])
     share = pd.to_numeric(out["vote_share"], errors="coerce").astype(float)
     margin = 2 * share - 1
-    source = pd.Series(np.where(share.notna(), "vote share", None), index=out.index, dtype=object)
+    source = pd.Series(None, index=out.index, dtype=object)
+    source[share.notna()] = "vote share"
     if margins is not None and not margins.empty:
         keyed = out[["cycle", "state", "chamber", "district"]].astype(
             {"cycle": "int64", "state": str, "chamber": str, "district": str}

@@ -263,5 +263,6 @@ def enforce(result: T, viewer: Viewer) -> T:
     results pass as they are (queries already take scoped filters).
     """
     if isinstance(result, pd.DataFrame):
+        # isinstance narrows result to a DataFrame, not T to DataFrame: T is DataFrame here.
         return limit_states(redact_personal(result, viewer), viewer)  # type: ignore[return-value]
     return result

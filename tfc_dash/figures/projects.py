@@ -10,7 +10,7 @@ day, for active projects.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -134,7 +134,9 @@ def project_list(
 def explorer_scorecards(listed: pd.DataFrame) -> list[Scorecard]:
     """Counts over the listed projects."""
     status = listed["status"] if len(listed) else pd.Series([], dtype=str)
-    open_seats = listed["open_seats"].fillna(0) if len(listed) else pd.Series([], dtype=int)
+    open_seats: pd.Series = (
+        listed["open_seats"].fillna(0) if len(listed) else pd.Series([], dtype=int)
+    )
     return [
         scorecard("projects_any_status", len(listed)),
         scorecard("projects_active", int((status == "active").sum())),
@@ -237,7 +239,7 @@ def project_detail(bind: Bind, project_id: str) -> pd.DataFrame:
     return read_frame(bind, statement).reindex(columns=DETAIL_COLUMNS)
 
 
-def project_status_on(detail: Mapping[str, Any], as_of: date) -> str:
+def project_status_on(detail: Mapping[Hashable, Any], as_of: date) -> str:
     """The status of one project (a row of :func:`project_detail`) on ``as_of``."""
     status = str(detail["status"])
     if status in ("scoping", "cancelled"):
@@ -360,7 +362,7 @@ def latest_outcomes(outcomes: pd.DataFrame, as_of: date) -> pd.DataFrame:
     return latest[columns]
 
 
-def timeline_frame(detail: Mapping[str, Any], team: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def timeline_frame(detail: Mapping[Hashable, Any], team: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Bars for the timeline chart: the project, then each assignment.
 
     Columns: ``row`` (label), ``start``, ``end``, ``kind`` (Project or the member's standing),
@@ -403,7 +405,7 @@ def timeline_frame(detail: Mapping[str, Any], team: pd.DataFrame, as_of: date) -
 
 
 # --- words and tables for the page ------------------------------------------------------------
-def campaign_facts(detail: Mapping[str, Any]) -> list[tuple[str, str]]:
+def campaign_facts(detail: Mapping[Hashable, Any]) -> list[tuple[str, str]]:
     """The campaign and the project as (label, value) pairs, for the detail view."""
     share = detail.get("vote_share")
     election = as_day_or_none(detail.get("election_date"))
@@ -457,7 +459,7 @@ def team_counts(team: pd.DataFrame, as_of: date) -> dict[str, int]:
 
 
 def detail_scorecards(
-    detail: Mapping[str, Any], team: pd.DataFrame, as_of: date
+    detail: Mapping[Hashable, Any], team: pd.DataFrame, as_of: date
 ) -> list[Scorecard]:
     """Team, placed, open seats and days to the election, for one project on ``as_of``."""
     counts = team_counts(team, as_of)
@@ -533,10 +535,10 @@ TEAM_LABELS: dict[str, str] = {
 }
 
 
-def election_day(detail: Mapping[str, Any]) -> date | None:
+def election_day(detail: Mapping[Hashable, Any]) -> date | None:
     return as_day_or_none(detail.get("election_date"))
 
 
-def outcome_note(outcome: Mapping[str, Any]) -> str:
+def outcome_note(outcome: Mapping[Hashable, Any]) -> str:
     day = as_day_or_none(outcome.get("as_of"))
     return f"Reported {day_label(day)}." if day else "Reported without a date."

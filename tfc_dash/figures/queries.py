@@ -303,7 +303,9 @@ def weekly_series(bind: Bind) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for figure, column in WEEKLY_FIGURES.items():
         counts = timeline[column].groupby(weeks).sum()
-        out[figure] = {day.isoformat(): int(n) for day, n in counts.items() if n}
+        out[figure] = {
+            day.isoformat(): int(n) for day, n in zip(counts.index, counts, strict=True) if n
+        }
     return out
 
 

@@ -98,11 +98,6 @@ def project_started_sql(as_of: date) -> list[ColumnElement[bool]]:
     return [*project_counts_sql(), STARTED_ON <= as_of]
 
 
-def project_completed_sql(as_of: date) -> ColumnElement[bool]:
-    """A started project that is completed on ``as_of``."""
-    return COMPLETED_ON <= as_of
-
-
 # --- volunteers -------------------------------------------------------------------------------
 def on_project_now_sql(day: Any) -> ColumnElement[bool]:
     """An assignment that runs on ``day`` (a date or a date column): "On a project now"."""

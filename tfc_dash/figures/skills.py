@@ -65,12 +65,6 @@ def skills_for(categories: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(sorted({s for skills in chosen.values() for s in skills}))
 
 
-def matching_skills(skills: Iterable[str], category: str) -> tuple[str, ...]:
-    """The volunteer's ``skills`` that ``category`` needs, in the category's order."""
-    have = set(skills)
-    return tuple(s for s in SKILLS_BY_CATEGORY.get(category, ()) if s in have)
-
-
 def has_any_skill(column: ColumnElement[Any], skills: Iterable[str]) -> ColumnElement[bool]:
     """SQL: the comma-separated ``column`` lists at least one of ``skills``.
 

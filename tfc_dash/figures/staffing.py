@@ -222,12 +222,6 @@ def volunteer_contacts(bind: Bind, volunteer_ids: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def hours_points(hours: float | None) -> int:
-    if hours is None or pd.isna(hours):
-        return 0
-    return next((points for least, points in HOURS_POINTS if hours >= least), 0)
-
-
 def rank_candidates(
     gaps: pd.DataFrame,
     bench: pd.DataFrame,
@@ -403,7 +397,9 @@ def supply_and_demand(
     ``bench_per_seat`` (NaN without open seats); the skills ``categories`` need (all when None).
     """
     skills = skills_for(categories)
-    supply = per_skill(bench_by_skills).set_index("skill")["bench"] if len(bench_by_skills) else {}
+    supply: pd.Series | dict[str, int] = (
+        per_skill(bench_by_skills).set_index("skill")["bench"] if len(bench_by_skills) else {}
+    )
     demand = dict.fromkeys(skills, 0)
     if not gaps.empty:
         seats = gaps.groupby("category")["open_seats"].sum()
@@ -457,7 +453,7 @@ def open_seats_by_state(gaps: pd.DataFrame) -> pd.DataFrame:
     """
     if gaps.empty:
         return pd.DataFrame(columns=["state", "category", "open_seats", "total"])
-    grouped = gaps.groupby(["state", "category"], as_index=False)["open_seats"].sum()
+    grouped = gaps.groupby(["state", "category"])["open_seats"].sum().reset_index()
     grouped["open_seats"] = grouped["open_seats"].astype("int64")
     grouped["total"] = grouped.groupby("state")["open_seats"].transform("sum")
     return grouped.sort_values(["total", "state"], ascending=[False, True], ignore_index=True)

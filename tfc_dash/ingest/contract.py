@@ -268,7 +268,6 @@ TABS: tuple[Tab, ...] = (
     FUNDRAISING,
     GOALS,
 )
-TABS_BY_TABLE: dict[str, Tab] = {t.table: t for t in TABS}
 
 # Which row of another tab a value must name: (tab table, column) -> (target table, column).
 REFERENCES: dict[tuple[str, str], tuple[str, str]] = {

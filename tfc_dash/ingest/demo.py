@@ -25,6 +25,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypedDict
 
 import pandas as pd
 
@@ -131,6 +132,39 @@ def signups_by(day: date) -> float:
     return float(SIGNUP_MILESTONES[-1][1])
 
 
+class _VolunteerRow(TypedDict):
+    volunteer_id: str
+    name: str
+    email: str
+    home_state: str
+    skills: str
+    hours_per_week: float
+    signed_up: date
+    status: str
+
+
+class _ProjectRow(TypedDict):
+    project_id: str
+    campaign_id: str
+    name: str
+    category: str
+    status: str
+    start_date: date | None
+    end_date: date | None
+    completed_date: date | None
+    volunteers_needed: int
+
+
+class _DistrictRow(TypedDict):
+    state: str
+    chamber: str
+    district: str
+    winnability: float
+    targeted: bool
+    incumbent_party: str
+    previous_margin: float
+
+
 class _Builder:
     def __init__(self, scale: int, seed: int) -> None:
         if scale < 1:
@@ -138,10 +172,10 @@ class _Builder:
         self.scale = scale
         self.rng = random.Random(seed)
         self.campaigns: list[dict[str, object]] = []
-        self.projects: list[dict[str, object]] = []
+        self.projects: list[_ProjectRow] = []
         self.assignments: list[dict[str, object]] = []
         self.outcomes: list[dict[str, object]] = []
-        self.districts: list[dict[str, object]] = []
+        self.districts: list[_DistrictRow] = []
         self._project_seq = 0
 
     # --- volunteers -------------------------------------------------------------------------
@@ -150,7 +184,7 @@ class _Builder:
         n = round(signups_by(DEMO_AS_OF) * self.scale)
         states = list(HOME_STATE_WEIGHTS)
         weights = list(HOME_STATE_WEIGHTS.values())
-        rows = []
+        rows: list[_VolunteerRow] = []
         for i in range(n):
             # Spread sign-ups along the milestone curve; i / n is the cumulative share.
             signed_up = _date_at_fraction(SIGNUP_MILESTONES, (i + 0.5) / self.scale)
@@ -171,13 +205,16 @@ class _Builder:
             )
         self.volunteer_rows = rows
         self.signup_days = [r["signed_up"] for r in rows]  # ascending by construction
-        self.skill_sets = [set(str(r["skills"]).split(", ")) for r in rows]
+        self.skill_sets = [set(r["skills"].split(", ")) for r in rows]
         self.busy_until: list[date | None] = [None] * n
         return pd.DataFrame(rows)
 
     # --- campaigns and projects -----------------------------------------------------------------
     def _add_campaign(self, **row: object) -> str:
-        cycle = row["election_date"].year  # type: ignore[union-attr]
+        election_date = row["election_date"]
+        if not isinstance(election_date, date):
+            raise TypeError("a campaign needs its election_date")
+        cycle = election_date.year
         campaign_id = f"C{cycle}-{sum(1 for c in self.campaigns if c['cycle'] == cycle) + 1:04d}"
         self.campaigns.append({"campaign_id": campaign_id, "cycle": cycle, **row})
         return campaign_id
@@ -191,12 +228,12 @@ class _Builder:
         start: date | None,
         weeks: int,
         cycle: int,
-    ) -> dict[str, object]:
+    ) -> _ProjectRow:
         self._project_seq += 1
         rng = self.rng
         end = start + timedelta(weeks=weeks) if start else None
         completed = end if status == "completed" else None
-        project = {
+        project: _ProjectRow = {
             "project_id": f"P{cycle}-{self._project_seq:05d}",
             "campaign_id": campaign_id,
             "name": f"{candidate.split()[-1]}: {rng.choice(TASKS[category])}",
@@ -227,20 +264,20 @@ class _Builder:
                 losses.sort_values("dem_margin", ascending=False).head(3),
             ]
         ).sort_values("district", key=lambda s: s.astype(int))
-        house_campaigns = []
-        for row in chosen.itertuples():
+        house_campaigns: list[tuple[str, str]] = []
+        for row in chosen.to_dict("records"):
             cid = self._add_campaign(
-                candidate=row.dem_candidate,
+                candidate=row["dem_candidate"],
                 party="D",
                 state="VA",
                 chamber="lower",
-                district=str(row.district),
+                district=str(row["district"]),
                 election_date=ELECTION_2017,
-                result="won" if row.winner_party == "D" else "lost",
-                vote_share=float(row.dem_share),
-                seat_held_by=row.winner_party_2015,
+                result="won" if row["winner_party"] == "D" else "lost",
+                vote_share=float(row["dem_share"]),
+                seat_held_by=row["winner_party_2015"],
             )
-            house_campaigns.append((cid, row.dem_candidate))
+            house_campaigns.append((cid, row["dem_candidate"]))
         statewide = (
             ("Ralph Northam", "Governor", 0.539),
             ("Justin Fairfax", "Lieutenant Governor", 0.527),
@@ -276,19 +313,19 @@ class _Builder:
     def districts_and_scores(self) -> None:
         rng = self.rng
         va = va_house_results_2017().set_index("district")
+        margins = va["dem_margin"].astype(float)
         for chamber in legislative_chambers():
             if chamber.state not in PRIORITY_STATES_2018 and chamber.state != "VA":
                 continue
             for name in chamber.districts:
                 previous: float | None = None
                 if chamber.state == "VA" and chamber.chamber == "lower":
-                    r = va.loc[name]
                     # The data squad's score, made to follow the 2017 result with some noise.
-                    score = 50 + 100 * float(r["dem_margin"]) + rng.gauss(0, 8)
-                    incumbent = str(r["winner_party_2015"])
+                    score = 50 + 100 * margins[name] + rng.gauss(0, 8)
+                    incumbent = str(va["winner_party_2015"][name])
                     # The previous election is 2015's, whose margins the reference data lacks:
                     # made up as 2017's without its wave, on the side of the 2015 winner.
-                    previous = float(r["dem_margin"]) - VA_2017_WAVE
+                    previous = margins[name] - VA_2017_WAVE
                 else:
                     score = rng.gauss(42, 18)
                     incumbent = "D" if score > 55 + rng.gauss(0, 8) else "R"
@@ -323,20 +360,20 @@ class _Builder:
 
     def program_2018(self) -> None:
         rng = self.rng
-        targeted: dict[str, list[dict[str, object]]] = {}
+        targeted: dict[str, list[_DistrictRow]] = {}
         for d in self.districts:
             if d["state"] in PRIORITY_STATES_2018 and d["targeted"]:
-                targeted.setdefault(str(d["state"]), []).append(d)
+                targeted.setdefault(d["state"], []).append(d)
         weight_total = sum(STATE_WEIGHTS_2018.values())
         campaigns: list[tuple[str, str, str]] = []  # (campaign_id, candidate, kind)
         for state in PRIORITY_STATES_2018:
             share = STATE_WEIGHTS_2018[state] / weight_total
             n_leg = max(3, round(150 * share))
             n_fed = max(1, round(45 * share))
-            pool = sorted(targeted.get(state, []), key=lambda d: -float(d["winnability"]))
-            picked = pool[: n_leg * 2]
+            ranked = sorted(targeted.get(state, []), key=lambda d: -d["winnability"])
+            picked = ranked[: n_leg * 2]
             rng.shuffle(picked)
-            for d in sorted(picked[:n_leg], key=lambda d: (d["chamber"], str(d["district"]))):
+            for d in sorted(picked[:n_leg], key=lambda d: (d["chamber"], d["district"])):
                 candidate = self._candidate_name(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
                 cid = self._add_campaign(
                     candidate=candidate, party="D", state=state, chamber=d["chamber"],
@@ -387,19 +424,18 @@ class _Builder:
         """Put volunteers on the started projects, preferring recent sign-ups with the skills."""
         rng = self.rng
         started = sorted(
-            (p for p in self.projects if p["start_date"] is not None),
-            key=lambda p: (p["start_date"], p["project_id"]),
+            ((start, p) for p in self.projects if (start := p["start_date"]) is not None),
+            key=lambda sp: (sp[0], sp[1]["project_id"]),
         )
         placed: list[int] = []  # indices of volunteers placed before, for repeat placements
-        for p in started:
-            start: date = p["start_date"]  # type: ignore[assignment]
-            needed = int(p["volunteers_needed"])  # type: ignore[arg-type]
+        for start, p in started:
+            needed = p["volunteers_needed"]
             team_size = needed
             if p["status"] == "active" and rng.random() < 0.3:
                 team_size = max(1, needed - rng.randint(1, 2))  # understaffed: a staffing gap
             elif rng.random() < 0.1:
                 team_size = needed - 1
-            wanted = set(SKILLS_BY_CATEGORY[str(p["category"])])
+            wanted = set(SKILLS_BY_CATEGORY[p["category"]])
             hi = bisect.bisect_right(self.signup_days, start - timedelta(days=3))
             team: list[int] = []
             window = 400 * self.scale
@@ -412,13 +448,15 @@ class _Builder:
                     idx = rng.randrange(max(0, hi - window), hi)
                 if idx >= hi or idx in team:
                     continue
-                free = self.busy_until[idx] is None or self.busy_until[idx] < start
+                busy = self.busy_until[idx]
+                free = busy is None or busy < start
                 if not free:
                     continue
                 if attempts < 150 and not (self.skill_sets[idx] & wanted):
                     continue
                 team.append(idx)
-            end: date = p["end_date"]  # type: ignore[assignment]
+            end = p["end_date"]
+            assert end is not None  # a project with a start has an end (its start plus weeks)
             for k, idx in enumerate(team):
                 a_start = start + timedelta(days=rng.randint(0, 4))
                 a_end = end
@@ -433,7 +471,7 @@ class _Builder:
                     placed.append(idx)
                 self.busy_until[idx] = a_end
                 hours = min(
-                    float(self.volunteer_rows[idx]["hours_per_week"]),  # type: ignore[arg-type]
+                    self.volunteer_rows[idx]["hours_per_week"],
                     float(rng.choice((3, 4, 5, 6, 8))),
                 )
                 self.assignments.append(
@@ -470,8 +508,8 @@ class _Builder:
         for p in self.projects:
             if p["status"] not in ("active", "completed"):
                 continue
-            start: date = p["start_date"]  # type: ignore[assignment]
-            end: date = p["end_date"]  # type: ignore[assignment]
+            start, end = p["start_date"], p["end_date"]
+            assert start is not None and end is not None  # active and completed ones have dates
             as_of = min(end, DEMO_AS_OF)
             progress = min(1.0, max(0.1, (as_of - start).days / max(1, (end - start).days)))
             for metric, low, high in ranges[str(p["category"])]:

@@ -92,10 +92,8 @@ def sync_runs(bind: Bind, limit: int = 50) -> pd.DataFrame:
         started, finished = clock.as_utc(r[3]), clock.as_utc(r[4])
         seconds = (finished - started).total_seconds() if started and finished else None
         # A run keeps its first problems only; its rows hold the full count.
-        quarantined = int((r[11] or {}).get(QUARANTINED_KEY, r[9]))
-        records.append(
-            [r[0], r[1], r[2], started, seconds, r[5], r[6], r[7], r[8], quarantined, r[10]]
-        )
+        held = int((r[11] or {}).get(QUARANTINED_KEY, r[9]))
+        records.append([r[0], r[1], r[2], started, seconds, r[5], r[6], r[7], r[8], held, r[10]])
     frame = pd.DataFrame(records, columns=RUN_COLUMNS)
     frame["started"] = pd.to_datetime(frame["started"], utc=True)
     return frame
@@ -120,11 +118,6 @@ def problem_count(bind: Bind, run_id: int) -> int:
             sa.select(sa.func.count()).select_from(Q).where(Q.c.sync_run_id == run_id)
         ).scalar_one()
     return int(rows.get(PROBLEMS_KEY, stored))
-
-
-def run_snapshot(bind: Bind, run_id: int) -> dict[str, Any]:
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        return dict(conn.execute(sa.select(R.c.snapshot).where(R.c.id == run_id)).scalar() or {})
 
 
 def quarantine(bind: Bind, run_id: int) -> pd.DataFrame:

@@ -235,31 +235,23 @@ def revisions(bind: Bind, name: str) -> pd.DataFrame:
             continue
         said = clock.as_day(said_on)
         frame = _comparison(_week_series(earlier, name) or {}, _week_series(later, name) or {})
-        past = frame["week"] + timedelta(days=6) < said
+        past = frame["week"] < said - timedelta(days=6)  # the week ended before the day said
         changed = frame["in_week_before"] != frame["in_week_after"]
-        for row in frame[past & changed].itertuples(index=False):
+        for row in frame[past & changed].to_dict("records"):
             records.append(
                 [
                     later["run"],
                     earlier["run"],
                     later["synced"],
-                    row.week,
-                    int(row.as_of_before),
-                    int(row.as_of_after),
-                    int(row.change),
+                    row["week"],
+                    int(row["as_of_before"]),
+                    int(row["as_of_after"]),
+                    int(row["change"]),
                 ]
             )
     frame = pd.DataFrame(records, columns=REVISION_COLUMNS)
     frame["synced_utc"] = pd.to_datetime(frame["synced_utc"], utc=True)
     return frame.sort_values(["run", "week_of"], ascending=[False, True], ignore_index=True)
-
-
-def previous_run(bind: Bind, run_id: int) -> int | None:
-    """The successful run before ``run_id``, if any."""
-    statement = sa.select(sa.func.max(R.c.id)).where(R.c.status == "ok", R.c.id < run_id)
-    with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        found = conn.execute(statement).scalar()
-    return None if found is None else int(found)
 
 
 # --- the rows behind it -------------------------------------------------------------------------
@@ -311,8 +303,10 @@ def rows_behind(changes: pd.DataFrame, name: str) -> pd.DataFrame:
     inputs = FIGURE_INPUTS.get(name, {})
     titles = {TAB_TITLES.get(t, t): columns for t, columns in inputs.items()}
     keep = [
-        row.tab in titles and (row.change_kind != "changed" or row.column in titles[row.tab])
-        for row in changes.itertuples(index=False)
+        tab in titles and (kind != "changed" or column in titles[tab])
+        for tab, kind, column in zip(
+            changes["tab"], changes["change_kind"], changes["column"], strict=True
+        )
     ]
     return changes[pd.Series(keep, index=changes.index, dtype=bool)].reset_index(drop=True)
 

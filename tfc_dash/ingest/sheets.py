@@ -183,23 +183,26 @@ class SheetsReader:
 
         from tfc_dash.ingest.sheets_http import SheetsHTTPClient
 
-        settings = self.settings
+        settings, sleep, rng = self.settings, self.sleep, self.rng
 
-        def factory(auth: Any, session: requests.Session | None = None) -> SheetsHTTPClient:
-            return SheetsHTTPClient(
-                auth,
-                session,
-                api_url=settings.api_url,
-                retry=settings.retry,
-                sleep=self.sleep,
-                rng=self.rng,
-            )
+        class Client(SheetsHTTPClient):
+            """The client gspread makes (it takes a class), with this connection's settings."""
+
+            def __init__(self, auth: Any, session: requests.Session | None = None) -> None:
+                super().__init__(
+                    auth,
+                    session,
+                    api_url=settings.api_url,
+                    retry=settings.retry,
+                    sleep=sleep,
+                    rng=rng,
+                )
 
         try:
             client = gspread.service_account_from_dict(
                 dict(settings.service_account),
                 scopes=READONLY_SCOPES,
-                http_client=factory,  # type: ignore[arg-type]
+                http_client=Client,
             )
         except (ValueError, KeyError, GoogleAuthError) as exc:
             raise SheetsConfigError(
@@ -258,13 +261,14 @@ class SheetsReader:
                     ),
                     "values:batchGet",
                 )
-                batch = body.get("valueRanges") if isinstance(body, dict) else None  # type: ignore[assignment]
-                if not isinstance(batch, list) or len(batch) != len(chosen):
+                ranges = body.get("valueRanges") if isinstance(body, dict) else None
+                if not isinstance(ranges, list) or len(ranges) != len(chosen):
                     raise SheetsResponseError(
                         "Google Sheets answered values:batchGet without one value range per "
                         "tab asked for.",
                         "Try again; if it persists, the API has changed.",
                     )
+                batch = ranges
         except APIError as exc:
             raise self._api_error(exc) from exc
         except GoogleAuthError as exc:

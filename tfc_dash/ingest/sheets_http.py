@@ -48,14 +48,13 @@ class SheetsHTTPClient(HTTPClient):
         self.sleep = sleep
         self.rng = rng
         self.requests = 0
-        self.log: list[str] = []
 
     def rewrite(self, url: str) -> str:
         if self.api_url != GOOGLE_SHEETS_API and url.startswith(GOOGLE_SHEETS_API):
             return self.api_url + url[len(GOOGLE_SHEETS_API) :]
         return url
 
-    def request(  # type: ignore[override]
+    def request(
         self,
         method: str,
         endpoint: str,
@@ -70,7 +69,6 @@ class SheetsHTTPClient(HTTPClient):
         for attempt in range(policy.attempts):
             last = attempt == policy.attempts - 1
             self.requests += 1
-            self.log.append(f"{method.upper()} {url}")
             try:
                 response = self.session.request(
                     method=method,

@@ -348,7 +348,7 @@ def record_failure(
                     snapshot={},
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return database.inserted_id(result)
     except database.StoreError:
         return None  # the store itself is the problem; the caller reports the first error
 
@@ -401,7 +401,7 @@ def apply(
                 # Lock, then write first, so the transaction holds the write lock before it
                 # reads what it compares against: no other writer can slip in between.
                 locks.lock_writes(conn)
-                run_id = int(
+                run_id = database.inserted_id(
                     conn.execute(
                         models.SyncRun.__table__.insert().values(
                             source=source,
@@ -411,7 +411,7 @@ def apply(
                             rows={},
                             snapshot={},
                         )
-                    ).inserted_primary_key[0]
+                    )
                 )
                 report.run_id = run_id
                 _pause("begin")
@@ -694,7 +694,9 @@ def _write_goals(conn: Connection, tab: Tab, plan: _Plan, now: datetime) -> None
     if plan.inserts:
         conn.execute(table.insert(), plan.inserts)
     if plan.updates:
-        values = {c.name: sa.bindparam(f"b_{c.name}") for c in tab.columns}
+        values: dict[str, sa.BindParameter[Any]] = {
+            c.name: sa.bindparam(f"b_{c.name}") for c in tab.columns
+        }
         conn.execute(table.update().where(where).values(**values), plan.updates)
 
 
@@ -785,7 +787,9 @@ def _write(conn: Connection, tab: Tab, plan: _Plan, now: datetime) -> None:
     for chunk in database.chunks(plan.inserts):
         conn.execute(table.insert(), chunk)
     if plan.updates:
-        values = {c: sa.bindparam(f"b_{c}") for c in _columns(tab)}
+        values: dict[str, sa.BindParameter[Any]] = {
+            c: sa.bindparam(f"b_{c}") for c in _columns(tab)
+        }
         statement = table.update().where(where).values(**values, removed_at=None)
         for chunk in database.chunks(plan.updates):
             conn.execute(statement, chunk)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tfc_dash.figures.reference import district_index
-from tfc_dash.ingest.contract import REFERENCES, TABS, Tab
+from tfc_dash.ingest.contract import REFERENCES, TABS
 from tfc_dash.ingest.parsing import ParsedRow, ParsedTab, Problem, shown
 
 KeySource = Callable[[str, str], set[Any]]  # (table, column) -> values present in the store
@@ -208,7 +208,3 @@ def _tab_title(parsed_tabs: Mapping[str, ParsedTab], table: str) -> str:
     if parsed is not None:
         return parsed.title
     return next(t.name for t in TABS if t.table == table) + " (in the store)"
-
-
-def tab_for(table: str) -> Tab:
-    return next(t for t in TABS if t.table == table)

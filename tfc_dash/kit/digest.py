@@ -213,7 +213,7 @@ class Digest:
         msg["Message-ID"] = make_msgid("tfc-digest")
         msg.set_content(self.plain_text())
         msg.add_alternative(self.html(), subtype="html")
-        html_part = msg.get_payload()[1]
+        html_part = list(msg.iter_parts())[1]
         for block in self.blocks:
             for image in block.images:
                 html_part.add_related(
@@ -663,15 +663,15 @@ def _state_lead(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[
                     )
                 )
             if not targets.empty:
-                rows = tuple(
+                target_rows = tuple(
                     (
-                        _text(r.rank),
-                        _text(r.district),
-                        _text(None if pd.isna(r.winnability) else f"{r.winnability:.0f}"),
-                        _text(r.held_by),
-                        _percent(r.previous_margin),
+                        _text(r["rank"]),
+                        _text(r["district"]),
+                        _text(None if pd.isna(r["winnability"]) else f"{r['winnability']:.0f}"),
+                        _text(r["held_by"]),
+                        _percent(r["previous_margin"]),
                     )
-                    for r in targets.head(MAX_ROWS).itertuples()
+                    for r in targets.head(MAX_ROWS).to_dict("records")
                 )
                 target_blocks.append(
                     Block(
@@ -685,7 +685,7 @@ def _state_lead(ctx: Context, viewer: Viewer, sections: Sequence[str]) -> tuple[
                             ),
                         ),
                         ("Targeted districts where no project has started, most winnable first.",),
-                        Table(TARGET_COLUMNS, rows, more=max(len(targets) - MAX_ROWS, 0)),
+                        Table(TARGET_COLUMNS, target_rows, more=max(len(targets) - MAX_ROWS, 0)),
                     )
                 )
     blocks: list[Block] = []

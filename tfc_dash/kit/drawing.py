@@ -138,14 +138,20 @@ def sized_spec(spec: dict, size: Size) -> dict:
     return out
 
 
+def _svg_length(tag: str, name: str) -> float:
+    """The ``name`` attribute (width or height) of an ``<svg>`` start tag, in pixels."""
+    found = re.search(rf'\b{name}="([\d.]+)"', tag)
+    assert found is not None
+    return float(found.group(1))
+
+
 def fit_svg(svg: str, width: float, height: float, background: str) -> str:
     """``svg`` on a canvas of exactly ``width`` by ``height``: centred, scaled down when it is
     larger, the brand's background all round."""
     root = re.search(r"<svg\b[^>]*>", svg)
     assert root is not None
     tag = root.group(0)
-    w = float(re.search(r'\bwidth="([\d.]+)"', tag).group(1))  # type: ignore[union-attr]
-    h = float(re.search(r'\bheight="([\d.]+)"', tag).group(1))  # type: ignore[union-attr]
+    w, h = _svg_length(tag, "width"), _svg_length(tag, "height")
     shrink = min(width / w, height / h, 1.0)
     box_w, box_h = width / shrink, height / shrink
     x0, y0 = -(box_w - w) / 2, -(box_h - h) / 2

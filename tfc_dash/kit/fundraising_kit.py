@@ -268,9 +268,10 @@ def _progress(
             data,
             missing=f"no project of the {cycle} cycle had started by {day_label(as_of)}.",
         ), None
-    program_wide = record.is_program_wide and target is not None
+    program_goal = goal if record.is_program_wide else None
     projection = None
-    if program_wide:
+    if program_goal is not None:
+        target, deadline = program_goal.target, program_goal.deadline
         pace = metrics.pace_projection(timeline, as_of, target, deadline)
         trailing = metrics.projection_series(pace)
         projection = until(trailing[trailing["line"] == "Trailing 4-week pace"], deadline)
@@ -286,15 +287,15 @@ def _progress(
     else:
         title = f"{label('projects_started')}: {started:,} for the {cycle} cycle"
         subtitle = "Projects started and completed, week by week"
-        if target is not None:
-            subtitle += f" (the program-wide goal is {target:,} by {day_label(deadline)})"
+        if goal is not None:
+            subtitle += f" (the program-wide goal is {goal.target:,} by {day_label(goal.deadline)})"
     caption = Caption(title, subtitle, source)
     chart = KitChart("progress", name, data, caption)
     return chart, lambda: kit_charts.progress_chart(
         series,
         caption,
-        target if program_wide else None,
-        deadline if program_wide else None,
+        target if program_goal is not None else None,
+        deadline if program_goal is not None else None,
         projection,
     )
 

@@ -196,15 +196,13 @@ def analyze(engine: Engine) -> None:
     """
     if engine.dialect.name != "postgresql":
         return
-    names = ", ".join(
-        model.__table__.name  # type: ignore[attr-defined]
-        for model in (
-            *models.SYNCED_TABLES.values(),
-            models.SyncRun,
-            models.Quarantine,
-            models.SyncChange,
-        )
+    analysed: tuple[type[models.StoreTable], ...] = (
+        *models.SYNCED_TABLES.values(),
+        models.SyncRun,
+        models.Quarantine,
+        models.SyncChange,
     )
+    names = ", ".join(model.__table__.name for model in analysed)
     with translate_errors(str(engine.url)), engine.begin() as conn:
         conn.execute(sa.text(f"analyze {names}"))
 
@@ -395,11 +393,21 @@ def read_meta(bind: Bind) -> dict[str, str]:
     return {key: value for key, value in rows}
 
 
+def inserted_id(result: sa.CursorResult[Any]) -> int:
+    """The primary key of the one row an insert wrote (an integer id)."""
+    key = result.inserted_primary_key
+    if key is None:  # only an executemany or a statement that is no insert has none
+        raise TypeError("the statement inserted no single row")
+    return int(key[0])
+
+
 def store_version(bind: Bind) -> int:
     """A number that changes whenever data is written: the caches key on it."""
     table = models.SyncRun.__table__
     with translate_errors(str(engine_of(bind).url)), connection(bind) as conn:
-        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar())
+        return int(
+            conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
+        )
 
 
 def read_frame(
@@ -429,7 +437,7 @@ def engine_of(bind: Bind) -> Engine:
     return bind.engine if isinstance(bind, Connection) else bind
 
 
-def frame_records(model: type[SQLModel], frame: pd.DataFrame) -> list[dict[str, Any]]:
+def frame_records(model: type[models.StoreTable], frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of ``frame`` as plain dicts for ``model``'s columns, with missing values as None."""
     table_columns = [c for c in model.__table__.columns if c.name in frame.columns]
     columns = [c.name for c in table_columns]
@@ -528,7 +536,7 @@ def replace_dataset(
                 weekly=weekly,
             )
         )
-        run_id = int(result.inserted_primary_key[0])
+        run_id = inserted_id(result)
     analyze(engine)
     return run_id
 

@@ -9,9 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import date, datetime
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+if TYPE_CHECKING:
+
+    class StoreTable(SQLModel):
+        """A table class to a type checker: SQLModel sets ``__table__`` but declares it nowhere."""
+
+        __table__: ClassVar[Table]
+
+else:
+    StoreTable = SQLModel
 
 CATEGORIES: tuple[str, ...] = (
     "digital_basics",
@@ -31,7 +42,7 @@ RESULTS: tuple[str, ...] = ("pending", "won", "lost", "withdrawn")
 VOLUNTEER_STATUSES: tuple[str, ...] = ("active", "paused", "left")
 
 
-class Campaign(SQLModel, table=True):
+class Campaign(StoreTable, table=True):
     __tablename__ = "campaigns"
 
     campaign_id: str = Field(primary_key=True)
@@ -50,7 +61,7 @@ class Campaign(SQLModel, table=True):
     removed_at: datetime | None = None
 
 
-class Project(SQLModel, table=True):
+class Project(StoreTable, table=True):
     __tablename__ = "projects"
 
     project_id: str = Field(primary_key=True)
@@ -65,7 +76,7 @@ class Project(SQLModel, table=True):
     removed_at: datetime | None = None
 
 
-class Volunteer(SQLModel, table=True):
+class Volunteer(StoreTable, table=True):
     __tablename__ = "volunteers"
 
     volunteer_id: str = Field(primary_key=True)
@@ -79,7 +90,7 @@ class Volunteer(SQLModel, table=True):
     removed_at: datetime | None = None
 
 
-class Assignment(SQLModel, table=True):
+class Assignment(StoreTable, table=True):
     __tablename__ = "assignments"
     __table_args__ = (
         UniqueConstraint("project_id", "volunteer_id", "start_date", name="uq_assignment"),
@@ -96,7 +107,7 @@ class Assignment(SQLModel, table=True):
     removed_at: datetime | None = None
 
 
-class Outcome(SQLModel, table=True):
+class Outcome(StoreTable, table=True):
     __tablename__ = "outcomes"
     __table_args__ = (UniqueConstraint("project_id", "metric", "as_of", name="uq_outcome"),)
 
@@ -108,7 +119,7 @@ class Outcome(SQLModel, table=True):
     removed_at: datetime | None = None
 
 
-class District(SQLModel, table=True):
+class District(StoreTable, table=True):
     __tablename__ = "districts"
 
     state: str = Field(primary_key=True)
@@ -121,7 +132,7 @@ class District(SQLModel, table=True):
     removed_at: datetime | None = None
 
 
-class Fundraising(SQLModel, table=True):
+class Fundraising(StoreTable, table=True):
     __tablename__ = "fundraising"
 
     date: dt.date = Field(primary_key=True)
@@ -131,7 +142,7 @@ class Fundraising(SQLModel, table=True):
     removed_at: datetime | None = None
 
 
-class Goal(SQLModel, table=True):
+class Goal(StoreTable, table=True):
     """A program goal: ``target`` projects started by ``deadline`` for one election cycle."""
 
     __tablename__ = "goals"
@@ -143,7 +154,7 @@ class Goal(SQLModel, table=True):
     label: str | None = None
 
 
-class SyncRun(SQLModel, table=True):
+class SyncRun(StoreTable, table=True):
     """One write into the store (demo seed, sheet sync or CSV import) and what it left behind.
 
     ``snapshot`` holds the headline metrics as they stood after the run, so history charts have
@@ -169,7 +180,7 @@ class SyncRun(SQLModel, table=True):
     weekly: dict | None = Field(default=None, sa_column=Column(JSON))
 
 
-class SyncChange(SQLModel, table=True):
+class SyncChange(StoreTable, table=True):
     """A row a sync added, changed (one record per changed cell) or marked removed.
 
     Written in the sync's own transaction, so a run's changes are exactly what it did. ``tab`` is
@@ -190,7 +201,7 @@ class SyncChange(SQLModel, table=True):
     new_value: str | None = None
 
 
-class Quarantine(SQLModel, table=True):
+class Quarantine(StoreTable, table=True):
     """A row left out by a sync or an import, and why: what ops must fix, cell by cell.
 
     ``row_number`` is the sheet's row (the header is row 1); ``link`` opens the spreadsheet at
@@ -210,7 +221,7 @@ class Quarantine(SQLModel, table=True):
     link: str | None = None
 
 
-class StoreMeta(SQLModel, table=True):
+class StoreMeta(StoreTable, table=True):
     """Key/value facts about the store itself, such as whether it holds demo data."""
 
     __tablename__ = "store_meta"
@@ -219,7 +230,7 @@ class StoreMeta(SQLModel, table=True):
     value: str
 
 
-class DigestSend(SQLModel, table=True):
+class DigestSend(StoreTable, table=True):
     """A weekly digest sent: one per recipient and week, so a second run that week sends none.
 
     ``week`` is the Monday of the as-of day's week (the week the digest reports on).
@@ -234,7 +245,7 @@ class DigestSend(SQLModel, table=True):
     sent_at: datetime
 
 
-SYNCED_TABLES: dict[str, type[SQLModel]] = {
+SYNCED_TABLES: dict[str, type[StoreTable]] = {
     "campaigns": Campaign,
     "projects": Project,
     "volunteers": Volunteer,

@@ -161,7 +161,8 @@ def current_viewer() -> policy.Viewer:
         access = policy.AccessConfig.from_secrets(secrets.get("roles"))
     except policy.AccessConfigError as exc:
         _stop_with(partial(_misconfigured_page, exc))
-    viewer = policy.viewer_for(st.user.get("email"), access)
+    email = st.user.get("email")  # a claim: typed as any of a token's values
+    viewer = policy.viewer_for(email if isinstance(email, str) else None, access)
     if not viewer.has_access:
         _stop_with(partial(_no_access_page, viewer))
     return viewer

@@ -8,7 +8,7 @@ Create Date: 2026-11-27 05:02:13.303337
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0001"

@@ -10,7 +10,7 @@ It only adds its own table (it follows 0003, sync_changes).
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0004"
