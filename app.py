@@ -85,3 +85,4 @@ for section, key, path, title, icon in PAGES:
 page = st.navigation(sections)
 ui.empty_view_note(context, page.url_path or "progress")
 page.run()
+ui.view_drawn()  # the server's start-up warm-up waits for the first one

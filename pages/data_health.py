@@ -136,7 +136,7 @@ st.subheader("Start a new spreadsheet")
 st.caption("One CSV per tab with the contract's header row, and a README of the columns.")
 st.download_button(
     "Download the template (zip)",
-    health.template_zip(),
+    health.template_zip,  # written when clicked, not on every run
     file_name="tfc-spreadsheet-template.zip",
     mime="application/zip",
     key="template",

@@ -24,9 +24,8 @@ st.subheader("Headline figures, sync by sync")
 names = history.figures_in_history(said)
 name = st.selectbox("Figure", names, format_func=catalogue.label, key="history_figure")
 st.caption(md_escape(catalogue.definition(name)))
-st.altair_chart(
-    history_charts.figure_history_chart(history.figure_history(said, name), name),
-    width="stretch",
+ui.chart(
+    history_charts.figure_history_chart, history.figure_history(said, name), name, width="stretch"
 )
 table = history.figure_history_table(said, name)
 ctx.table(

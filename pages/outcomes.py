@@ -39,9 +39,7 @@ if not races.empty:
         key="outcomes_results_by",
         required=True,
     )
-    st.altair_chart(
-        outcome_charts.results_chart(outcomes.results_by(races, by), by), width="stretch"
-    )
+    ui.chart(outcome_charts.results_chart, outcomes.results_by(races, by), by, width="stretch")
     table = outcomes.race_table(races)
     ctx.table(
         table,
@@ -75,7 +73,7 @@ else:
         "results where the data has every candidate's votes, else the vote share minus everyone "
         "else's) against the district's margin in the previous election."
     )
-    st.altair_chart(outcome_charts.margin_chart(changes), width="stretch")
+    ui.chart(outcome_charts.margin_chart, changes, width="stretch")
 
 st.subheader("Supported against not supported districts")
 unavailable = outcomes.comparison_unavailable(filters, as_of)
@@ -106,7 +104,7 @@ else:
             },
         },
     )
-    st.altair_chart(outcome_charts.comparison_chart(districts), width="stretch")
+    ui.chart(outcome_charts.comparison_chart, districts, width="stretch")
     ctx.download_csv(
         districts,
         f"tfc-district-comparison-{as_of.isoformat()}.csv",
@@ -140,7 +138,7 @@ else:
     metric = st.selectbox(
         "Metric to chart", choices, format_func=catalogue.metric_label, key="outcomes_metric"
     )
-    st.altair_chart(outcome_charts.metric_chart(wide, by, metric), width="stretch")
+    ui.chart(outcome_charts.metric_chart, wide, by, metric, width="stretch")
     ui.dataframe(
         wide,
         hide_index=True,

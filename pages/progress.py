@@ -58,7 +58,7 @@ ui.bottleneck_section(ctx)
 st.subheader("Projects over time")
 if series["started"].iloc[-1] == 0:
     st.info("No projects started in this view by the as-of date.")
-st.altair_chart(progress_charts.burnup_chart(series, pace, projection), width="stretch")
+ui.chart(progress_charts.burnup_chart, series, pace, projection, width="stretch")
 ui.funnel_section(ctx)
 
 left, right = st.columns(2)
@@ -68,11 +68,11 @@ with left:
     if by_category.empty:
         st.info("No projects to break down.")
     else:
-        st.altair_chart(progress_charts.breakdown_chart(by_category, "category"), width="stretch")
+        ui.chart(progress_charts.breakdown_chart, by_category, "category", width="stretch")
 with right:
     st.subheader("By state")
     by_state = metrics.breakdown(counts_now, "state")
     if by_state.empty:
         st.info("No projects to break down.")
     else:
-        st.altair_chart(progress_charts.breakdown_chart(by_state, "state"), width="stretch")
+        ui.chart(progress_charts.breakdown_chart, by_state, "state", width="stretch")

@@ -52,8 +52,11 @@ if project_id:
             if bars.empty:
                 st.info("No dates yet: the project is in scoping.")
             else:
-                st.altair_chart(
-                    project_charts.timeline_chart(bars, as_of, projects.election_day(row)),
+                ui.chart(
+                    project_charts.timeline_chart,
+                    bars,
+                    as_of,
+                    projects.election_day(row),
                     width="stretch",
                 )
 
@@ -127,9 +130,7 @@ else:
         st.info("No project matches these filters.", icon=":material/filter_alt_off:")
     else:
         st.subheader("By category and status", help=projects.BREAKDOWN_HELP)
-        st.altair_chart(
-            project_charts.status_chart(projects.status_breakdown(listed)), width="stretch"
-        )
+        ui.chart(project_charts.status_chart, projects.status_breakdown(listed), width="stretch")
 
         st.subheader("Project list", help=projects.LIST_HELP)
         pages = projects.page_count(len(listed))

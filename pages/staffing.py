@@ -25,9 +25,7 @@ if gaps.empty:
     st.success("No running project in this view is short of volunteers.", icon=":material/check:")
 else:
     st.subheader("Open seats by state", help=staffing.OPEN_SEATS_HELP)
-    st.altair_chart(
-        volunteer_charts.open_seats_chart(staffing.open_seats_by_state(gaps)), width="stretch"
-    )
+    ui.chart(volunteer_charts.open_seats_chart, staffing.open_seats_by_state(gaps), width="stretch")
 
     st.subheader("Who to ask", help=staffing.RANKING_HELP)
     table = staffing.who_to_ask(suggestions)

@@ -110,8 +110,12 @@ def national_view() -> None:
         st.warning(f"The map cannot be drawn: {exc}.", icon=":material/map:")
     else:
         by_state = ctx.query(coverage.program_by_state, filters, as_of)
-        st.altair_chart(
-            maps.us_choropleth(by_state, shapes, geo.state_fips(), metric),
+        ui.chart(
+            maps.us_choropleth,
+            by_state,
+            shapes,
+            geo.state_fips(),
+            metric,
             width="stretch",
             key=MAP,
             on_select=open_clicked_state,
@@ -280,11 +284,10 @@ def state_view(state: str) -> None:
             )
             if area in areas:
                 only = shapes.ids_within(areas[area])
-        chart = maps.district_map(statuses, shapes, selected, only)
-        st.altair_chart(chart, width="stretch")
+        ui.chart(maps.district_map, statuses, shapes, selected, only, width="stretch")
         st.caption(f"Shapes: {shapes.description} (US Census Bureau), simplified.")
     else:
-        st.altair_chart(maps.tile_grid(statuses, selected), width="content")
+        ui.chart(maps.tile_grid, statuses, selected, width="content")
         st.caption("No district shapes for this chamber: one tile per district, in number order.")
 
     targets_col, _ = st.columns([3, 1])

@@ -18,10 +18,14 @@ st.caption(
     help=volunteering.SCOPE_NOTE,
 )
 
-weekly = ctx.query(volunteering.pool_weeks, people, as_of)
-cohorts = ctx.query(volunteering.placement_cohorts, people, as_of)
-completion = ctx.query(volunteering.assignment_completion, people, as_of)
-ui.scorecards(volunteering.volunteer_scorecards(weekly, cohorts, completion, as_of), per_row=4)
+# What the page draws is derived from its queries once per store version (see ui.q, ui.d).
+weekly = ui.q(volunteering.pool_weeks, people, as_of)
+cohorts = ui.q(volunteering.placement_cohorts, people, as_of)
+completion = ui.q(volunteering.assignment_completion, people, as_of)
+ui.scorecards(
+    ctx.get(ui.d(volunteering.volunteer_scorecards, weekly, cohorts, completion, as_of)),
+    per_row=4,
+)
 
 bad = ctx.query(volunteering.bad_rows)
 message = volunteering.bad_data_message(bad)
@@ -36,49 +40,57 @@ if message:
         )
 
 # Supply against demand: answers "are we short of volunteers, and where?"
-projects = ctx.query(staffing.running_projects, filters, as_of)
-gaps = staffing.understaffed(projects)
-bench_skills = ctx.query(volunteering.pool_by, Filters(), as_of, "skills")
-supply = staffing.supply_and_demand(bench_skills, gaps, filters.categories)
-short, summary = staffing.shortage_summary(supply, gaps)
+gaps = ui.d(staffing.understaffed, ui.q(staffing.running_projects, filters, as_of))
+bench_skills = ui.q(volunteering.pool_by, Filters(), as_of, "skills")
+supplied = ui.d(staffing.supply_and_demand, bench_skills, gaps, filters.categories)
+short, summary = ctx.get(ui.d(staffing.shortage_summary, supplied, gaps))
+supply = ctx.get(supplied)
 st.subheader("Supply and demand by skill", help=staffing.SUPPLY_HELP)
 (st.warning if short else st.success)(summary, icon=":material/groups:")
-for column, chart in zip(st.columns(2), volunteer_charts.supply_demand_charts(supply), strict=True):
-    column.altair_chart(chart, width="stretch")
+for which, column in enumerate(st.columns(2)):
+    ui.chart(volunteer_charts.supply_demand_chart, supply, which, into=column, width="stretch")
 if ctx.viewer.may_open("staffing"):
     st.page_link(
         "pages/staffing.py", label="Who to ask for each project", icon=":material/person_search:"
     )
 
 st.subheader("Deployed and bench, week by week", help=volunteering.HELP["pool"])
-st.altair_chart(volunteer_charts.pool_chart(volunteering.pool_chart_frame(weekly)), width="stretch")
+ui.chart(
+    volunteer_charts.pool_chart,
+    ctx.get(ui.d(volunteering.pool_chart_frame, weekly)),
+    width="stretch",
+)
 
 left, right = st.columns(2)
 with left:
     st.subheader("By skill", help=volunteering.HELP["by_skill"])
-    by_skill = volunteering.breakdown_by_skill(
-        ctx.query(volunteering.pool_by, people, as_of, "skills"),
-        only=volunteering.skills_in_view(people),
+    by_skill = ctx.get(
+        ui.d(
+            volunteering.breakdown_by_skill,
+            ui.q(volunteering.pool_by, people, as_of, "skills"),
+            only=volunteering.skills_in_view(people),
+        )
     )
     if by_skill.empty:
         st.info("No active volunteers in this view.")
     else:
-        st.altair_chart(volunteer_charts.pool_breakdown_chart(by_skill, "Skill"), width="stretch")
+        ui.chart(volunteer_charts.pool_breakdown_chart, by_skill, "Skill", width="stretch")
 with right:
     st.subheader("By home state", help=volunteering.HELP["by_home_state"])
-    by_state = volunteering.breakdown_by_home_state(
-        ctx.query(volunteering.pool_by, people, as_of, "home_state")
+    by_state = ctx.get(
+        ui.d(
+            volunteering.breakdown_by_home_state,
+            ui.q(volunteering.pool_by, people, as_of, "home_state"),
+        )
     )
     if by_state.empty:
         st.info("No active volunteers in this view.")
     else:
-        st.altair_chart(
-            volunteer_charts.pool_breakdown_chart(by_state, "Home state"), width="stretch"
-        )
+        ui.chart(volunteer_charts.pool_breakdown_chart, by_state, "Home state", width="stretch")
 
 st.subheader("Time to first placement by sign-up month", help=volunteering.HELP["placement"])
-trend = volunteering.placement_trend(cohorts)
+trend = ctx.get(ui.d(volunteering.placement_trend, cohorts))
 if trend["placed"].sum() == 0:
     st.info("Nobody in this view was placed by the as-of date.")
 else:
-    st.altair_chart(volunteer_charts.placement_trend_chart(trend), width="stretch")
+    ui.chart(volunteer_charts.placement_trend_chart, trend, width="stretch")

@@ -25,6 +25,10 @@ from tfc_dash.ingest.demo import build_demo
 from tfc_dash.store import database
 
 ROOT = Path(__file__).resolve().parent.parent
+# No start-up warm-up of the caches (tfc_dash/web/warmup.py) in the tests, nor in the servers they
+# start: no background thread reads a store while a test changes it. tests/test_warmup.py
+# turns it on.
+os.environ.setdefault("TFC_WARM_UP", "0")
 
 
 # --- stores on both backends ---------------------------------------------------------------------
@@ -263,12 +267,13 @@ def run_app(
 
 @pytest.fixture
 def download_data(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """The data of every download button a run draws, by the button's key."""
+    """The data of every download button a run draws, by the button's key (a file made when
+    the button is clicked is made now, as a click would)."""
     captured: dict[str, bytes] = {}
     original = st.download_button
 
     def record(label, data, *args, **kwargs):  # type: ignore[no-untyped-def]
-        captured[kwargs.get("key")] = data
+        captured[kwargs.get("key")] = data() if callable(data) else data
         return original(label, data, *args, **kwargs)
 
     monkeypatch.setattr(st, "download_button", record)

@@ -152,6 +152,11 @@ def supply_demand_charts(frame: pd.DataFrame) -> tuple[alt.Chart, alt.Chart]:
     )
 
 
+def supply_demand_chart(frame: pd.DataFrame, which: int) -> alt.Chart:
+    """One of :func:`supply_demand_charts`: 0 the bench, 1 the open seats."""
+    return supply_demand_charts(frame)[which]
+
+
 def open_seats_chart(frame: pd.DataFrame) -> alt.Chart:
     """Open seats per campaign state, stacked by category.
 

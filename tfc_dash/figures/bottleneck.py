@@ -28,6 +28,7 @@ from tfc_dash.core import catalogue
 from tfc_dash.core.text import plural
 from tfc_dash.figures import goals, metrics, queries, rules, staffing, volunteering
 from tfc_dash.figures.filters import Filters
+from tfc_dash.store import subqueries
 from tfc_dash.store.database import Bind, read_frame
 from tfc_dash.store.models import C, P
 
@@ -298,27 +299,31 @@ def limiting_step(bind: Bind, filters: Filters, as_of: date) -> Bottleneck:
 
     Volunteers work remotely, so the bench and utilization are the whole program's.
     """
-    timeline = queries.project_timeline(bind, filters)
+    timeline = subqueries.query(bind, queries.project_timeline, filters)
     per_week = started_per_week(timeline, as_of)
     needed: float | None = None
     on_track: bool | None = None
-    goal = None if filters.cycle is None else goals.goal_for(bind, goals.PROJECTS, filters.cycle)
+    goal = None
+    if filters.cycle is not None:
+        goal = subqueries.query(bind, goals.goal_for, goals.PROJECTS, filters.cycle)
     if goal is not None and filters.is_program_wide:
         pace = metrics.pace_projection(timeline, as_of, goal.target, goal.deadline)
         needed, on_track = pace.needed_per_week, pace.on_track
     everyone = Filters()
-    pool = volunteering.pool_on(volunteering.pool_weeks(bind, everyone, as_of), as_of)
-    gaps = staffing.understaffed(staffing.running_projects(bind, filters, as_of))
+    weekly = subqueries.query(bind, volunteering.pool_weeks, everyone, as_of)
+    pool = volunteering.pool_on(weekly, as_of)
+    running = subqueries.query(bind, staffing.running_projects, filters, as_of)
+    gaps = staffing.understaffed(running)
     open_seats = int(gaps["open_seats"].sum()) if len(gaps) else 0
     short_skills = 0
     if open_seats:
-        bench_skills = volunteering.pool_by(bind, everyone, as_of, "skills")
+        bench_skills = subqueries.query(bind, volunteering.pool_by, everyone, as_of, "skills")
         supply = staffing.supply_and_demand(bench_skills, gaps, filters.categories)
         needed_skills = supply[supply["open_seats"] > 0]
         short_skills = int((needed_skills["bench"] < needed_skills["open_seats"]).sum())
     rows = _stage_rows(bind, filters, as_of)
     stages = funnel_from_rows(rows, as_of).set_index("stage")
-    ended = queries.cycle_end(bind, filters)
+    ended = subqueries.query(bind, queries.cycle_end, filters)
     weeks = stages["median_weeks"]["completed"]
     return decide(
         per_week=per_week,

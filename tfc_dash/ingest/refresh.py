@@ -193,7 +193,64 @@ class AutoRefresher:
     def _run(
         self, engine: Engine, reader: Callable[[], SheetsReader], limits: Limits | None
     ) -> None:
-        self.last_report, self.last_error = run_sync(engine, reader, self.clock, limits=limits)
+        made = None
+        if in_subprocess():
+            try:
+                made = reader()
+            except Exception:
+                made = None  # run_sync below calls it again, and records the failure
+        if type(made) is SheetsReader:
+            self.last_report, self.last_error = run_sync_in_subprocess(engine, made, limits)
+        else:
+            self.last_report, self.last_error = run_sync(engine, reader, self.clock, limits=limits)
+
+
+# The background sync reads, parses, checks and writes the whole spreadsheet: seconds of CPU at
+# scale 10. In the serving process it holds the GIL while the sessions' page runs wait (their
+# p95 about doubled while it ran), so it runs in a child process of its own. TFC_SYNC_SUBPROCESS=0
+# keeps it in a thread of the server.
+SUBPROCESS_SWITCH = "TFC_SYNC_SUBPROCESS"
+
+
+def in_subprocess() -> bool:
+    return os.environ.get(SUBPROCESS_SWITCH, "1") != "0"
+
+
+def run_sync_in_subprocess(
+    engine: Engine, reader: SheetsReader, limits: Limits | None
+) -> tuple[SyncReport | None, str | None]:
+    """:func:`run_sync` in a new Python process (``python -m tfc_dash.ingest.sync_process``:
+    nothing of the server's state is in it) against the same store and spreadsheet; its result.
+    A child that cannot start or dies is a failed sync, recorded like any other."""
+    import pickle
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    started = datetime.now(UTC)
+    url = engine.url.render_as_string(hide_password=False)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "tfc_dash.ingest.sync_process"],
+            input=pickle.dumps((url, reader.settings, limits)),
+            capture_output=True,
+            cwd=Path(__file__).resolve().parents[2],  # where the tfc_dash package is
+            timeout=SUBPROCESS_TIMEOUT_S,
+            check=False,
+        )
+        if done.returncode == 0:
+            report, failure = pickle.loads(done.stdout)
+            return report, failure
+        problem = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+        message = f"The sync's process failed (exit {done.returncode}): {problem[0]}"
+    except (OSError, subprocess.SubprocessError, pickle.UnpicklingError, ValueError) as exc:
+        message = f"The sync's process failed: {exc!r}"
+    log.error(message)
+    record_failure(engine, "sheets", started, message)
+    return None, message
+
+
+SUBPROCESS_TIMEOUT_S = 1800
 
 
 def run_sync(

@@ -14,6 +14,7 @@ import importlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -21,7 +22,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from tfc_dash.ingest import provision
-from tfc_dash.store import database
+from tfc_dash.store import database, subqueries
 from tfc_dash.web import settings
 
 DATA_TTL_SECONDS = 600
@@ -88,8 +89,19 @@ def _status(url: str, version: int, file: tuple[int, ...] | None) -> database.St
 @st.cache_resource(show_spinner=False)
 def preparer(url: str) -> provision.Preparer:
     """One per server and store: its start-up work (preparing a missing or empty store), shared
-    by every session however many arrive at once."""
-    return provision.Preparer(lambda: engine(url))
+    by every session however many arrive at once. Once the store is ready, it warms the
+    default views' queries (see :mod:`tfc_dash.web.warmup`)."""
+    return provision.Preparer(lambda: engine(url), after_ready=[partial(_warm_up, url)])
+
+
+def _warm_up(url: str, _engine: Engine) -> None:
+    from tfc_dash.web import warmup  # with every query module: imported once a store is ready
+
+    def handle() -> StoreHandle:  # the store as it is now (a sync may land meanwhile)
+        version, file = database.store_version(engine(url)), database.file_stamp(url)
+        return StoreHandle(url, version, _status(url, version, file), file)
+
+    warmup.warm(lambda fn, *args: query(handle(), fn, *args))
 
 
 def open_store() -> StoreHandle:
@@ -112,7 +124,11 @@ def _run(
     args: tuple[Any, ...],
 ) -> Any:
     fn = getattr(importlib.import_module(module), name)
-    return fn(engine(url), *args)
+    # The queries it makes inside (see tfc_dash.store.subqueries) come from this cache too.
+    with subqueries.routed(
+        lambda inner, *more: _run(inner.__module__, inner.__name__, url, version, file, more)
+    ):
+        return fn(engine(url), *args)
 
 
 def query(handle: StoreHandle, fn: Callable[..., T], *args: Any) -> T:

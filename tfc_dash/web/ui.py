@@ -32,7 +32,7 @@ from tfc_dash.figures.filters import (
 )
 from tfc_dash.ingest import provision, refresh, sheets, sheets_api, sync
 from tfc_dash.store import database
-from tfc_dash.web import gsheets, refresher, settings, store_cache
+from tfc_dash.web import derived, gsheets, refresher, settings, spec_cache, store_cache, warmup
 
 T = TypeVar("T")
 
@@ -59,9 +59,18 @@ class PageContext:
         """
         return policy.enforce(store_cache.query(self.handle, fn, *args), self.viewer)
 
+    def get(self, item: derived.D) -> Any:
+        """A derivation's result (see :func:`d`): computed once per store version, viewer and
+        what it is made of, from query results read through the access policy."""
+        return derived.derived(self.handle, self.viewer, item)
+
     def download_csv(self, frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
-        """A CSV download of ``frame``, through the access policy once more."""
-        data = csv_bytes(policy.enforce(frame, self.viewer))
+        """A CSV download of ``frame``, through the access policy once more.
+
+        The file is written when the button is clicked, not on every run: a shallow copy of the
+        frame (pandas copies on write) keeps it as it is now whatever the page does to it next.
+        """
+        data = partial(_policed_csv, frame.copy(deep=False), self.viewer)
         st.download_button(
             label, data, file_name=file_name, mime="text/csv", key=key, icon=":material/download:"
         )
@@ -82,6 +91,21 @@ class PageContext:
                 self.download_csv(
                     frame, file_name, f"All {len(frame):,} rows (CSV)", key=f"{key}_csv"
                 )
+
+
+# ``q(fn, *args)``: a query's result as a page gets it; ``d(fn, *args, **kwargs)``: what a page
+# derives from such results (and plain values) with ``fn``. PageContext.get computes a ``d`` once.
+q, d = derived.q, derived.d
+
+
+def _policed_csv(frame: pd.DataFrame, viewer: policy.Viewer) -> bytes:
+    return csv_bytes(policy.enforce(frame, viewer))
+
+
+def chart(build: Callable[..., Any], *args: Any, into: Any = None, **options: Any) -> Any:
+    """``st.altair_chart(build(*args), **options)``, its spec built once per content of ``args``
+    (see :mod:`tfc_dash.web.spec_cache`): every page's Altair chart goes through it."""
+    return spec_cache.draw(build, *args, into=into, **options)
 
 
 def dataframe(frame: pd.DataFrame, **options: Any) -> Any:
@@ -208,6 +232,12 @@ def start_up() -> None:
         store_cache.preparer(settings.database_url()).begin(
             _sheet_reader(), settings.sync_ttl(), limits=_sync_limits()
         )
+
+
+def view_drawn() -> None:
+    """A page view is drawn: the start-up warm-up of the caches may begin (see
+    :mod:`tfc_dash.web.warmup`)."""
+    warmup.first_view_done.set()
 
 
 def open_store_or_stop() -> store_cache.StoreHandle:
@@ -763,7 +793,7 @@ def funnel_section(ctx: PageContext) -> None:
     if not stages["projects"].sum():
         return
     st.subheader("From scoping to completed", help=bottleneck.FUNNEL_HELP)
-    st.altair_chart(progress_charts.funnel_chart(stages), width="stretch")
+    chart(progress_charts.funnel_chart, stages, width="stretch")
 
 
 # --- a view with no data: say why and offer the view that has it --------------------------------
