@@ -239,7 +239,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     report = digest.send_digests(
         engine, digests, settings, progress=lambda msg: print(msg, file=sys.stderr)
     )
-    week = digest.week_of(as_of).isoformat()
+    week = clock.week_of(as_of).isoformat()
     for email in report.already:
         print(f"note: already sent to {email} for the week of {week}", file=sys.stderr)
     for email, reason in report.refused:

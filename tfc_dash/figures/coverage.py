@@ -37,11 +37,10 @@ from tfc_dash.figures import reference, rules
 from tfc_dash.figures.filters import FIFTY_STATES, STATE_NAMES, Filters
 from tfc_dash.figures.queries import (
     campaign_conditions,
-    read_frame,
     started_project_conditions,
     volunteers_placed,
 )
-from tfc_dash.store.database import Bind
+from tfc_dash.store.database import Bind, read_frame
 from tfc_dash.store.models import C, D, P
 
 LEGISLATIVE: tuple[str, ...] = ("lower", "upper")

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from tfc_dash.core.text import day_label
 from tfc_dash.figures import goals, rules
 from tfc_dash.figures.filters import Filters
-from tfc_dash.figures.queries import project_conditions, read_frame, started_project_conditions
-from tfc_dash.store.database import Bind, connection, engine_of, translate_errors
+from tfc_dash.figures.queries import project_conditions, started_project_conditions
+from tfc_dash.store.database import Bind, connection, engine_of, read_frame, translate_errors
 from tfc_dash.store.models import A, C, F, P, V
 
 

@@ -29,9 +29,9 @@ from tfc_dash.core.catalogue import Scorecard, metric_label, scorecard
 from tfc_dash.core.text import day_label
 from tfc_dash.figures import reference, rules
 from tfc_dash.figures.filters import Filters
-from tfc_dash.figures.queries import read_frame, started_project_conditions
+from tfc_dash.figures.queries import started_project_conditions
 from tfc_dash.figures.rules import STARTED_ON
-from tfc_dash.store.database import Bind
+from tfc_dash.store.database import Bind, read_frame
 from tfc_dash.store.models import CATEGORY_LABELS, OUT, C, D, P
 
 # Stacked-bar segments, in drawing order: a win splits into a flipped seat and a held one.

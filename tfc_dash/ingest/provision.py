@@ -28,7 +28,8 @@ from sqlalchemy.engine import Engine
 from tfc_dash.figures import queries
 from tfc_dash.ingest import refresh
 from tfc_dash.ingest.demo import DEFAULT_SEED, build_demo
-from tfc_dash.ingest.sheets import SheetsError, SheetsReader
+from tfc_dash.ingest.sheets import SheetsReader
+from tfc_dash.ingest.sheets_api import SheetsError
 from tfc_dash.ingest.sync import Limits, SyncReport
 from tfc_dash.store import database
 

@@ -23,7 +23,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from tfc_dash.core import clock
-from tfc_dash.ingest.sheets import SheetsError, SheetsReader
+from tfc_dash.ingest.sheets import SheetsReader
+from tfc_dash.ingest.sheets_api import SheetsError
 from tfc_dash.ingest.sync import Limits, SyncError, SyncReport, record_failure, sync_sheets
 from tfc_dash.store import database, models
 from tfc_dash.store.database import Bind, connection, engine_of, translate_errors

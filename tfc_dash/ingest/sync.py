@@ -41,7 +41,8 @@ from tfc_dash.core.catalogue import format_value, label
 from tfc_dash.figures import queries
 from tfc_dash.ingest.contract import GOALS, TABS, Tab, find_tab
 from tfc_dash.ingest.parsing import ContractError, ParsedTab, Problem, parse_tab
-from tfc_dash.ingest.sheets import SheetsError, SheetsReader, Workbook
+from tfc_dash.ingest.sheets import SheetsReader, Workbook
+from tfc_dash.ingest.sheets_api import SheetsError
 from tfc_dash.ingest.validation import Validated, validate
 from tfc_dash.store import database, locks, models
 
