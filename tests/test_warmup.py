@@ -111,7 +111,7 @@ def test_the_warm_up_is_off_when_switched_off(monkeypatch):
     assert asked == []
 
 
-def test_the_warm_up_waits_for_the_first_view_and_never_raises(monkeypatch, demo_db_url):
+def test_the_warm_up_waits_for_the_first_view_and_never_raises(monkeypatch, demo_db_url, caplog):
     monkeypatch.setenv(warmup.SWITCH, "1")
     monkeypatch.setattr(warmup, "FIRST_VIEW_WAIT_SECONDS", 0.3)
     engine = database.make_engine(demo_db_url)
@@ -129,9 +129,34 @@ def test_the_warm_up_waits_for_the_first_view_and_never_raises(monkeypatch, demo
     assert time.perf_counter() - began >= 0.3
     assert "pool_weeks" not in made and "placement_cohorts" in made  # the rest went on
     assert count == len(made) - 3  # the bounds, cycles and states it reads first
+    # the failure is one line in the server's log, without a traceback
+    told = [r for r in caplog.records if r.name == warmup.__name__]
+    assert [r.getMessage() for r in told] == [
+        "warming the caches: pool_weeks failed (StoreError: gone)"
+    ]
+    assert all(r.exc_info is None for r in told)
     # A store it cannot read at all: nothing is made, nothing raised.
     assert warmup.warm(lambda fn, *args: 1 / 0, wait=threading.Event()) == 0
     engine.dispose()
+
+
+def test_the_warm_up_stops_quietly_when_the_server_stops(monkeypatch, caplog):
+    """A server stopped mid-way (its thread pools refuse new work): no more queries, no log."""
+    monkeypatch.setenv(warmup.SWITCH, "1")
+    stopping = threading.Event()
+    monkeypatch.setattr(warmup, "shutting_down", stopping.is_set)
+    asked: list[str] = []
+
+    def query(fn, *args):  # type: ignore[no-untyped-def]
+        asked.append(fn.__name__)
+        stopping.set()
+        raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+    plan = [(volunteering.pool_weeks, ()), (volunteering.placement_cohorts, ())]
+    monkeypatch.setattr(warmup, "default_view_queries", lambda query: plan)
+    assert warmup.warm(query, wait=threading.Event()) == 0
+    assert asked == ["pool_weeks"]  # it stopped at the first failure after the stop
+    assert not [r for r in caplog.records if r.name == warmup.__name__]
 
 
 def test_a_slow_warm_up_does_not_hold_the_store_preparation(tmp_path, monkeypatch):

@@ -96,22 +96,40 @@ def default_view_queries(query: Query) -> list[tuple[Callable[..., Any], tuple[A
     return found
 
 
+def shutting_down() -> bool:
+    """True once the server is stopping: its main thread is done (the interpreter is finishing)."""
+    return not threading.main_thread().is_alive()
+
+
 def warm(query: Query, wait: threading.Event | None = None) -> int:
     """Make the default views' queries through ``query`` (after the first page view, or after
-    :data:`FIRST_VIEW_WAIT_SECONDS`); how many it made. Never raises."""
+    :data:`FIRST_VIEW_WAIT_SECONDS`); how many it made. Never raises. A query that fails is one
+    line in the log, without a traceback (the page that asks for it shows the problem, and a
+    server's log is read by deployers); it stops, silently, when the server is stopping."""
     if os.environ.get(SWITCH, "1") == "0":
         return 0
     (wait or first_view_done).wait(FIRST_VIEW_WAIT_SECONDS)
     try:
         planned = default_view_queries(query)
-    except Exception:
-        log.exception("warming the caches: the store could not be read")
+    except Exception as exc:
+        if not shutting_down():
+            log.warning("warming the caches: the store could not be read (%s)", _short(exc))
         return 0
     made = 0
     for fn, args in planned:
+        if shutting_down():
+            return made
         try:
             query(fn, *args)
             made += 1
-        except Exception:
-            log.exception("warming the caches: %s%r failed", fn.__name__, args)
+        except Exception as exc:
+            if shutting_down():
+                return made
+            log.warning("warming the caches: %s failed (%s)", fn.__name__, _short(exc))
     return made
+
+
+def _short(exc: Exception) -> str:
+    """The error's type and first line, for one line of the log."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {first[:200]}" if first else type(exc).__name__
