@@ -2,10 +2,13 @@
 
 Figures taken while other work runs on the machine are noise (on 2 shared cores, most of what a
 busy machine's benchmark measures is the waiting). So the bench reads the 1-minute load average
-before it starts and every few seconds while it runs, takes off its own share (the CPU its own
-processes, servers and browsers used, averaged the way the kernel averages the load), and stops
-with a clear line, before reporting anything, when what is left (the others' load) goes above
-``limit_per_core`` x the cores. ``--ignore-load`` measures anyway, for development: every figure
+before it starts and every few seconds while it runs, and works out the others' share of it: the
+threads outside the bench's own processes (its servers, browsers and clients, and the local
+database server that serves its stores) that are running or waiting to run, counted and averaged
+the way the kernel averages the load. (The bench's own CPU time would not do: two cores busy
+with four runnable threads make a load of four from two cores' worth of CPU.) It stops with a
+clear line, before reporting anything, when the others' load goes above ``limit_per_core`` x the
+cores. ``--ignore-load`` measures anyway, for development: every figure
 still carries the load beside it, and the run is marked as taken on a busy machine.
 """
 
@@ -17,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from bench.procs import own_cpu_seconds
+from bench.procs import others_running
 
 DEFAULT_LIMIT_PER_CORE = 0.25
 SAMPLE_SECONDS = 5.0  # the kernel recomputes the load average every 5 s
@@ -33,8 +36,8 @@ class Gate:
     limit_per_core: float = DEFAULT_LIMIT_PER_CORE
     enforce: bool = True
     cores: int = field(default_factory=lambda: os.cpu_count() or 1)
-    _own_load: float = 0.0  # this benchmark's share of the load average, as the kernel averages
-    _last: tuple[float, float] = (0.0, 0.0)  # (monotonic, own CPU seconds) at the last sample
+    _others: float | None = None  # the others' share of the load average, as the kernel averages
+    _last: float = 0.0  # monotonic time of the last sample
     _worst: dict | None = None  # the busiest reading since the last checkpoint
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -44,27 +47,28 @@ class Gate:
     def limit(self) -> float:
         return self.limit_per_core * self.cores
 
-    def _sample(self) -> None:
-        now, cpu = time.monotonic(), own_cpu_seconds()
+    def _sample(self, load: float) -> float:
+        """The others' load now. Before the first sample the whole load average is theirs (the
+        bench has not started anything); then it follows the threads they have running."""
+        now, running = time.monotonic(), others_running()
         with self._lock:
-            then, before = self._last
-            if then:
-                elapsed = max(now - then, 1e-3)
-                decay = math.exp(-elapsed / WINDOW_SECONDS)
-                rate = max(cpu - before, 0.0) / elapsed
-                self._own_load = self._own_load * decay + rate * (1 - decay)
-            self._last = (now, cpu)
+            if self._others is None:
+                self._others = load
+            else:
+                decay = math.exp(-max(now - self._last, 1e-3) / WINDOW_SECONDS)
+                self._others = self._others * decay + running * (1 - decay)
+            self._last = now
+            return self._others
 
     def reading(self) -> dict:
         """The load now: the 1-minute average, this benchmark's share of it, the rest."""
-        self._sample()
         load = os.getloadavg()[0]
-        with self._lock:
-            own = self._own_load
+        others = min(self._sample(load), load)
+        own = load - others
         return {
             "load_1m": round(load, 2),
             "own": round(own, 2),
-            "others": round(max(load - own, 0.0), 2),
+            "others": round(others, 2),
             "cores": self.cores,
         }
 
@@ -102,7 +106,7 @@ class Gate:
                     if self._worst is None or reading["others"] > self._worst["others"]:
                         self._worst = reading
 
-        self._sample()
+        self.reading()
         self._thread = threading.Thread(target=run, name="load-gate", daemon=True)
         self._thread.start()
 
