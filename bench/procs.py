@@ -41,17 +41,22 @@ def descendants(pid: int) -> list[int]:
 RUNNING = {"R", "D"}  # the states the kernel's load average counts: running, or waiting on a disk
 # The local database server serves the bench's stores: its processes' work is the bench's.
 SERVING_US = {"postgres"}
+KTHREADD = 2
 
 
 def others_running() -> int:
-    """Threads that count toward the load average now (running, runnable or in uninterruptible
-    sleep) outside this process, everything it started and the local database server: the
-    load other people's work puts on the machine, counted the way the kernel counts it."""
+    """User-space threads that count toward the load average now (running, runnable or in
+    uninterruptible sleep) outside this process, everything it started and the local database
+    server: the load other people's work puts on the machine, counted the way the kernel counts
+    it."""
     ours = {os.getpid(), *descendants(os.getpid())}
     count = 0
     for entry in Path("/proc").glob("[0-9]*"):
         pid = int(entry.name)
-        if pid in ours:
+        fields = _stat(pid)
+        # Kernel threads (kthreadd, pid 2, and its children) work for whatever runs: under the
+        # bench mostly for the bench (its network traffic, its writes), so they count as no one's.
+        if pid in ours or pid == KTHREADD or fields is None or int(fields[1]) == KTHREADD:
             continue
         try:
             if (entry / "comm").read_text().strip() in SERVING_US:
